@@ -1,0 +1,96 @@
+import { actionValidators, eventValidators } from '../generated/validators/index.js';
+import type { ClientAction, ServerEvent } from '../generated/types.js';
+import type { CompiledValidator, CompiledValidatorError } from './compiled.js';
+
+/** Why a frame was rejected: where (a JSON Pointer into the frame) and which schema rule. */
+export interface ValidationIssue {
+  /** JSON Pointer of the offending value, `''` for the frame itself, e.g. `/data/data/toolId`. */
+  readonly path: string;
+  /** The JSON Schema keyword that failed: `required`, `type`, `const`, `minLength`, ... */
+  readonly rule: string;
+  /** Human-readable, e.g. `/token must be string`. */
+  readonly message: string;
+}
+
+/** The frame matched its message's schema; `value` is the same object, now typed. */
+export interface ValidFrame<T> {
+  readonly valid: true;
+  readonly value: T;
+}
+
+/** The frame is not a valid instance of the message its `type` / `action` names. */
+export interface InvalidFrame {
+  readonly valid: false;
+  readonly unknownType: false;
+  readonly errors: readonly ValidationIssue[];
+}
+
+/**
+ * The frame names a `type` / `action` this client does not know. Not a schema error: servers add
+ * event types over time, and such frames are to be reported and ignored.
+ */
+export interface UnknownFrameType {
+  readonly valid: false;
+  readonly unknownType: true;
+  /** The unrecognised `type` (events) or `action` (actions). */
+  readonly type: string;
+}
+
+export type ValidationResult<T> = ValidFrame<T> | InvalidFrame | UnknownFrameType;
+
+/**
+ * Checks a parsed server frame against the schema of the event its `type` names (one precompiled
+ * validator per type; never a `oneOf` over all events).
+ *
+ * @example
+ * const result = validateEvent(JSON.parse(text));
+ * if (result.valid) route(result.value);
+ * else if (result.unknownType) report(`ignored event type ${result.type}`);
+ * else report(result.errors[0].message);
+ */
+export function validateEvent(frame: unknown): ValidationResult<ServerEvent> {
+  return validateDiscriminated<ServerEvent>(frame, 'type', eventValidators);
+}
+
+/** Checks a client frame against the schema of the action its `action` names. */
+export function validateAction(frame: unknown): ValidationResult<ClientAction> {
+  return validateDiscriminated<ClientAction>(frame, 'action', actionValidators);
+}
+
+function validateDiscriminated<T>(
+  frame: unknown,
+  key: 'type' | 'action',
+  validators: ReadonlyMap<string, CompiledValidator>,
+): ValidationResult<T> {
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return invalid('', 'type', 'frame must be a JSON object');
+  }
+  const name = (frame as Record<string, unknown>)[key];
+  if (typeof name !== 'string') {
+    return name === undefined
+      ? invalid('', 'required', `frame must have required property '${key}'`)
+      : invalid(`/${key}`, 'type', `/${key} must be string`);
+  }
+  const validator = validators.get(name);
+  if (validator === undefined) return { valid: false, unknownType: true, type: name };
+  return validateWith<T>(validator, frame);
+}
+
+/** Runs one precompiled validator and shapes its verdict as a ValidationResult. */
+export function validateWith<T>(validator: CompiledValidator, value: unknown): ValidFrame<T> | InvalidFrame {
+  if (validator(value)) return { valid: true, value: value as T };
+  return { valid: false, unknownType: false, errors: (validator.errors ?? []).map(toIssue) };
+}
+
+function toIssue(error: CompiledValidatorError): ValidationIssue {
+  const where = error.instancePath === '' ? 'frame' : error.instancePath;
+  const missing = error.keyword === 'required' ? error.params.missingProperty : undefined;
+  // ajv reports a missing property at its parent; name the property itself, which is where a
+  // reader looks.
+  const path = typeof missing === 'string' ? `${error.instancePath}/${missing}` : error.instancePath;
+  return { path, rule: error.keyword, message: `${where} ${error.message ?? `fails ${error.keyword}`}` };
+}
+
+function invalid(path: string, rule: string, message: string): InvalidFrame {
+  return { valid: false, unknownType: false, errors: [{ path, rule, message }] };
+}
