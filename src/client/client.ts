@@ -1,0 +1,138 @@
+import { EMPTY, asyncScheduler, concat, defer, from, map, mergeMap, type Observable } from 'rxjs';
+import type {
+  ConversationList,
+  ConversationMessage,
+  ConversationMessagesPage,
+  ConversationSummary,
+  CreateConversationSessionAction,
+  PongEvent,
+  Session,
+} from '../generated/types.js';
+import { objectValidators } from '../generated/validators/index.js';
+import type { TurnRequest } from '../turn/context.js';
+import type { TurnEvent } from '../turn/turn-event.js';
+import { Connection, type ConnectionState } from './connection.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { ResolvedOptions, SmoothClientOptions } from './options.js';
+import { replyOf, request } from './request.js';
+import { turn } from './turn.js';
+import { TurnSlot } from './turn-slot.js';
+
+/** What `createSession` sends: `create_conversation_session` without the envelope. */
+export type CreateSessionOptions = Omit<CreateConversationSessionAction, 'action' | 'requestId'>;
+
+export interface GetMessagesOptions {
+  sessionId: string;
+  /** 1..100; server default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface AllMessagesOptions {
+  sessionId: string;
+  /** Messages fetched per request, 1..100. @default 50 */
+  pageSize?: number;
+}
+
+/**
+ * A client of one smooth-operator server over one multiplexed WebSocket. Every method returns a
+ * cold Observable: nothing is sent until it is subscribed, and each subscription sends anew.
+ */
+export interface SmoothClient {
+  /** Connection state; replays the current state to each subscriber. Completes on `close()`. */
+  readonly state$: Observable<ConnectionState>;
+  /** Frames that failed validation, unknown event types, unroutable and late events. Hot. */
+  readonly diagnostics$: Observable<Diagnostic>;
+  /** Opens a session (or, with `conversationId`, resumes that conversation with a new session). */
+  createSession(options: CreateSessionOptions): Observable<Session>;
+  getSession(sessionId: string): Observable<Session>;
+  /** One page of history, newest first. */
+  getMessages(options: GetMessagesOptions): Observable<ConversationMessagesPage>;
+  /** Every message of the history, newest first, fetching the next page only when this one has been consumed. */
+  allMessages(options: AllMessagesOptions): Observable<ConversationMessage>;
+  /** The caller's conversations, most recent first. */
+  listConversations(options?: { limit?: number }): Observable<ConversationSummary[]>;
+  ping(): Observable<PongEvent>;
+  /**
+   * A turn: subscribing sends `send_message`; emits every event of the turn in order and
+   * completes after `eventual_response` or `cancelled`; a terminal `error` errors it with
+   * `SmoothProtocolError`. Unsubscribing early sends `cancel`. Answer the agent with
+   * `turnOf(event)` or the operators of `smooth-operator-rx/operators`.
+   */
+  turn(request: TurnRequest): Observable<TurnEvent>;
+  /** Closes the socket (code 1000); everything in flight errors with CLIENT_CLOSED. */
+  close(): void;
+}
+
+/**
+ * Creates a client. Nothing connects until the first request or turn is subscribed.
+ *
+ * @example
+ * const client = createSmoothClient({ url: 'ws://127.0.0.1:8787/ws', token });
+ * client.createSession({ agentId: 'support', userName: 'Alice' }).pipe(
+ *   switchMap((session) => client.turn({ sessionId: session.sessionId, message: 'Where is my order?' })),
+ *   text(),
+ * ).subscribe((answer) => render(answer));
+ */
+export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
+  const resolved: ResolvedOptions = {
+    url: options.url,
+    token: options.token,
+    headers: options.headers,
+    protocols: options.protocols,
+    webSocketImpl: options.webSocketImpl,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    turnTimeoutMs: options.turnTimeoutMs ?? 120_000,
+    turnConcurrency: options.turnConcurrency ?? 'queue',
+    cancelDrainMs: options.cancelDrainMs ?? 10_000,
+    validateOutgoing: options.validateOutgoing ?? true,
+    scheduler: options.scheduler ?? asyncScheduler,
+  };
+  const connection = new Connection(resolved);
+  const slot = new TurnSlot();
+  const { requestTimeoutMs: timeoutMs, scheduler } = resolved;
+  const sessionReply = replyOf<Session>(objectValidators.Session);
+
+  const client: SmoothClient = {
+    state$: connection.state$,
+    diagnostics$: connection.diagnostics$,
+    createSession: (session) =>
+      request(connection, { build: (requestId) => ({ action: 'create_conversation_session', requestId, ...session }), answer: sessionReply, timeoutMs, scheduler }),
+    getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler }),
+    getMessages: (page) =>
+      request(connection, {
+        build: (requestId) => ({ action: 'get_conversation_messages', requestId, ...page }),
+        answer: replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage),
+        timeoutMs,
+        scheduler,
+      }),
+    allMessages: ({ sessionId, pageSize }) => {
+      const walk = (cursor: string | undefined): Observable<ConversationMessage> =>
+        client.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) }).pipe(
+          // concat subscribes to the next page only after this page's messages were taken, so a
+          // consumer that stops early (take, first) stops the walk without an extra request.
+          mergeMap((page) => concat(from(page.messages), page.hasMore && page.nextCursor ? defer(() => walk(page.nextCursor ?? undefined)) : EMPTY)),
+        );
+      return walk(undefined);
+    },
+    listConversations: (list = {}) =>
+      request(connection, {
+        build: (requestId) => ({ action: 'list_conversations', requestId, ...list }),
+        answer: replyOf<ConversationList>(objectValidators.ConversationList),
+        timeoutMs,
+        scheduler,
+      }).pipe(map((reply) => reply.conversations)),
+    ping: () =>
+      request(connection, {
+        build: (requestId) => ({ action: 'ping', requestId }),
+        answer: (event) => (event.type === 'pong' ? { value: event } : undefined),
+        timeoutMs,
+        scheduler,
+        isPing: true,
+      }),
+    turn: (turnRequest) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest),
+    close: () => connection.close(),
+  };
+  return client;
+}

@@ -1,0 +1,366 @@
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import type { SendMessageAction, ServerEvent } from '../generated/types.js';
+import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
+import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
+import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
+import type { ValidationIssue } from '../validation/validate.js';
+import type { Connection, Route } from './connection.js';
+import type { ResolvedOptions } from './options.js';
+import { request } from './request.js';
+import type { TurnSlot } from './turn-slot.js';
+
+export interface TurnDeps {
+  connection: Connection;
+  options: ResolvedOptions;
+  slot: TurnSlot;
+  /** Starts a new turn (for `resend`). */
+  turn(request: TurnRequest): Observable<TurnEvent>;
+}
+
+/** A cold turn: each subscription is a new turn with a fresh requestId. */
+export function turn(deps: TurnDeps, turnRequest: TurnRequest): Observable<TurnEvent> {
+  return new Observable<TurnEvent>((subscriber) => {
+    const run = new TurnRun(deps, turnRequest, subscriber);
+    run.enqueue();
+    return () => run.abandon();
+  });
+}
+
+/** `draining`: abandoned by its subscriber, `cancel` sent, holding the slot until the server ends it. */
+type Phase = 'queued' | 'running' | 'parked' | 'draining' | 'ended';
+
+interface PendingSubmit {
+  /** Undefined once its caller unsubscribed: the answer is still expected and must be consumed. */
+  subscriber: Subscriber<InteractionOutcome> | undefined;
+  timer: Subscription | undefined;
+}
+
+const TERMINAL = new Set(['eventual_response', 'cancelled', 'error']);
+
+class TurnRun implements TurnContext, Route {
+  readonly requestId: string;
+  readonly sessionId: string;
+  private phase: Phase = 'queued';
+  private cancelSent = false;
+  private readonly submits: PendingSubmit[] = [];
+  private readonly cancelWaiters = new Set<Subscriber<TurnEndEvent>>();
+  private readonly timeoutMs: number;
+  private deadline = 0;
+  private timer: Subscription | undefined;
+
+  constructor(
+    private readonly deps: TurnDeps,
+    readonly request: Readonly<TurnRequest>,
+    private readonly subscriber: Subscriber<TurnEvent>,
+  ) {
+    this.requestId = deps.connection.nextRequestId();
+    this.sessionId = request.sessionId;
+    this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
+  }
+
+  get status(): TurnStatus {
+    return this.phase === 'draining' ? 'ended' : this.phase;
+  }
+
+  private get live(): boolean {
+    return this.phase === 'running' || this.phase === 'parked';
+  }
+
+  enqueue(): void {
+    const outcome = this.deps.slot.acquire(this, this.deps.options.turnConcurrency === 'queue');
+    if (outcome === 'busy') {
+      this.phase = 'ended';
+      this.subscriber.error(new SmoothTurnInProgressError(this.deps.slot.activeRequestId ?? ''));
+    }
+  }
+
+  start(): void {
+    if (this.phase !== 'queued') return;
+    this.phase = 'running';
+    this.deps.connection.register(this.requestId, this);
+    try {
+      this.deps.connection.send(this.sendMessageAction());
+    } catch (err) {
+      return this.end(err as SmoothError);
+    }
+    this.armTimer();
+  }
+
+  /** Teardown of the turn's subscription: stop the server's work if it is still going. */
+  abandon(): void {
+    if (this.phase === 'queued') {
+      this.phase = 'ended';
+      this.deps.slot.withdraw(this);
+    } else if (this.live) {
+      this.sendCancel();
+      this.drain();
+    }
+  }
+
+  // Route --------------------------------------------------------------------------------------
+
+  deliver(event: ServerEvent): void {
+    if (this.phase === 'draining') {
+      if (TERMINAL.has(event.type)) this.finish();
+      return;
+    }
+    this.touch();
+    switch (event.type) {
+      case 'error': {
+        // An error after a resume we sent answers that resume (INTERACTION_MISMATCH, ...): the
+        // parked turn lives on.
+        const submit = this.submits.shift();
+        if (submit !== undefined) return this.settleSubmit(submit, new SmoothProtocolError(event));
+        return this.end(new SmoothProtocolError(event));
+      }
+      case 'eventual_response':
+      case 'cancelled':
+        this.emit(event);
+        return this.end(undefined, event);
+      case 'immediate_response':
+        this.emit(event);
+        if (event.status === 200) {
+          const submit = this.submits.shift();
+          if (submit !== undefined) this.settleSubmit(submit, event);
+          this.unpark();
+        }
+        return;
+      case 'interaction_invalid': {
+        this.emit(event);
+        const submit = this.submits.shift();
+        if (submit !== undefined) this.settleSubmit(submit, event);
+        return;
+      }
+      case 'write_confirmation_required':
+      case 'interaction_required':
+        this.emit(event);
+        return this.park();
+      case 'stream_chunk':
+        // The gated tool's toolCall chunk follows the ask while the turn is still parked.
+        if (event.data.state?.rawResponse?.toolCall === undefined) this.unpark();
+        return this.emit(event);
+      case 'pong':
+        return this.deps.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
+      default:
+        this.unpark();
+        return this.emit(event);
+    }
+  }
+
+  invalid(frame: Record<string, unknown>, type: unknown, errors: readonly ValidationIssue[]): void {
+    if (typeof type !== 'string' || !TERMINAL.has(type)) return; // reported; the turn goes on
+    if (this.phase === 'draining') return this.finish();
+    const error = new SmoothInvalidFrameError(this.requestId, frame, errors);
+    const submit = type === 'error' ? this.submits.shift() : undefined;
+    if (submit !== undefined) return this.settleSubmit(submit, error);
+    this.end(error);
+  }
+
+  fail(error: SmoothError): void {
+    if (this.phase === 'draining') return this.finish();
+    if (this.live) this.end(error);
+  }
+
+  // TurnContext ------------------------------------------------------------------------------
+
+  confirm(approved: boolean): Observable<ConfirmOutcome> {
+    return this.resume((requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }), (event) =>
+      event.type === 'immediate_response' ? { value: event } : undefined,
+    );
+  }
+
+  submitInteraction(answer: InteractionAnswer): Observable<InteractionOutcome> {
+    return new Observable<InteractionOutcome>((subscriber) => {
+      if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
+      const submit: PendingSubmit = { subscriber, timer: undefined };
+      this.submits.push(submit);
+      try {
+        // Sent under the turn's requestId (servers expect it); its answers are told apart from the
+        // turn's own events by `submits`.
+        this.deps.connection.send({
+          action: 'submit_interaction',
+          requestId: this.requestId,
+          sessionId: this.sessionId,
+          interactionId: answer.interactionId,
+          ...(answer.kind !== undefined ? { kind: answer.kind } : {}),
+          ...(answer.declined === true ? { declined: true } : { values: answer.values }),
+        });
+      } catch (err) {
+        this.submits.splice(this.submits.indexOf(submit), 1);
+        return subscriber.error(err);
+      }
+      const { requestTimeoutMs, scheduler } = this.deps.options;
+      if (requestTimeoutMs > 0) {
+        submit.timer = scheduler.schedule(() => {
+          submit.subscriber = undefined;
+          subscriber.error(new SmoothTimeoutError('REQUEST_TIMEOUT', this.requestId, requestTimeoutMs));
+        }, requestTimeoutMs);
+      }
+      return () => {
+        submit.timer?.unsubscribe();
+        submit.subscriber = undefined;
+      };
+    });
+  }
+
+  verifyOtp(code: string): Observable<OtpOutcome> {
+    return this.resume((requestId) => ({ action: 'verify_otp', requestId, sessionId: this.sessionId, code }), (event) =>
+      event.type === 'otp_verified' || event.type === 'otp_invalid' ? { value: event } : undefined,
+    );
+  }
+
+  cancel(): Observable<TurnEndEvent> {
+    return new Observable<TurnEndEvent>((subscriber) => {
+      if (this.phase === 'queued') {
+        this.abandon();
+        this.subscriber.complete();
+        return subscriber.complete();
+      }
+      if (!this.live) return subscriber.complete();
+      this.cancelWaiters.add(subscriber);
+      this.sendCancel();
+      // An answer is due now: let the inactivity timeout guard it even if the turn was parked.
+      this.unpark();
+      return () => this.cancelWaiters.delete(subscriber);
+    });
+  }
+
+  resend(): Observable<TurnEvent> {
+    return this.deps.turn(this.request);
+  }
+
+  // Internals --------------------------------------------------------------------------------
+
+  private resume<T extends ServerEvent>(build: Parameters<typeof request<T>>[1]['build'], answer: Parameters<typeof request<T>>[1]['answer']): Observable<T> {
+    const { requestTimeoutMs, scheduler } = this.deps.options;
+    return request<T>(this.deps.connection, {
+      build,
+      answer,
+      // The ack is part of the turn's story: it continues in the turn stream too.
+      onAnswer: (event) => {
+        if (!this.live) return;
+        this.emit(event as TurnEvent);
+        if (event.type === 'immediate_response') this.unpark();
+      },
+      timeoutMs: requestTimeoutMs,
+      scheduler,
+    });
+  }
+
+  private sendMessageAction(): SendMessageAction {
+    const { sessionId, message, model, skill, images, files } = this.request;
+    return {
+      action: 'send_message',
+      requestId: this.requestId,
+      sessionId,
+      message,
+      stream: true,
+      ...(model !== undefined ? { model } : {}),
+      ...(skill !== undefined ? { skill } : {}),
+      ...(images !== undefined ? { images } : {}),
+      ...(files !== undefined ? { files } : {}),
+    };
+  }
+
+  private emit(event: TurnEvent): void {
+    bindTurn(event, this);
+    this.subscriber.next(event);
+  }
+
+  private settleSubmit(submit: PendingSubmit, outcome: InteractionOutcome | SmoothError): void {
+    submit.timer?.unsubscribe();
+    const subscriber = submit.subscriber;
+    submit.subscriber = undefined;
+    if (subscriber === undefined) return;
+    if (outcome instanceof Error) return subscriber.error(outcome);
+    subscriber.next(outcome);
+    subscriber.complete();
+  }
+
+  private sendCancel(): void {
+    if (this.cancelSent) return;
+    this.cancelSent = true;
+    try {
+      this.deps.connection.send({ action: 'cancel', requestId: this.requestId, sessionId: this.sessionId });
+    } catch {
+      // The socket is gone, and the server aborts the turn on disconnect anyway.
+    }
+  }
+
+  /** Ends the turn for its subscriber: completes (with the end event) or errors. */
+  private end(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
+    if (!this.live) return;
+    this.finish();
+    this.notifyEnd(error, endEvent);
+  }
+
+  private notifyEnd(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
+    for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error ?? new SmoothTurnEndedError(this.requestId));
+    for (const waiter of [...this.cancelWaiters]) {
+      if (endEvent !== undefined) waiter.next(endEvent);
+      waiter.complete();
+    }
+    if (error !== undefined) this.subscriber.error(error);
+    else this.subscriber.complete();
+  }
+
+  /** Releases the route, the timer and the slot (the next queued turn starts). */
+  private finish(): void {
+    this.phase = 'ended';
+    this.stopTimer();
+    this.deps.connection.unregister(this.requestId);
+    this.deps.slot.release(this);
+  }
+
+  private drain(): void {
+    this.phase = 'draining';
+    this.stopTimer();
+    const { cancelDrainMs, scheduler } = this.deps.options;
+    this.timer = scheduler.schedule(() => this.finish(), cancelDrainMs);
+  }
+
+  private park(): void {
+    if (this.phase !== 'running') return;
+    this.phase = 'parked';
+    this.stopTimer();
+  }
+
+  private unpark(): void {
+    if (this.phase !== 'parked') return;
+    this.phase = 'running';
+    this.armTimer();
+  }
+
+  // The inactivity deadline moves with every event; the one scheduled check re-arms itself for
+  // the remainder, so an event costs a clock read instead of a timer reschedule.
+  private armTimer(): void {
+    if (this.timeoutMs <= 0 || this.phase !== 'running') return;
+    const { scheduler } = this.deps.options;
+    this.deadline = scheduler.now() + this.timeoutMs;
+    this.timer ??= scheduler.schedule(() => this.checkDeadline(), this.timeoutMs);
+  }
+
+  private touch(): void {
+    if (this.timer !== undefined && this.phase === 'running') this.deadline = this.deps.options.scheduler.now() + this.timeoutMs;
+  }
+
+  private checkDeadline(): void {
+    this.timer = undefined;
+    if (this.phase !== 'running') return;
+    const { scheduler } = this.deps.options;
+    const remaining = this.deadline - scheduler.now();
+    if (remaining > 0) {
+      this.timer = scheduler.schedule(() => this.checkDeadline(), remaining);
+      return;
+    }
+    // Like an abandoned turn: cancel, and hold the slot until the server confirms.
+    this.sendCancel();
+    this.drain();
+    this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));
+  }
+
+  private stopTimer(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,117 @@
+import type { ProtocolErrorEvent } from './generated/types.js';
+import type { ValidationIssue } from './validation/validate.js';
+
+/**
+ * Base of every error this package raises. `code` is stable: branch on it, not on the message.
+ */
+export abstract class SmoothError extends Error {
+  abstract readonly code: string;
+}
+
+/** The server answered with an `error` event. `code` is the server's (open set, e.g. SESSION_NOT_FOUND). */
+export class SmoothProtocolError extends SmoothError {
+  override readonly name = 'SmoothProtocolError';
+  readonly code: string;
+  /** The requestId the error event carried, if any. */
+  readonly requestId: string | undefined;
+  /** `data.details` of the error event: any JSON. */
+  readonly details: unknown;
+  /** The error event as received. */
+  readonly event: ProtocolErrorEvent;
+
+  constructor(event: ProtocolErrorEvent) {
+    super(event.data.error.message || event.data.error.code);
+    this.code = event.data.error.code;
+    this.requestId = event.requestId ?? event.data.requestId;
+    this.details = event.data.details;
+    this.event = event;
+  }
+}
+
+export type TimeoutCode = 'REQUEST_TIMEOUT' | 'TURN_TIMEOUT';
+
+/** A request got no answer in time (REQUEST_TIMEOUT), or a turn went quiet for too long (TURN_TIMEOUT). */
+export class SmoothTimeoutError extends SmoothError {
+  override readonly name = 'SmoothTimeoutError';
+  constructor(
+    readonly code: TimeoutCode,
+    readonly requestId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(code === 'TURN_TIMEOUT' ? `turn ${requestId} had no event for ${timeoutMs} ms` : `request ${requestId} had no answer within ${timeoutMs} ms`);
+  }
+}
+
+export type ConnectionErrorCode = 'CONNECTION_CLOSED' | 'CONNECTION_ERROR' | 'CLIENT_CLOSED';
+
+/**
+ * The socket closed or failed under a request or turn (CONNECTION_CLOSED, CONNECTION_ERROR), or
+ * the client was closed (CLIENT_CLOSED). Servers abort a running turn on disconnect.
+ */
+export class SmoothConnectionError extends SmoothError {
+  override readonly name = 'SmoothConnectionError';
+  constructor(
+    readonly code: ConnectionErrorCode,
+    message: string,
+    /** WebSocket close code, when the socket closed. */
+    readonly closeCode?: number,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A frame answering a request or ending a turn failed validation; the caller gets this instead of a hang. */
+export class SmoothInvalidFrameError extends SmoothError {
+  override readonly name = 'SmoothInvalidFrameError';
+  readonly code = 'INVALID_FRAME';
+  constructor(
+    readonly requestId: string,
+    readonly frame: unknown,
+    readonly errors: readonly ValidationIssue[],
+  ) {
+    super(`invalid frame for ${requestId}: ${errors.map((e) => e.message).join('; ')}`);
+  }
+}
+
+/** An action this client was asked to send does not match the protocol's schema; nothing was sent. */
+export class SmoothInvalidActionError extends SmoothError {
+  override readonly name = 'SmoothInvalidActionError';
+  readonly code = 'INVALID_ACTION';
+  constructor(
+    readonly action: unknown,
+    readonly errors: readonly ValidationIssue[],
+  ) {
+    super(`invalid action: ${errors.map((e) => e.message).join('; ')}`);
+  }
+}
+
+/**
+ * A turn was started while another one runs on the connection and the client is configured to
+ * fail fast (`turnConcurrency: 'fail'`). Same code as the server's rejection.
+ */
+export class SmoothTurnInProgressError extends SmoothError {
+  override readonly name = 'SmoothTurnInProgressError';
+  readonly code = 'TURN_IN_PROGRESS';
+  constructor(readonly activeRequestId: string) {
+    super(`a turn (${activeRequestId}) is already running on this connection`);
+  }
+}
+
+/** An event was handed to `turnOf` that did not come out of a turn stream (or was copied). */
+export class SmoothNoTurnContextError extends SmoothError {
+  override readonly name = 'SmoothNoTurnContextError';
+  readonly code = 'NO_TURN_CONTEXT';
+  constructor() {
+    super('this event did not come from a turn stream of this client (copies of events carry no turn)');
+  }
+}
+
+/** A resume (`submitInteraction`, `confirm`) was attempted on a turn that has already ended. */
+export class SmoothTurnEndedError extends SmoothError {
+  override readonly name = 'SmoothTurnEndedError';
+  readonly code = 'TURN_ENDED';
+  constructor(readonly requestId: string) {
+    super(`turn ${requestId} has ended`);
+  }
+}

@@ -1,0 +1,100 @@
+import type { Observable } from 'rxjs';
+import type { FileAttachment, ImageAttachment, InteractionValues } from '../generated/types.js';
+import { SmoothNoTurnContextError } from '../errors.js';
+import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from './turn-event.js';
+
+/** What `client.turn()` sends as `send_message`. */
+export interface TurnRequest {
+  sessionId: string;
+  /** The user's message, 1 to 10000 characters. */
+  message: string;
+  model?: string;
+  /** Fail-closed: an unknown skill ends the turn with SKILL_NOT_FOUND. */
+  skill?: string;
+  images?: ImageAttachment[];
+  files?: FileAttachment[];
+  /**
+   * Inactivity timeout of this turn in ms: overrides the client's `turnTimeoutMs`.
+   * `0` disables it.
+   */
+  timeoutMs?: number;
+}
+
+/** Answer to an `interaction_required` ask: values for its kind, or a decline. */
+export type InteractionAnswer =
+  | { interactionId: string; kind?: string; values: InteractionValues; declined?: false }
+  | { interactionId: string; kind?: string; declined: true };
+
+/**
+ * Where a turn is: waiting for the connection's turn slot, running, parked on a human (write
+ * confirmation or interaction), or ended.
+ */
+export type TurnStatus = 'queued' | 'running' | 'parked' | 'ended';
+
+/**
+ * The turn an event belongs to, reachable from any event of a turn stream with `turnOf(event)`.
+ * Its methods answer the agent; each returns a cold Observable of its own outcome (subscribing
+ * sends the frame), and the acks and resumed events also continue in the turn stream.
+ */
+export interface TurnContext {
+  /** The turn's `send_message` requestId. */
+  readonly requestId: string;
+  readonly sessionId: string;
+  /** What was sent to start the turn. */
+  readonly request: Readonly<TurnRequest>;
+  readonly status: TurnStatus;
+  /**
+   * Answers `write_confirmation_required` with `confirm_tool_action`. Emits the 200 ack; errors
+   * with `SmoothProtocolError` (e.g. NO_PENDING_CONFIRMATION) without ending the turn.
+   */
+  confirm(approved: boolean): Observable<ConfirmOutcome>;
+  /**
+   * Answers `interaction_required` with `submit_interaction` (values or a decline). Emits the
+   * 200 ack, or `interaction_invalid` when the server rejected the values (the turn stays
+   * parked); errors with `SmoothProtocolError` (e.g. INTERACTION_MISMATCH) without ending the turn.
+   */
+  submitInteraction(answer: InteractionAnswer): Observable<InteractionOutcome>;
+  /**
+   * Sends `verify_otp` for this turn's session. Emits `otp_verified` or `otp_invalid`. Servers do
+   * not resume across OTP: after `otp_verified`, `resend()` the message.
+   */
+  verifyOtp(code: string): Observable<OtpOutcome>;
+  /**
+   * Stops the turn (`cancel`). Emits the event that ended it (`cancelled`, or `eventual_response`
+   * if the answer won the race) and completes; completes at once if the turn has already ended.
+   */
+  cancel(): Observable<TurnEndEvent>;
+  /** A new turn with the same request (a fresh requestId): cold, like `client.turn()`. */
+  resend(): Observable<TurnEvent>;
+}
+
+// A WeakMap, not a property: wire events stay exactly what was received, so serializing one
+// gives its wire form and deep-equality against a plain frame holds.
+const contexts = new WeakMap<object, TurnContext>();
+
+/** @internal Binds an event to its turn as the client emits it. */
+export function bindTurn(event: TurnEvent, context: TurnContext): void {
+  contexts.set(event, context);
+}
+
+/**
+ * The turn an event of a turn stream belongs to, for answering the agent from inside `.pipe()`.
+ *
+ * @example
+ * client.turn({ sessionId, message }).pipe(
+ *   concatMap((event) => event.type === 'write_confirmation_required'
+ *     ? turnOf(event).confirm(true).pipe(ignoreElements(), startWith(event))
+ *     : of(event)),
+ * );
+ * @throws SmoothNoTurnContextError when the event did not come from a turn stream (e.g. a copy).
+ */
+export function turnOf(event: TurnEvent): TurnContext {
+  const context = contexts.get(event);
+  if (context === undefined) throw new SmoothNoTurnContextError();
+  return context;
+}
+
+/** Like `turnOf`, but `undefined` instead of throwing. */
+export function findTurnOf(event: TurnEvent): TurnContext | undefined {
+  return contexts.get(event);
+}
