@@ -1,0 +1,208 @@
+/**
+ * One client connection of the mock server: parses and validates each frame and answers each
+ * action the way reference servers do.
+ */
+import { WebSocket } from 'ws';
+import type {
+  ClientAction,
+  ClientActionOf,
+  ConfirmToolActionAction,
+  SubmitInteractionAction,
+} from '../../generated/types.js';
+import { validateAction } from '../../validation/validate.js';
+import type { ServerContext } from './context.js';
+import * as frames from './frames.js';
+import { validateValues } from './interactions.js';
+import { verifyCode } from './otp.js';
+import { BadCursorError, type SessionRecord } from './session-store.js';
+import { Turn, type TurnTransport } from './turn-runner.js';
+
+export class MockConnection implements TurnTransport {
+  /** The turn running or parked on this connection: one at a time. */
+  private turn: Turn | undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly socket: WebSocket,
+    private readonly ctx: ServerContext,
+    private readonly record: (index: number, frame: unknown) => void,
+  ) {}
+
+  send(frame: object | string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** The socket closed: a running or parked turn dies with it (no reply is stored). */
+  closed(): void {
+    this.turn?.abort();
+  }
+
+  /** Handles one inbound frame (text, or binary read as UTF-8 text). */
+  receive(text: string): void {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.send(frames.errorEvent('VALIDATION_ERROR', 'frame is not valid JSON'));
+      return;
+    }
+    this.record(this.index, frame);
+    const requestId = requestIdOf(frame);
+    const verdict = validateAction(frame);
+    if (verdict.valid) {
+      try {
+        this.dispatch(verdict.value);
+      } catch (error) {
+        // A mock-server bug must not crash the test process hosting it.
+        const reason = error instanceof Error ? error.message : String(error);
+        this.send(frames.errorEvent('INTERNAL_ERROR', `mock server failure: ${reason}`, requestId));
+      }
+      return;
+    }
+    if (verdict.unknownType) {
+      this.send(frames.errorEvent('UNSUPPORTED_ACTION', `unsupported action '${verdict.type}'`, requestId));
+    } else {
+      const first = verdict.errors[0];
+      this.send(frames.errorEvent('VALIDATION_ERROR', first?.message ?? 'invalid frame', requestId, { errors: verdict.errors }));
+    }
+  }
+
+  private dispatch(action: ClientAction): void {
+    switch (action.action) {
+      case 'create_conversation_session':
+        return this.createSession(action);
+      case 'send_message':
+        return this.sendMessage(action);
+      case 'get_session':
+        return this.withSession(action, (session) => {
+          const active = [...this.ctx.turns].some((t) => t.session === session);
+          const data = { ...this.ctx.store.describe(session, active ? 'active' : 'idle') };
+          this.send(frames.immediateResponse(action.requestId, 200, 'Session retrieved', data));
+        });
+      case 'get_conversation_messages':
+        return this.withSession(action, (session) => {
+          try {
+            const page = { ...this.ctx.store.page(session, action.limit, action.cursor) };
+            this.send(frames.immediateResponse(action.requestId, 200, 'Messages retrieved', page));
+          } catch (error) {
+            if (!(error instanceof BadCursorError)) throw error;
+            this.send(frames.errorEvent('VALIDATION_ERROR', error.message, action.requestId));
+          }
+        });
+      case 'list_conversations':
+        this.send(frames.immediateResponse(action.requestId, 200, 'Conversations retrieved', { conversations: this.ctx.store.list(action.limit) }));
+        return;
+      case 'confirm_tool_action':
+        return this.withSession(action, (session) => this.confirm(action, session));
+      case 'submit_interaction':
+        return this.withSession(action, (session) => this.submitInteraction(action, session));
+      case 'verify_otp':
+        return this.withSession(action, (session) => {
+          this.send(verifyCode(session, action.code, this.ctx.options.otp.code, action.requestId));
+        });
+      case 'cancel':
+        // Whatever turn is active on this connection, whichever requestId the cancel carries.
+        this.turn?.cancel();
+        return;
+      case 'ping':
+        this.send(frames.pong(action.requestId));
+        return;
+    }
+  }
+
+  private createSession(action: ClientActionOf<'create_conversation_session'>): void {
+    const session = this.ctx.store.createSession(action);
+    if (session === undefined) {
+      const message = `conversation '${action.conversationId ?? ''}' not found`;
+      this.send(frames.errorEvent('CONVERSATION_NOT_FOUND', message, action.requestId));
+      return;
+    }
+    this.send(frames.immediateResponse(action.requestId, 200, 'Session created', { ...this.ctx.store.describe(session) }));
+  }
+
+  private sendMessage(action: ClientActionOf<'send_message'>): void {
+    this.withSession(action, (session) => {
+      if (this.turn !== undefined) {
+        const message = `a turn is already in progress on this connection (requestId '${this.turn.requestId}')`;
+        this.send(frames.errorEvent('TURN_IN_PROGRESS', message, action.requestId));
+        return;
+      }
+      if (action.skill !== undefined && !this.ctx.options.skills.has(action.skill)) {
+        this.send(frames.errorEvent('SKILL_NOT_FOUND', `skill '${action.skill}' not found`, action.requestId));
+        return;
+      }
+      const turn = new Turn(this.ctx, this, session, action.requestId, this.ctx.nextTurnIndex(), (ended) => {
+        if (this.turn === ended) this.turn = undefined;
+      });
+      this.turn = turn;
+      turn.start(action.message);
+    });
+  }
+
+  private confirm(action: ConfirmToolActionAction, session: SessionRecord): void {
+    const turn = this.findParked(session, 'confirmation');
+    if (turn === undefined) {
+      const message = `no tool action is pending confirmation for session '${session.sessionId}'`;
+      this.send(frames.errorEvent('NO_PENDING_CONFIRMATION', message, action.requestId));
+      return;
+    }
+    const message = action.approved ? 'Tool action approved' : 'Tool action denied';
+    this.send(frames.immediateResponse(action.requestId, 200, message, { sessionId: session.sessionId, approved: action.approved }));
+    turn.confirm(action.approved);
+  }
+
+  private submitInteraction(action: SubmitInteractionAction, session: SessionRecord): void {
+    const rid = action.requestId;
+    const turn = this.findParked(session, 'interaction');
+    const park = turn?.park;
+    if (turn === undefined || park?.type !== 'interaction') {
+      this.send(frames.errorEvent('NO_PENDING_INTERACTION', `no interaction is pending for session '${session.sessionId}'`, rid));
+      return;
+    }
+    if (action.interactionId !== park.interactionId || (action.kind !== undefined && action.kind !== park.kind)) {
+      const message = `interaction '${action.interactionId}' (${action.kind ?? 'no kind'}) does not match the pending ${park.kind} interaction`;
+      this.send(frames.errorEvent('INTERACTION_MISMATCH', message, rid, { interactionId: park.interactionId, kind: park.kind }));
+      return;
+    }
+    const base = { sessionId: session.sessionId, interactionId: park.interactionId, kind: park.kind };
+    if (action.declined === true) {
+      this.send(frames.immediateResponse(rid, 200, 'Interaction declined', { ...base, declined: true }));
+      turn.submit({ declined: true });
+      return;
+    }
+    const verdict = validateValues(park.kind, park.spec, action.values ?? {});
+    if (!verdict.ok) {
+      this.send(frames.interactionInvalid(rid, park.interactionId, park.kind, verdict.errors));
+      return;
+    }
+    this.send(frames.immediateResponse(rid, 200, 'Interaction submitted', { ...base, values: verdict.values }));
+    turn.submit({ declined: false, values: verdict.values });
+  }
+
+  /** A turn of the session parked on `type`; servers find the park by session, this connection's first. */
+  private findParked(session: SessionRecord, type: 'confirmation' | 'interaction'): Turn | undefined {
+    const parked = [...this.ctx.turns].filter((t) => t.session === session && t.park?.type === type);
+    return parked.find((t) => t.transport === this) ?? parked[0];
+  }
+
+  private withSession(action: { requestId: string; sessionId: string }, then: (session: SessionRecord) => void): void {
+    const session = this.ctx.store.getSession(action.sessionId);
+    if (session === undefined) {
+      this.send(frames.errorEvent('SESSION_NOT_FOUND', `session '${action.sessionId}' not found`, action.requestId));
+      return;
+    }
+    then(session);
+  }
+}
+
+/** The requestId to echo on an error: a frame's non-empty string requestId, if any. */
+function requestIdOf(frame: unknown): string | undefined {
+  if (typeof frame !== 'object' || frame === null) return undefined;
+  const requestId = (frame as { requestId?: unknown }).requestId;
+  return typeof requestId === 'string' && requestId !== '' ? requestId : undefined;
+}

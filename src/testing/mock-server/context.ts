@@ -1,0 +1,15 @@
+/** State shared by every connection of one mock server. */
+import type { ResolvedMockServerOptions } from './options.js';
+import type { ScriptedModel } from './model.js';
+import type { SessionStore } from './session-store.js';
+import type { Turn } from './turn-runner.js';
+
+export interface ServerContext {
+  readonly options: ResolvedMockServerOptions;
+  readonly store: SessionStore;
+  readonly model: ScriptedModel;
+  /** Every turn running or parked, on any connection. */
+  readonly turns: Set<Turn>;
+  /** Index of the next accepted turn, server-wide (what `faults.turns` refers to). */
+  nextTurnIndex(): number;
+}

@@ -1,0 +1,252 @@
+/**
+ * Options of the embedded mock protocol server. Every option is optional: `startMockServer()`
+ * with no options serves a scripted agent that answers every turn with empty text.
+ */
+
+/** One model output of the script: consumed one per model call, in order, server-wide. */
+export type MockModelOutput = MockTextOutput | MockToolCallOutput;
+
+/** The model answers with text: streamed as about three `stream_token` pieces; ends the turn. */
+export interface MockTextOutput {
+  readonly kind: 'text';
+  readonly text: string;
+}
+
+/**
+ * The model calls a tool: the server runs it (or gates it) and calls the model again, so a turn
+ * whose model calls a tool consumes at least two script entries.
+ */
+export interface MockToolCallOutput {
+  readonly kind: 'toolCall';
+  /**
+   * A tool of {@link MockServerOptions.tools}, or a built-in interaction raise tool:
+   * `request_identity_intake` / `request_choices`.
+   */
+  readonly name: string;
+  /** JSON text of an object, as a model produces it, e.g. `'{"id":"123"}'`. */
+  readonly arguments: string;
+}
+
+/** A deterministic tool the scripted model can call. */
+export interface MockTool {
+  readonly name: string;
+  /** @default '' */
+  readonly description?: string;
+  /** JSON Schema of the arguments; informational (the scripted model does not read it). @default { type: 'object' } */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  /**
+   * The tool's output text, or a function of the parsed arguments producing it. A function that
+   * throws yields a tool result with `isError: true` and the error's message.
+   */
+  readonly result: string | ((args: Readonly<Record<string, unknown>>) => string);
+}
+
+/** A knowledge document; retrieved by word overlap with the user's message. */
+export interface MockKnowledgeDocument {
+  /** Citation `id` and `title`; also its `url` when it is an http(s) URL. */
+  readonly source: string;
+  /** Citation `snippet`; its words are matched against the message. */
+  readonly content: string;
+}
+
+/** One-time-code identity verification with a fixed test code. */
+export interface MockOtpOptions {
+  /**
+   * The code `verify_otp` accepts.
+   *
+   * @default '123456'
+   */
+  readonly code?: string;
+  /**
+   * Tools gated behind verification: the model calling one on an unverified session gets an
+   * error result after `otp_verification_required` and `otp_sent`, and the turn completes.
+   */
+  readonly tools: readonly string[];
+  /**
+   * Wrong codes a session may submit; the last one answers `MAX_ATTEMPTS` and locks it.
+   *
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+}
+
+/** What a fault hook knows of the turn it fires in. */
+export interface MockTurnInfo {
+  /** The turn's requestId (its `send_message` frame's). */
+  readonly requestId: string;
+  readonly sessionId: string;
+  /** 0-based index of the turn among all turns the server accepted. */
+  readonly turnIndex: number;
+}
+
+/** A frame to inject: raw text (sent as is, need not be JSON) or an object (sent as JSON). */
+export type MockInjectedFrame = string | Readonly<Record<string, unknown>>;
+
+/** Inject one frame into a turn after its Nth event. */
+export interface MockMalformedFrameFault {
+  /** Inject after this many events of the turn were sent (1 = right after the 202 ack). */
+  readonly after: number;
+  /** The frame, or a function of the turn producing it (to echo its requestId). */
+  readonly frame: MockInjectedFrame | ((turn: MockTurnInfo) => MockInjectedFrame);
+}
+
+/**
+ * Failure injection for resilience tests. "Events of a turn" are the frames the turn itself
+ * emits, counted from 1: the 202 ack, stream frames, HITL/OTP prompts and the terminal
+ * `eventual_response`. Acks answering `confirm_tool_action` / `submit_interaction` and a
+ * `cancelled` answering `cancel` are not counted.
+ */
+export interface MockFaults {
+  /**
+   * Terminate the turn's socket abruptly (no close handshake; the client sees code 1006) right
+   * after the turn's Nth event; `0` terminates it on receipt of the `send_message`, before the ack
+   * (the user message is then already stored). The turn is aborted like any disconnect.
+   *
+   * @default undefined (never)
+   */
+  readonly dropAfterEvents?: number;
+  /**
+   * Send one extra frame after the turn's Nth event, then carry on with the turn as normal.
+   * E.g. `{ after: 4, frame: (t) => ({ type: 'eventual_response', requestId: t.requestId }) }`
+   * injects an `eventual_response` missing its `data` before the real one.
+   *
+   * @default undefined (never)
+   */
+  readonly malformedFrameAfterEvents?: MockMalformedFrameFault;
+  /**
+   * Which turns the faults apply to: 0-based indexes counting the `send_message` frames the
+   * server accepted (answered 202), server-wide, in arrival order.
+   *
+   * @default undefined (every turn)
+   */
+  readonly turns?: readonly number[];
+}
+
+/** Options of {@link startMockServer}, in the style of graphql-ws's `ServerOptions`. */
+export interface MockServerOptions {
+  /**
+   * The port to listen on; `0` picks a free one (read it back from `MockServer.port`).
+   *
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * The interface to listen on.
+   *
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * The WebSocket path; other paths are refused at the handshake (HTTP 400).
+   *
+   * @default '/ws'
+   */
+  readonly path?: string;
+  /**
+   * When set, a connection whose `?token=` query parameter differs is closed with code 4001
+   * right after opening (counted by `MockServer.rejectedConnectionCount()`).
+   *
+   * @default undefined (no authentication)
+   */
+  readonly token?: string;
+  /**
+   * The `agentName` reported by `create_conversation_session` and `get_session`.
+   *
+   * @default 'smooth-agent'
+   */
+  readonly agentName?: string;
+  /**
+   * The scripted model: outputs consumed one per model call, in order, shared by every
+   * connection of the server. Once exhausted the model answers with empty text.
+   *
+   * @default []
+   */
+  readonly script?: readonly MockModelOutput[];
+  /**
+   * Deterministic tools the script may call. A call of a tool not listed here (nor built in)
+   * yields a tool result with `isError: true`.
+   *
+   * @default []
+   */
+  readonly tools?: readonly MockTool[];
+  /**
+   * Names of tools needing a write confirmation: the turn emits `write_confirmation_required`
+   * and the `toolCall` chunk, then parks until `confirm_tool_action` (or cancel/disconnect).
+   *
+   * @default []
+   */
+  readonly confirmTools?: readonly string[];
+  /**
+   * OTP identity verification for some tools. `verify_otp` always works (with the default code
+   * when this is unset); the gate only applies to `otp.tools`.
+   *
+   * @default undefined (no tool is gated; code '123456', 3 attempts)
+   */
+  readonly otp?: MockOtpOptions;
+  /**
+   * Knowledge documents: each turn retrieves up to 3 and returns them as `citations` on the
+   * `eventual_response`. No citations at all when empty.
+   *
+   * @default []
+   */
+  readonly knowledge?: readonly MockKnowledgeDocument[];
+  /**
+   * Skills `send_message.skill` may name; any other skill is answered with `SKILL_NOT_FOUND`
+   * (fail-closed, like real servers).
+   *
+   * @default []
+   */
+  readonly skills?: readonly string[];
+  /**
+   * Delay, in milliseconds, before each frame a turn emits after its 202 ack (real timers).
+   * Use it to cancel or disconnect mid-stream.
+   *
+   * @default 0
+   */
+  readonly tokenDelayMs?: number;
+  /**
+   * Failure injection for resilience tests.
+   *
+   * @default undefined (no faults)
+   */
+  readonly faults?: MockFaults;
+}
+
+/** The options with every default applied. */
+export interface ResolvedMockServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly path: string;
+  readonly token: string | undefined;
+  readonly agentName: string;
+  readonly script: readonly MockModelOutput[];
+  readonly tools: ReadonlyMap<string, MockTool>;
+  readonly confirmTools: ReadonlySet<string>;
+  readonly otp: { readonly code: string; readonly tools: ReadonlySet<string>; readonly maxAttempts: number };
+  readonly knowledge: readonly MockKnowledgeDocument[];
+  readonly skills: ReadonlySet<string>;
+  readonly tokenDelayMs: number;
+  readonly faults: MockFaults;
+}
+
+export function resolveOptions(options: MockServerOptions = {}): ResolvedMockServerOptions {
+  const maxAttempts = options.otp?.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('otp.maxAttempts must be a positive integer');
+  const tokenDelayMs = options.tokenDelayMs ?? 0;
+  if (!(tokenDelayMs >= 0)) throw new RangeError('tokenDelayMs must be >= 0');
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    path: options.path ?? '/ws',
+    token: options.token,
+    agentName: options.agentName ?? 'smooth-agent',
+    script: [...(options.script ?? [])],
+    tools: new Map((options.tools ?? []).map((tool) => [tool.name, tool])),
+    confirmTools: new Set(options.confirmTools ?? []),
+    otp: { code: options.otp?.code ?? '123456', tools: new Set(options.otp?.tools ?? []), maxAttempts },
+    knowledge: [...(options.knowledge ?? [])],
+    skills: new Set(options.skills ?? []),
+    tokenDelayMs,
+    faults: options.faults ?? {},
+  };
+}

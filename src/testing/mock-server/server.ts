@@ -1,0 +1,133 @@
+/** `startMockServer`: a real WebSocket server speaking the smooth-operator protocol on loopback. */
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { MockConnection } from './connection.js';
+import type { ServerContext } from './context.js';
+import { ScriptedModel } from './model.js';
+import { type MockServerOptions, resolveOptions } from './options.js';
+import { SessionStore } from './session-store.js';
+import type { Turn } from './turn-runner.js';
+
+/** A client frame the server parsed (unparseable frames are not recorded). */
+export interface ReceivedFrame {
+  /** Index of the connection it arrived on (0-based, in handshake order). */
+  readonly connection: number;
+  /** Its `action` when it had a string one. */
+  readonly action: string | undefined;
+  /** The parsed JSON. */
+  readonly frame: unknown;
+}
+
+/** Handshake headers of a connection, as Node parsed them (lower-case names). */
+export type HandshakeHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export interface MockServer {
+  /** `ws://127.0.0.1:PORT/ws` (host and path as configured). */
+  readonly url: string;
+  readonly port: number;
+  /** Every parsed client frame, in arrival order (a live array). */
+  readonly received: readonly ReceivedFrame[];
+  /** Connections that completed the WebSocket handshake so far, rejected ones included. */
+  connectionCount(): number;
+  /** Connections closed with 4001 for a missing or wrong `?token=`. */
+  rejectedConnectionCount(): number;
+  /** Connections currently open. */
+  openConnectionCount(): number;
+  /** The handshake headers of connection `connectionIndex`; throws for an unknown index. */
+  headers(connectionIndex: number): HandshakeHeaders;
+  /** Terminates every socket abruptly (no close handshake; clients see 1006). The server keeps listening. */
+  dropConnections(): void;
+  /** Terminates every socket and stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a mock smooth-operator server on loopback, driven by a scripted model.
+ *
+ * @example
+ * const server = await startMockServer({ script: [{ kind: 'text', text: 'Hello!' }] });
+ * const socket = new WebSocket(server.url);
+ * // ... create_conversation_session, send_message ...
+ * await server.close();
+ */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const resolved = resolveOptions(options);
+  let turnIndex = 0;
+  const ctx: ServerContext = {
+    options: resolved,
+    store: new SessionStore(resolved.agentName, resolved.otp.maxAttempts),
+    model: new ScriptedModel(resolved.script),
+    turns: new Set<Turn>(),
+    nextTurnIndex: () => turnIndex++,
+  };
+  const received: ReceivedFrame[] = [];
+  const headers: HandshakeHeaders[] = [];
+  const sockets = new Set<WebSocket>();
+  let rejected = 0;
+
+  const wss = new WebSocketServer({ host: resolved.host, port: resolved.port, path: resolved.path });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+
+  const record = (connection: number, frame: unknown): void => {
+    const action = typeof frame === 'object' && frame !== null ? (frame as { action?: unknown }).action : undefined;
+    received.push({ connection, action: typeof action === 'string' ? action : undefined, frame });
+  };
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const index = headers.length;
+    headers.push({ ...request.headers });
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.terminate());
+    if (resolved.token !== undefined) {
+      const token = new URL(request.url ?? '/', 'http://mock.invalid').searchParams.get('token');
+      if (token !== resolved.token) {
+        rejected += 1;
+        socket.close(4001, 'Unauthorized');
+        return;
+      }
+    }
+    const connection = new MockConnection(index, socket, ctx, record);
+    socket.on('message', (data: RawData) => connection.receive(rawText(data)));
+    socket.on('close', () => connection.closed());
+  });
+
+  const { port } = wss.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  const dropConnections = (): void => {
+    for (const socket of sockets) socket.terminate();
+  };
+
+  return {
+    url: `ws://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}${resolved.path}`,
+    port,
+    received,
+    connectionCount: () => headers.length,
+    rejectedConnectionCount: () => rejected,
+    openConnectionCount: () => [...sockets].filter((s) => s.readyState === s.OPEN).length,
+    headers: (connectionIndex) => {
+      const found = headers[connectionIndex];
+      if (found === undefined) throw new RangeError(`no connection ${connectionIndex} (${headers.length} so far)`);
+      return found;
+    },
+    dropConnections,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        for (const turn of ctx.turns) turn.abort();
+        dropConnections();
+        wss.close((error) => (error === undefined ? resolve() : reject(error)));
+      });
+      return closing;
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

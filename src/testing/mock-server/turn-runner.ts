@@ -1,0 +1,266 @@
+/**
+ * One turn of the mock server: the scripted model loop, tool calls and their gates (write
+ * confirmation, OTP, interactions), parking, cancellation and fault injection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Citation, ToolResult } from '../../generated/types.js';
+import type { ServerContext } from './context.js';
+import * as frames from './frames.js';
+import {
+  conversationalResult,
+  declinedResult,
+  type InteractionKind,
+  parseRaiseArguments,
+  raiseToolKind,
+  submittedResult,
+} from './interactions.js';
+import { retrieve } from './knowledge.js';
+import { parseToolArguments } from './model.js';
+import type { MockFaults, MockTurnInfo } from './options.js';
+import { maskEmail } from './otp.js';
+import type { SessionRecord } from './session-store.js';
+
+/** Where a turn sends its frames: its connection. */
+export interface TurnTransport {
+  send(frame: object | string): void;
+  /** Destroys the socket without a close handshake. */
+  terminate(): void;
+}
+
+/** What a parked turn waits for. */
+export type Park =
+  | { readonly type: 'confirmation'; readonly toolName: string }
+  | { readonly type: 'interaction'; readonly interactionId: string; readonly kind: InteractionKind; readonly spec: Record<string, unknown> };
+
+export type InteractionOutcome = { readonly declined: true } | { readonly declined: false; readonly values: Record<string, unknown> };
+
+type Resolution = { readonly approved: boolean } | InteractionOutcome;
+
+/** Thrown inside a turn that was cancelled, disconnected or dropped: unwinds it silently. */
+class TurnAborted extends Error {}
+
+const DENIED = 'Denied by human: user rejected the action';
+const OTP_REQUIRED = 'identity verification required';
+
+export class Turn {
+  readonly info: MockTurnInfo;
+  private readonly controller = new AbortController();
+  private readonly faults: MockFaults | undefined;
+  private events = 0;
+  private modelCalls = 0;
+  private ended = false;
+  private parkState: Park | undefined;
+  private resolvePark: ((resolution: Resolution) => void) | undefined;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    readonly transport: TurnTransport,
+    readonly session: SessionRecord,
+    readonly requestId: string,
+    turnIndex: number,
+    private readonly onEnd: (turn: Turn) => void,
+  ) {
+    this.info = { requestId, sessionId: session.sessionId, turnIndex };
+    const { faults } = ctx.options;
+    this.faults = faults.turns === undefined || faults.turns.includes(turnIndex) ? faults : undefined;
+    ctx.turns.add(this);
+  }
+
+  /** What the turn is parked on, if it is. */
+  get park(): Park | undefined {
+    return this.parkState;
+  }
+
+  /** Stores the user message, acks the turn and runs it to its end (asynchronously). */
+  start(message: string): void {
+    this.ctx.store.append(this.session, 'inbound', message);
+    if (this.faults?.dropAfterEvents === 0) {
+      this.abort();
+      this.transport.terminate();
+      return;
+    }
+    void this.run(message);
+  }
+
+  /** Stops the turn for a `cancel`: it emits nothing more; `cancelled` answers in its place. */
+  cancel(): void {
+    if (this.ended) return;
+    this.abort();
+    this.transport.send(frames.cancelled(this.requestId));
+  }
+
+  /** Stops the turn silently (disconnect, server close). Nothing of the reply is stored. */
+  abort(): void {
+    this.controller.abort();
+    this.end();
+  }
+
+  /** Resumes a turn parked on a write confirmation. */
+  confirm(approved: boolean): void {
+    if (this.parkState?.type === 'confirmation') this.resolvePark?.({ approved });
+  }
+
+  /** Resumes a turn parked on an interaction with the (already validated) outcome. */
+  submit(outcome: InteractionOutcome): void {
+    if (this.parkState?.type === 'interaction') this.resolvePark?.(outcome);
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.parkState = undefined;
+    this.resolvePark = undefined;
+    this.ctx.turns.delete(this);
+    this.onEnd(this);
+  }
+
+  private async run(message: string): Promise<void> {
+    try {
+      this.sendCounted(frames.accepted(this.requestId));
+      const citations: Citation[] | undefined =
+        this.ctx.options.knowledge.length > 0 ? retrieve(this.ctx.options.knowledge, message) : undefined;
+      let text: string;
+      for (;;) {
+        const output = this.ctx.model.call();
+        this.modelCalls += 1;
+        if (output.kind === 'text') {
+          text = output.text;
+          break;
+        }
+        await this.toolCall(output.name, output.arguments);
+      }
+      for (const token of frames.splitIntoTokens(text)) await this.emit(frames.streamToken(this.requestId, token));
+      await this.pause();
+      const messageId = randomUUID();
+      this.ctx.store.append(this.session, 'outbound', text, messageId);
+      const outcome = { messageId, text, modelCalls: this.modelCalls, ...(citations === undefined ? {} : { citations }) };
+      this.sendCounted(frames.eventualResponse(this.requestId, outcome));
+    } catch (error) {
+      if (!(error instanceof TurnAborted) && !this.controller.signal.aborted) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.transport.send(frames.errorEvent('INTERNAL_ERROR', `mock server failure: ${reason}`, this.requestId));
+      }
+    } finally {
+      this.end();
+    }
+  }
+
+  private async toolCall(name: string, argumentsJson: string): Promise<void> {
+    const parsed = parseToolArguments(argumentsJson);
+    const args = typeof parsed === 'string' ? {} : parsed;
+    const fail = async (message: string): Promise<void> => {
+      await this.emit(frames.toolCallChunk(this.requestId, name, args));
+      await this.emit(frames.toolResultChunk(this.requestId, { name, isError: true, result: message }));
+    };
+    if (typeof parsed === 'string') return fail(`Invalid arguments for tool '${name}': ${parsed}.`);
+
+    const raise = raiseToolKind(name);
+    if (raise !== undefined) return this.raiseInteraction(name, raise.kind, raise.capability, args);
+
+    const { otp, confirmTools } = this.ctx.options;
+    if (otp.tools.has(name) && !this.session.verified) {
+      await this.emit(frames.otpVerificationRequired(this.requestId, name));
+      await this.emit(frames.otpSent(this.requestId, maskEmail(this.session.userEmail)));
+      return fail(OTP_REQUIRED);
+    }
+    if (confirmTools.has(name)) {
+      await this.emit(frames.writeConfirmationRequired(this.requestId, name));
+      await this.emit(frames.toolCallChunk(this.requestId, name, args));
+      const resolution = await this.parkUntilResolved({ type: 'confirmation', toolName: name });
+      const approved = 'approved' in resolution && resolution.approved;
+      await this.emit(frames.toolResultChunk(this.requestId, approved ? this.runTool(name, args) : { name, isError: true, result: DENIED }));
+      return;
+    }
+    await this.emit(frames.toolCallChunk(this.requestId, name, args));
+    await this.emit(frames.toolResultChunk(this.requestId, this.runTool(name, args)));
+  }
+
+  private runTool(name: string, args: Record<string, unknown>): ToolResult {
+    const tool = this.ctx.options.tools.get(name);
+    if (tool === undefined) return { name, isError: true, result: `Unknown tool '${name}'.` };
+    try {
+      return { name, isError: false, result: typeof tool.result === 'string' ? tool.result : tool.result(args) };
+    } catch (error) {
+      return { name, isError: true, result: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async raiseInteraction(name: string, kind: InteractionKind, capability: string, args: Record<string, unknown>): Promise<void> {
+    const rid = this.requestId;
+    const parts = parseRaiseArguments(kind, args);
+    if (typeof parts === 'string') {
+      await this.emit(frames.toolCallChunk(rid, name, args));
+      await this.emit(frames.toolResultChunk(rid, { name, isError: true, result: parts }));
+      return;
+    }
+    if (!this.session.supports.includes(capability)) {
+      await this.emit(frames.toolCallChunk(rid, name, args));
+      await this.emit(frames.toolResultChunk(rid, { name, isError: false, result: conversationalResult(kind, parts) }));
+      return;
+    }
+    const interactionId = randomUUID();
+    await this.emit(frames.interactionRequired(rid, { interactionId, kind, ...parts }));
+    await this.emit(frames.toolCallChunk(rid, name, args));
+    const outcome = await this.parkUntilResolved({ type: 'interaction', interactionId, kind, spec: parts.spec });
+    const result = 'declined' in outcome && !outcome.declined ? submittedResult(outcome.values) : declinedResult();
+    await this.emit(frames.toolResultChunk(rid, { name, isError: false, result }));
+  }
+
+  private parkUntilResolved(park: Park): Promise<Resolution> {
+    const signal = this.controller.signal;
+    return new Promise<Resolution>((resolve, reject) => {
+      if (signal.aborted) return reject(new TurnAborted());
+      const onAbort = (): void => reject(new TurnAborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.parkState = park;
+      this.resolvePark = (resolution) => {
+        signal.removeEventListener('abort', onAbort);
+        this.parkState = undefined;
+        this.resolvePark = undefined;
+        resolve(resolution);
+      };
+    });
+  }
+
+  /** Waits `tokenDelayMs` (real timers), then throws if the turn was stopped meanwhile. */
+  private async pause(): Promise<void> {
+    const delay = this.ctx.options.tokenDelayMs;
+    const signal = this.controller.signal;
+    if (delay > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(new TurnAborted());
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, delay);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+    if (signal.aborted) throw new TurnAborted();
+  }
+
+  private async emit(frame: object): Promise<void> {
+    await this.pause();
+    this.sendCounted(frame);
+  }
+
+  /** Sends one event of the turn, then applies the faults due after it. */
+  private sendCounted(frame: object): void {
+    if (this.controller.signal.aborted) throw new TurnAborted();
+    this.transport.send(frame);
+    this.events += 1;
+    const injected = this.faults?.malformedFrameAfterEvents;
+    if (injected !== undefined && injected.after === this.events) {
+      const raw = typeof injected.frame === 'function' ? injected.frame(this.info) : injected.frame;
+      this.transport.send(typeof raw === 'string' ? raw : JSON.stringify(raw));
+    }
+    if (this.faults?.dropAfterEvents === this.events) {
+      this.abort();
+      this.transport.terminate();
+      throw new TurnAborted();
+    }
+  }
+}
