@@ -1,5 +1,5 @@
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
-import type { SendMessageAction, ServerEvent } from '../generated/types.js';
+import type { InteractionValues, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
@@ -183,7 +183,8 @@ class TurnRun implements TurnContext, Route {
           sessionId: this.sessionId,
           interactionId: answer.interactionId,
           ...(answer.kind !== undefined ? { kind: answer.kind } : {}),
-          ...(answer.declined === true ? { declined: true } : { values: answer.values }),
+          // Typed kinds' values (interfaces) are plain JSON objects on the wire.
+          ...(answer.declined === true ? { declined: true } : { values: answer.values as InteractionValues }),
         });
       } catch (err) {
         this.submits.splice(this.submits.indexOf(submit), 1);

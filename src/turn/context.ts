@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { FileAttachment, ImageAttachment, InteractionValues } from '../generated/types.js';
+import type { ChoicesValues, FileAttachment, IdentityIntakeValues, ImageAttachment, InteractionValues } from '../generated/types.js';
 import { SmoothNoTurnContextError } from '../errors.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from './turn-event.js';
 
@@ -20,9 +20,12 @@ export interface TurnRequest {
   timeoutMs?: number;
 }
 
+/** Values of a known kind, or of any other kind. */
+export type AnyInteractionValues = IdentityIntakeValues | ChoicesValues | InteractionValues;
+
 /** Answer to an `interaction_required` ask: values for its kind, or a decline. */
 export type InteractionAnswer =
-  | { interactionId: string; kind?: string; values: InteractionValues; declined?: false }
+  | { interactionId: string; kind?: string; values: AnyInteractionValues; declined?: false }
   | { interactionId: string; kind?: string; declined: true };
 
 /**
