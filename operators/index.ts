@@ -1,0 +1,32 @@
+/**
+ * `smooth-operator-rx/operators`: RxJS operators shaping a turn stream (`client.turn(…)`, an
+ * `Observable<TurnEvent>`) into what an app shows.
+ */
+
+// Selecting events
+export { ofType, type EventOfType } from './ofType.js';
+
+// The answer and its side channels
+export { tokens } from './tokens.js';
+export { text } from './text.js';
+export { reasoning } from './reasoning.js';
+export { preamble } from './preamble.js';
+export { toolActivity, type ToolActivity } from './toolActivity.js';
+
+// The end of the turn
+export { finalResponse, finalResponseOf, type FinalResponse } from './finalResponse.js';
+export { citations } from './citations.js';
+export { usage } from './usage.js';
+
+// A whole turn, UI-ready
+export {
+  transcript,
+  type PendingAsk,
+  type PendingInteraction,
+  type PendingOtp,
+  type PendingWriteConfirmation,
+  type TranscriptStatus,
+  type TurnTranscript,
+} from './transcript.js';
+
+// Answering the agent (human in the loop): confirmWrites, answerInteractions and verifyOtp go here.

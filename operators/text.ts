@@ -1,0 +1,65 @@
+import { filter, map, scan, type OperatorFunction } from 'rxjs';
+import type { TurnEvent } from '../src/turn/turn-event.js';
+import { finalResponseOf } from './finalResponse.js';
+
+/**
+ * @internal The answer text after `event`: the tokens so far joined, replaced by the final
+ * answer (`responseParts` joined with '\n') when `eventual_response` arrives.
+ */
+export function answerAfter(answer: string, event: TurnEvent): string {
+  if (event.type === 'stream_token') return answer + event.token;
+  if (event.type === 'eventual_response') return finalResponseOf(event).text;
+  return answer;
+}
+
+interface AnswerState {
+  readonly answer: string;
+  /** Whether this event produces an emission. */
+  readonly emit: boolean;
+  /** Whether anything was emitted yet. */
+  readonly emitted: boolean;
+}
+
+const START: AnswerState = { answer: '', emit: false, emitted: false };
+
+/**
+ * Emits the answer as it grows: the concatenation of the tokens so far, after each token; then
+ * the final answer when `eventual_response` arrives, if it differs.
+ *
+ * ```
+ * source:  --a--t1--t2--t3--e--|   t1/t2/t3: stream_token 'Hello fr' / 'om the e' / 'ngine!'
+ *              text()              e: eventual_response, responseParts ['Hello from the engine!']
+ * result:  -----x---y---z------|   x/y/z: 'Hello fr' / 'Hello from the e' / 'Hello from the engine!'
+ *
+ * source:  --a--------------e--|   (a server that did not stream)
+ *              text()
+ * result:  -----------------z--|
+ * ```
+ *
+ * The final answer is `responseParts` joined with '\n'. It is emitted when it differs from the
+ * streamed text (a server that did not stream, or streamed something else), or when nothing was
+ * emitted yet (an empty answer still yields `''`), so after an `eventual_response` the last value
+ * is always the complete answer. A token that changes nothing (`''`) emits nothing. A cancelled
+ * turn ends with what was streamed so far. Reasoning and preamble are never part of the answer.
+ * Errors and completion pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * // Angular: <p>{{ answer$ | async }}</p>
+ * this.answer$ = turn$.pipe(text());
+ * ```
+ *
+ * @returns An operator emitting the running answer text.
+ */
+export function text(): OperatorFunction<TurnEvent, string> {
+  return (source) =>
+    source.pipe(
+      scan((state: AnswerState, event: TurnEvent): AnswerState => {
+        const answer = answerAfter(state.answer, event);
+        const emit = answer !== state.answer || (event.type === 'eventual_response' && !state.emitted);
+        return { answer, emit, emitted: state.emitted || emit };
+      }, START),
+      filter((state) => state.emit),
+      map((state) => state.answer),
+    );
+}
