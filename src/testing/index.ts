@@ -1,0 +1,2 @@
+export * from './mock-server/index.js';
+export { FakeSockets, FakeWebSocket, type FakeSocketOptions } from './fake-socket.js';
