@@ -29,4 +29,14 @@ export {
   type TurnTranscript,
 } from './transcript.js';
 
-// Answering the agent (human in the loop): confirmWrites, answerInteractions and verifyOtp go here.
+// Answering the agent (human in the loop)
+export { confirmWrites, ConfirmDecisionTimeoutError, type ConfirmWritesOptions } from './confirmWrites.js';
+export {
+  answerInteractions,
+  type AnswerInteractionsOptions,
+  type InteractionAsk,
+  type InteractionHandler,
+  type InteractionHandlers,
+  type InteractionReply,
+} from './answerInteractions.js';
+export { verifyOtp, type OtpAsk } from './verifyOtp.js';

@@ -1,0 +1,93 @@
+import { Observable, Subscription, asyncScheduler, switchMap, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import type { WriteConfirmationRequiredEvent } from '../src/generated/types.js';
+import { turnOf } from '../src/turn/context.js';
+import type { TurnEvent } from '../src/turn/turn-event.js';
+import { fromAnswer, type Answerable } from './internal/answer.js';
+
+export interface ConfirmWritesOptions {
+  /**
+   * How long to wait for a decision. A turn waiting for a human has no inactivity timeout, so
+   * by default an undecided write leaves the turn parked until the stream is unsubscribed.
+   * @default undefined (wait for ever)
+   */
+  decisionTimeoutMs?: number;
+  /**
+   * What an expired decision becomes: `'deny'` sends `approved: false`; `'error'` errors the
+   * stream (unsubscribing cancels the turn).
+   * @default 'deny'
+   */
+  onDecisionTimeout?: 'deny' | 'error';
+  /**
+   * Scheduler of the decision timeout.
+   * @default asyncScheduler
+   */
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Answers every write confirmation of a turn with `decide(event)`, inside the stream.
+ *
+ * Passes every event through; on `write_confirmation_required` it calls `decide` (a boolean, a
+ * Promise or an Observable of one: its first value counts) and sends `confirm_tool_action`. The
+ * server's ack and the resumed events continue in the same stream. An error (from `decide` or
+ * from the server, e.g. NO_PENDING_CONFIRMATION) errors the stream, which cancels the turn.
+ *
+ * ```
+ * turn:     -a-w-k-------o-r-t-e|
+ * decide:       (w) ----true|
+ *                      ↳ confirm_tool_action { approved: true }
+ * result:   -a-w-k-------o-r-t-e|
+ *
+ * a: 202 ack   w: write_confirmation_required   k: toolCall chunk
+ * o: 200 ack of the confirm   r: toolResult chunk   t: token   e: eventual_response
+ * ```
+ *
+ * @example
+ * client.turn({ sessionId, message: 'delete record 42' }).pipe(
+ *   confirmWrites((ask) => window.confirm(ask.data.data.actionDescription)),
+ *   text(),
+ * ).subscribe(render);
+ */
+export function confirmWrites(
+  decide: (event: WriteConfirmationRequiredEvent) => Answerable<boolean>,
+  options: ConfirmWritesOptions = {},
+): MonoTypeOperatorFunction<TurnEvent> {
+  const { decisionTimeoutMs, onDecisionTimeout = 'deny', scheduler = asyncScheduler } = options;
+  return (source) =>
+    new Observable<TurnEvent>((subscriber) => {
+      // Pending decisions end with the turn: an unanswered ask must not keep the stream open.
+      const decisions = new Subscription();
+      const turnSubscription = source.subscribe({
+        next: (event) => {
+          subscriber.next(event);
+          if (event.type !== 'write_confirmation_required') return;
+          let decision$ = fromAnswer(decide(event)).pipe(take(1));
+          if (decisionTimeoutMs !== undefined) {
+            decision$ = decision$.pipe(timeout({ first: decisionTimeoutMs, scheduler, with: () => (onDecisionTimeout === 'deny' ? of(false) : timeoutError(decisionTimeoutMs)) }));
+          }
+          decisions.add(
+            decision$.pipe(switchMap((approved) => turnOf(event).confirm(approved))).subscribe({ error: (err: unknown) => subscriber.error(err) }),
+          );
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        turnSubscription.unsubscribe();
+        decisions.unsubscribe();
+      };
+    });
+}
+
+function timeoutError(ms: number): Observable<never> {
+  return new Observable<never>((subscriber) => subscriber.error(new ConfirmDecisionTimeoutError(ms)));
+}
+
+/** No decision on a write confirmation within `decisionTimeoutMs` (with `onDecisionTimeout: 'error'`). */
+export class ConfirmDecisionTimeoutError extends Error {
+  override readonly name = 'ConfirmDecisionTimeoutError';
+  readonly code = 'DECISION_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`no decision on the write confirmation within ${timeoutMs} ms`);
+  }
+}
