@@ -10,6 +10,12 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The examples import the package by name, as users do: map it to the sources.
+    '^smooth-operator-rx$': '<rootDir>/src/index.ts',
+    '^smooth-operator-rx/operators$': '<rootDir>/operators/index.ts',
+    '^smooth-operator-rx/testing$': '<rootDir>/src/testing/index.ts',
+  },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };
