@@ -15,7 +15,7 @@ import type {
   SubmitInteractionAction,
   VerifyOtpAction,
 } from '../../generated/types.js';
-import { cancelledFrame, errorFrame, immediateFrame, interactionInvalidFrame, otpInvalidFrame, otpVerifiedFrame, pongFrame, sessionData } from './frames.js';
+import { cancelledFrame, errorFrame, immediateFrame, interactionInvalidFrame, otpInvalidFrame, otpVerifiedFrame, pongFrame, sessionData } from '../frames.js';
 import { ActionHandle, TestingControllerError } from './handle.js';
 
 /**

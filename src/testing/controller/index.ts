@@ -4,4 +4,4 @@ export { ActionHandle, TestingControllerError, type TurnEnding } from './handle.
 export { TestTurn, type ConfirmationAskOptions, type InteractionAskOptions, type InteractionInvalidOptions, type OtpAskOptions } from './test-turn.js';
 export { TestCancel, TestConfirm, TestRequest, TestSubmit, TestVerifyOtp, type RequestActionName, type RequestActions, type RequestReplies } from './expectations.js';
 export type { ActionFields, ActionMatcher, FieldMatcher } from './matching.js';
-export * as serverFrames from './frames.js';
+export * as serverFrames from '../frames.js';

@@ -19,7 +19,7 @@ import {
   writeConfirmationFrame,
   type OtpAsk,
   type ResponseInit,
-} from './frames.js';
+} from '../frames.js';
 import { ActionHandle, TestingControllerError, type Recorded, type TurnEnding, type TurnProgress } from './handle.js';
 
 /** Options of {@link TestTurn.requireConfirmation}. */

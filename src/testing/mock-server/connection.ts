@@ -11,7 +11,7 @@ import type {
 } from '../../generated/types.js';
 import { validateAction } from '../../validation/validate.js';
 import type { ServerContext } from './context.js';
-import * as frames from './frames.js';
+import { errorFrame, immediateFrame, interactionInvalidFrame, pongFrame } from '../frames.js';
 import { validateValues } from './interactions.js';
 import { verifyCode } from './otp.js';
 import { BadCursorError, type SessionRecord } from './session-store.js';
@@ -48,7 +48,7 @@ export class MockConnection implements TurnTransport {
     try {
       frame = JSON.parse(text);
     } catch {
-      this.send(frames.errorEvent('VALIDATION_ERROR', 'frame is not valid JSON'));
+      this.send(errorFrame(undefined, 'VALIDATION_ERROR', 'frame is not valid JSON'));
       return;
     }
     this.record(this.index, frame);
@@ -60,15 +60,15 @@ export class MockConnection implements TurnTransport {
       } catch (error) {
         // A mock-server bug must not crash the test process hosting it.
         const reason = error instanceof Error ? error.message : String(error);
-        this.send(frames.errorEvent('INTERNAL_ERROR', `mock server failure: ${reason}`, requestId));
+        this.send(errorFrame(requestId, 'INTERNAL_ERROR', `mock server failure: ${reason}`));
       }
       return;
     }
     if (verdict.unknownType) {
-      this.send(frames.errorEvent('UNSUPPORTED_ACTION', `unsupported action '${verdict.type}'`, requestId));
+      this.send(errorFrame(requestId, 'UNSUPPORTED_ACTION', `unsupported action '${verdict.type}'`));
     } else {
       const first = verdict.errors[0];
-      this.send(frames.errorEvent('VALIDATION_ERROR', first?.message ?? 'invalid frame', requestId, { errors: verdict.errors }));
+      this.send(errorFrame(requestId, 'VALIDATION_ERROR', first?.message ?? 'invalid frame', { errors: verdict.errors }));
     }
   }
 
@@ -82,20 +82,20 @@ export class MockConnection implements TurnTransport {
         return this.withSession(action, (session) => {
           const active = [...this.ctx.turns].some((t) => t.session === session);
           const data = { ...this.ctx.store.describe(session, active ? 'active' : 'idle') };
-          this.send(frames.immediateResponse(action.requestId, 200, 'Session retrieved', data));
+          this.send(immediateFrame(action.requestId, 200, 'Session retrieved', data));
         });
       case 'get_conversation_messages':
         return this.withSession(action, (session) => {
           try {
             const page = { ...this.ctx.store.page(session, action.limit, action.cursor) };
-            this.send(frames.immediateResponse(action.requestId, 200, 'Messages retrieved', page));
+            this.send(immediateFrame(action.requestId, 200, 'Messages retrieved', page));
           } catch (error) {
             if (!(error instanceof BadCursorError)) throw error;
-            this.send(frames.errorEvent('VALIDATION_ERROR', error.message, action.requestId));
+            this.send(errorFrame(action.requestId, 'VALIDATION_ERROR', error.message));
           }
         });
       case 'list_conversations':
-        this.send(frames.immediateResponse(action.requestId, 200, 'Conversations retrieved', { conversations: this.ctx.store.list(action.limit) }));
+        this.send(immediateFrame(action.requestId, 200, 'Conversations retrieved', { conversations: this.ctx.store.list(action.limit) }));
         return;
       case 'confirm_tool_action':
         return this.withSession(action, (session) => this.confirm(action, session));
@@ -110,7 +110,7 @@ export class MockConnection implements TurnTransport {
         this.turn?.cancel();
         return;
       case 'ping':
-        this.send(frames.pong(action.requestId));
+        this.send(pongFrame(action.requestId));
         return;
     }
   }
@@ -119,21 +119,21 @@ export class MockConnection implements TurnTransport {
     const session = this.ctx.store.createSession(action);
     if (session === undefined) {
       const message = `conversation '${action.conversationId ?? ''}' not found`;
-      this.send(frames.errorEvent('CONVERSATION_NOT_FOUND', message, action.requestId));
+      this.send(errorFrame(action.requestId, 'CONVERSATION_NOT_FOUND', message));
       return;
     }
-    this.send(frames.immediateResponse(action.requestId, 200, 'Session created', { ...this.ctx.store.describe(session) }));
+    this.send(immediateFrame(action.requestId, 200, 'Session created', { ...this.ctx.store.describe(session) }));
   }
 
   private sendMessage(action: ClientActionOf<'send_message'>): void {
     this.withSession(action, (session) => {
       if (this.turn !== undefined) {
         const message = `a turn is already in progress on this connection (requestId '${this.turn.requestId}')`;
-        this.send(frames.errorEvent('TURN_IN_PROGRESS', message, action.requestId));
+        this.send(errorFrame(action.requestId, 'TURN_IN_PROGRESS', message));
         return;
       }
       if (action.skill !== undefined && !this.ctx.options.skills.has(action.skill)) {
-        this.send(frames.errorEvent('SKILL_NOT_FOUND', `skill '${action.skill}' not found`, action.requestId));
+        this.send(errorFrame(action.requestId, 'SKILL_NOT_FOUND', `skill '${action.skill}' not found`));
         return;
       }
       const turn = new Turn(this.ctx, this, session, action.requestId, this.ctx.nextTurnIndex(), (ended) => {
@@ -148,11 +148,11 @@ export class MockConnection implements TurnTransport {
     const turn = this.findParked(session, 'confirmation');
     if (turn === undefined) {
       const message = `no tool action is pending confirmation for session '${session.sessionId}'`;
-      this.send(frames.errorEvent('NO_PENDING_CONFIRMATION', message, action.requestId));
+      this.send(errorFrame(action.requestId, 'NO_PENDING_CONFIRMATION', message));
       return;
     }
     const message = action.approved ? 'Tool action approved' : 'Tool action denied';
-    this.send(frames.immediateResponse(action.requestId, 200, message, { sessionId: session.sessionId, approved: action.approved }));
+    this.send(immediateFrame(action.requestId, 200, message, { sessionId: session.sessionId, approved: action.approved }));
     turn.confirm(action.approved);
   }
 
@@ -161,26 +161,26 @@ export class MockConnection implements TurnTransport {
     const turn = this.findParked(session, 'interaction');
     const park = turn?.park;
     if (turn === undefined || park?.type !== 'interaction') {
-      this.send(frames.errorEvent('NO_PENDING_INTERACTION', `no interaction is pending for session '${session.sessionId}'`, rid));
+      this.send(errorFrame(rid, 'NO_PENDING_INTERACTION', `no interaction is pending for session '${session.sessionId}'`));
       return;
     }
     if (action.interactionId !== park.interactionId || (action.kind !== undefined && action.kind !== park.kind)) {
       const message = `interaction '${action.interactionId}' (${action.kind ?? 'no kind'}) does not match the pending ${park.kind} interaction`;
-      this.send(frames.errorEvent('INTERACTION_MISMATCH', message, rid, { interactionId: park.interactionId, kind: park.kind }));
+      this.send(errorFrame(rid, 'INTERACTION_MISMATCH', message, { interactionId: park.interactionId, kind: park.kind }));
       return;
     }
     const base = { sessionId: session.sessionId, interactionId: park.interactionId, kind: park.kind };
     if (action.declined === true) {
-      this.send(frames.immediateResponse(rid, 200, 'Interaction declined', { ...base, declined: true }));
+      this.send(immediateFrame(rid, 200, 'Interaction declined', { ...base, declined: true }));
       turn.submit({ declined: true });
       return;
     }
     const verdict = validateValues(park.kind, park.spec, action.values ?? {});
     if (!verdict.ok) {
-      this.send(frames.interactionInvalid(rid, park.interactionId, park.kind, verdict.errors));
+      this.send(interactionInvalidFrame(rid, park.interactionId, park.kind, verdict.errors));
       return;
     }
-    this.send(frames.immediateResponse(rid, 200, 'Interaction submitted', { ...base, values: verdict.values }));
+    this.send(immediateFrame(rid, 200, 'Interaction submitted', { ...base, values: verdict.values }));
     turn.submit({ declined: false, values: verdict.values });
   }
 
@@ -193,7 +193,7 @@ export class MockConnection implements TurnTransport {
   private withSession(action: { requestId: string; sessionId: string }, then: (session: SessionRecord) => void): void {
     const session = this.ctx.store.getSession(action.sessionId);
     if (session === undefined) {
-      this.send(frames.errorEvent('SESSION_NOT_FOUND', `session '${action.sessionId}' not found`, action.requestId));
+      this.send(errorFrame(action.requestId, 'SESSION_NOT_FOUND', `session '${action.sessionId}' not found`));
       return;
     }
     then(session);

@@ -1,6 +1,6 @@
 /** One-time-code verification of the mock server: a fixed test code and an attempt budget. */
 import type { OtpInvalidEvent, OtpVerifiedEvent } from '../../generated/types.js';
-import { otpInvalid, otpVerified } from './frames.js';
+import { otpInvalidFrame, otpVerifiedFrame } from '../frames.js';
 import type { SessionRecord } from './session-store.js';
 
 /** `alice@example.com` → `a***@example.com`; undefined without a usable address. */
@@ -16,11 +16,11 @@ export function maskEmail(email: string | undefined): string | undefined {
  * left) answers MAX_ATTEMPTS even to the right code.
  */
 export function verifyCode(session: SessionRecord, code: string, expected: string, requestId: string): OtpVerifiedEvent | OtpInvalidEvent {
-  if (session.otpAttemptsLeft <= 0) return otpInvalid(requestId, 0);
+  if (session.otpAttemptsLeft <= 0) return otpInvalidFrame(requestId, 0);
   if (code === expected) {
     session.verified = true;
-    return otpVerified(requestId);
+    return otpVerifiedFrame(requestId);
   }
   session.otpAttemptsLeft -= 1;
-  return otpInvalid(requestId, session.otpAttemptsLeft);
+  return otpInvalidFrame(requestId, session.otpAttemptsLeft);
 }

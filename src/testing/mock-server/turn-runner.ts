@@ -3,9 +3,22 @@
  * confirmation, OTP, interactions), parking, cancellation and fault injection.
  */
 import { randomUUID } from 'node:crypto';
-import type { Citation, ToolResult } from '../../generated/types.js';
+import type { Citation, StreamChunkEvent, ToolResult } from '../../generated/types.js';
 import type { ServerContext } from './context.js';
-import * as frames from './frames.js';
+import {
+  acceptedFrame,
+  cancelledFrame,
+  errorFrame,
+  interactionRequiredFrame,
+  otpRequiredFrame,
+  otpSentFrame,
+  splitTokens,
+  tokenFrame,
+  toolCallFrame,
+  toolResultFrame,
+  writeConfirmationFrame,
+} from '../frames.js';
+import { eventualResponse } from './frames.js';
 import {
   conversationalResult,
   declinedResult,
@@ -86,7 +99,7 @@ export class Turn {
   cancel(): void {
     if (this.ended) return;
     this.abort();
-    this.transport.send(frames.cancelled(this.requestId));
+    this.transport.send(cancelledFrame(this.requestId));
   }
 
   /** Stops the turn silently (disconnect, server close). Nothing of the reply is stored. */
@@ -116,7 +129,7 @@ export class Turn {
 
   private async run(message: string): Promise<void> {
     try {
-      this.sendCounted(frames.accepted(this.requestId));
+      this.sendCounted(acceptedFrame(this.requestId));
       const citations: Citation[] | undefined =
         this.ctx.options.knowledge.length > 0 ? retrieve(this.ctx.options.knowledge, message) : undefined;
       let text: string;
@@ -129,16 +142,16 @@ export class Turn {
         }
         await this.toolCall(output.name, output.arguments);
       }
-      for (const token of frames.splitIntoTokens(text)) await this.emit(frames.streamToken(this.requestId, token));
+      for (const token of splitTokens(text)) await this.emit(tokenFrame(this.requestId, token));
       await this.pause();
       const messageId = randomUUID();
       this.ctx.store.append(this.session, 'outbound', text, messageId);
       const outcome = { messageId, text, modelCalls: this.modelCalls, ...(citations === undefined ? {} : { citations }) };
-      this.sendCounted(frames.eventualResponse(this.requestId, outcome));
+      this.sendCounted(eventualResponse(this.requestId, outcome));
     } catch (error) {
       if (!(error instanceof TurnAborted) && !this.controller.signal.aborted) {
         const reason = error instanceof Error ? error.message : String(error);
-        this.transport.send(frames.errorEvent('INTERNAL_ERROR', `mock server failure: ${reason}`, this.requestId));
+        this.transport.send(errorFrame(this.requestId, 'INTERNAL_ERROR', `mock server failure: ${reason}`));
       }
     } finally {
       this.end();
@@ -149,8 +162,8 @@ export class Turn {
     const parsed = parseToolArguments(argumentsJson);
     const args = typeof parsed === 'string' ? {} : parsed;
     const fail = async (message: string): Promise<void> => {
-      await this.emit(frames.toolCallChunk(this.requestId, name, args));
-      await this.emit(frames.toolResultChunk(this.requestId, { name, isError: true, result: message }));
+      await this.emit(toolCallFrame(this.requestId, name, args));
+      await this.emit(toolResultFrame(this.requestId, name, message, true));
     };
     if (typeof parsed === 'string') return fail(`Invalid arguments for tool '${name}': ${parsed}.`);
 
@@ -159,20 +172,27 @@ export class Turn {
 
     const { otp, confirmTools } = this.ctx.options;
     if (otp.tools.has(name) && !this.session.verified) {
-      await this.emit(frames.otpVerificationRequired(this.requestId, name));
-      await this.emit(frames.otpSent(this.requestId, maskEmail(this.session.userEmail)));
+      await this.emit(otpRequiredFrame(this.requestId, { toolId: name }));
+      await this.emit(otpSentFrame(this.requestId, 'email', maskEmail(this.session.userEmail)));
       return fail(OTP_REQUIRED);
     }
     if (confirmTools.has(name)) {
-      await this.emit(frames.writeConfirmationRequired(this.requestId, name));
-      await this.emit(frames.toolCallChunk(this.requestId, name, args));
+      await this.emit(writeConfirmationFrame(this.requestId, name));
+      await this.emit(toolCallFrame(this.requestId, name, args));
       const resolution = await this.parkUntilResolved({ type: 'confirmation', toolName: name });
       const approved = 'approved' in resolution && resolution.approved;
-      await this.emit(frames.toolResultChunk(this.requestId, approved ? this.runTool(name, args) : { name, isError: true, result: DENIED }));
+      if (approved) await this.emit(this.toolResult(name, args));
+      else await this.emit(toolResultFrame(this.requestId, name, DENIED, true));
       return;
     }
-    await this.emit(frames.toolCallChunk(this.requestId, name, args));
-    await this.emit(frames.toolResultChunk(this.requestId, this.runTool(name, args)));
+    await this.emit(toolCallFrame(this.requestId, name, args));
+    await this.emit(this.toolResult(name, args));
+  }
+
+  /** Runs a configured tool: its `stream_chunk` with `rawResponse.toolResult`. */
+  private toolResult(name: string, args: Record<string, unknown>): StreamChunkEvent {
+    const { result, isError } = this.runTool(name, args);
+    return toolResultFrame(this.requestId, name, result, isError);
   }
 
   private runTool(name: string, args: Record<string, unknown>): ToolResult {
@@ -189,21 +209,21 @@ export class Turn {
     const rid = this.requestId;
     const parts = parseRaiseArguments(kind, args);
     if (typeof parts === 'string') {
-      await this.emit(frames.toolCallChunk(rid, name, args));
-      await this.emit(frames.toolResultChunk(rid, { name, isError: true, result: parts }));
+      await this.emit(toolCallFrame(rid, name, args));
+      await this.emit(toolResultFrame(rid, name, parts, true));
       return;
     }
     if (!this.session.supports.includes(capability)) {
-      await this.emit(frames.toolCallChunk(rid, name, args));
-      await this.emit(frames.toolResultChunk(rid, { name, isError: false, result: conversationalResult(kind, parts) }));
+      await this.emit(toolCallFrame(rid, name, args));
+      await this.emit(toolResultFrame(rid, name, conversationalResult(kind, parts)));
       return;
     }
     const interactionId = randomUUID();
-    await this.emit(frames.interactionRequired(rid, { interactionId, kind, ...parts }));
-    await this.emit(frames.toolCallChunk(rid, name, args));
+    await this.emit(interactionRequiredFrame(rid, { interactionId, kind, ...parts }));
+    await this.emit(toolCallFrame(rid, name, args));
     const outcome = await this.parkUntilResolved({ type: 'interaction', interactionId, kind, spec: parts.spec });
     const result = 'declined' in outcome && !outcome.declined ? submittedResult(outcome.values) : declinedResult();
-    await this.emit(frames.toolResultChunk(rid, { name, isError: false, result }));
+    await this.emit(toolResultFrame(rid, name, result));
   }
 
   private parkUntilResolved(park: Park): Promise<Resolution> {

@@ -1,6 +1,7 @@
 /**
  * Builders of the frames a smooth-operator server sends, shaped (and field-ordered) like the
- * frames recorded from reference servers. Each returns its generated wire type, and each result
+ * frames recorded from reference servers; shared by the testing controller (public as
+ * `serverFrames`) and the mock server. Each returns its generated wire type, and each result
  * passes `validateEvent`. Timestamps are `asyncScheduler.now()`: epoch ms in real time, the
  * virtual frame inside `TestScheduler.run()` (so frames built in a marble test are deterministic).
  *
@@ -34,7 +35,7 @@ import type {
   StreamTokenEvent,
   Usage,
   WriteConfirmationRequiredEvent,
-} from '../../generated/types.js';
+} from '../generated/types.js';
 
 const now = (): number => asyncScheduler.now();
 
@@ -148,7 +149,7 @@ export function otpVerifiedFrame(requestId: string, message = 'Identity verified
 /** `otp_invalid`: answers `verify_otp`; `attemptsRemaining` 0 means locked (`MAX_ATTEMPTS`). */
 export function otpInvalidFrame(requestId: string, attemptsRemaining: number, error = attemptsRemaining > 0 ? 'INVALID_CODE' : 'MAX_ATTEMPTS'): OtpInvalidEvent {
   const message = attemptsRemaining > 0 ? `Invalid code. ${attemptsRemaining} attempt(s) remaining.` : 'Too many invalid attempts. Verification is locked.';
-  return { type: 'otp_invalid', requestId, data: { requestId, data: { error, attemptsRemaining, message } }, timestamp: now() };
+  return { type: 'otp_invalid', requestId, data: { requestId, data: { attemptsRemaining, message, error } }, timestamp: now() };
 }
 
 /** What an `eventual_response` says; everything but the text has a reference-server default. */
@@ -201,8 +202,8 @@ export function cancelledFrame(requestId: string): CancelledEvent {
 /** `error`: `requestId` undefined for errors a server cannot attribute (unparseable JSON). */
 export function errorFrame(requestId: string | undefined, code: string, message: string = defaultErrorMessage(code), details?: unknown): ProtocolErrorEvent {
   const data: ProtocolErrorEvent['data'] = { error: { code, message } };
-  if (details !== undefined) data.details = details;
   if (requestId !== undefined) data.requestId = requestId;
+  if (details !== undefined) data.details = details;
   const event: ProtocolErrorEvent = { type: 'error', error: { code, message }, data, timestamp: now() };
   if (requestId !== undefined) event.requestId = requestId;
   return event;
