@@ -38,10 +38,7 @@ export const mockServerOptions: MockServerOptions = {
   tokenDelayMs: 40,
 };
 
-/**
- * How long our simulated human takes to click or type. Keep it above `tokenDelayMs`: the mock
- * server parks the turn only once it has sent the toolCall chunk that follows the ask.
- */
+/** How long our simulated human takes to click or type (any time works: the turn waits). */
 const HUMAN_MS = 100;
 
 export interface Result {

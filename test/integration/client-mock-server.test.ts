@@ -3,6 +3,7 @@
  * cases of PROTOCOL.md, over real sockets.
  */
 import { EMPTY, catchError, concat, firstValueFrom, ignoreElements, lastValueFrom, map, merge, mergeMap, of, take, toArray, type Observable } from 'rxjs';
+import { answerInteractions } from '../../operators/answerInteractions.js';
 import { confirmWrites } from '../../operators/confirmWrites.js';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
 import type { Diagnostic } from '../../src/client/diagnostics.js';
@@ -246,5 +247,24 @@ describe('requests, resume, auth and faults', () => {
     const slowHuman = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 200));
     const events = await summarize(client.turn({ sessionId: await session(client), message: 'delete' }).pipe(confirmWrites(slowHuman)));
     expect(events.at(-1)).toBe('eventual_response');
+  });
+});
+
+describe('answering at once while the server streams slowly', () => {
+  it('a confirm and a submit sent the moment their ask arrives are accepted', async () => {
+    const client = await start({
+      script: [call('delete_record'), identityForm, text('Done.')],
+      tools: [{ name: 'delete_record', result: 'deleted' }],
+      confirmTools: ['delete_record'],
+      tokenDelayMs: 40,
+    });
+    const events = await summarize(
+      client.turn({ sessionId: await session(client, ['identity_form']), message: 'delete and quote' }).pipe(
+        confirmWrites(() => true),
+        answerInteractions({ identity_intake: () => ({ values: { email: 'alice@example.com' } }) }),
+      ),
+    );
+    expect(events.at(-1)).toBe('eventual_response');
+    expect(events).toEqual(expect.arrayContaining(['result:delete_record', 'result:request_identity_intake']));
   });
 });

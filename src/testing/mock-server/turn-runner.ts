@@ -177,9 +177,10 @@ export class Turn {
       return fail(OTP_REQUIRED);
     }
     if (confirmTools.has(name)) {
+      const parked = this.parkBeforeAsking({ type: 'confirmation', toolName: name });
       await this.emit(writeConfirmationFrame(this.requestId, name));
       await this.emit(toolCallFrame(this.requestId, name, args));
-      const resolution = await this.parkUntilResolved({ type: 'confirmation', toolName: name });
+      const resolution = await parked;
       const approved = 'approved' in resolution && resolution.approved;
       if (approved) await this.emit(this.toolResult(name, args));
       else await this.emit(toolResultFrame(this.requestId, name, DENIED, true));
@@ -219,11 +220,23 @@ export class Turn {
       return;
     }
     const interactionId = randomUUID();
+    const parked = this.parkBeforeAsking({ type: 'interaction', interactionId, kind, spec: parts.spec });
     await this.emit(interactionRequiredFrame(rid, { interactionId, kind, ...parts }));
     await this.emit(toolCallFrame(rid, name, args));
-    const outcome = await this.parkUntilResolved({ type: 'interaction', interactionId, kind, spec: parts.spec });
+    const outcome = await parked;
     const result = 'declined' in outcome && !outcome.declined ? submittedResult(outcome.values) : declinedResult();
     await this.emit(toolResultFrame(rid, name, result));
+  }
+
+  /**
+   * Parks before the ask goes out: a client may answer as soon as it sees the ask, even while
+   * the tool-call chunk that follows it is still delayed.
+   */
+  private parkBeforeAsking(park: Park): Promise<Resolution> {
+    const parked = this.parkUntilResolved(park);
+    // Awaited once the ask is out; an abort in between rejects there, not as an unhandled rejection.
+    parked.catch(() => undefined);
+    return parked;
   }
 
   private parkUntilResolved(park: Park): Promise<Resolution> {
