@@ -1,0 +1,229 @@
+/**
+ * `smooth-rx chat`: a terminal chat over one client, each turn piped through the package's own
+ * operators — `confirmWrites` and `answerInteractions` answer the agent inside the stream,
+ * `transcript()` folds the turn into what `TurnRenderer` draws.
+ */
+import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, timeout, type Observable } from 'rxjs';
+import { createSmoothClient, type SmoothClient } from '../client/client.js';
+import { SmoothConnectionError } from '../errors.js';
+import type { WriteConfirmationRequiredEvent } from '../generated/types.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../testing/index.js';
+import { answerInteractions, confirmWrites, transcript, type ToolActivity, type TurnTranscript } from '../../operators/index.js';
+import type { ChatArgs } from './args.js';
+import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
+import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
+import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeError } from './render.js';
+
+/** Render capabilities this chat declares: it asks forms and numbered choices at the prompt. */
+export const CHAT_SUPPORTS = ['identity_form', 'choice_chips'] as const;
+
+/** How long a write confirmation waits for its tool call (servers send it right after the ask) to show its arguments first. */
+const CALL_WAIT_MS = 300;
+
+export interface ChatIO {
+  /** The user's lines (`process.stdin`, a PassThrough in tests). */
+  readonly input: NodeJS.ReadableStream;
+  /** The chat (`process.stdout`). */
+  readonly output: NodeJS.WritableStream;
+  /** Where a fatal error's one-line message goes. @default output */
+  readonly errorOutput?: NodeJS.WritableStream;
+  /** Input and output are a TTY: readline edits lines and reports Ctrl-C. @default false */
+  readonly terminal?: boolean;
+  /** ANSI styles. @default false */
+  readonly color?: boolean;
+  /** Each emission is one Ctrl-C (SIGINT). */
+  readonly interrupts?: Observable<unknown>;
+  /** Overrides of the embedded demo server's options (tests). */
+  readonly serverOptions?: MockServerOptions;
+}
+
+/** Exit code of a chat left with Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+type TurnOutcome = 'completed' | 'stopped' | 'failed' | 'fatal';
+
+/**
+ * Runs a chat until the input ends, `/quit`, Ctrl-C at the prompt (or a second one), or the end
+ * of the demo messages with `--demo`. Resolves with the exit code; a fatal error (no connection)
+ * is printed as one line and resolves 1.
+ */
+export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
+  const style = createStyle(io.color ?? false);
+  const screen = new Screen(io.output);
+  const terminal = io.terminal ?? false;
+  const reader = new LineReader({ input: io.input, output: io.output, screen, terminal });
+  const subscriptions = new Subscription();
+  const exit$ = new Subject<void>();
+  let server: MockServer | undefined;
+  let client: SmoothClient | undefined;
+  let url = args.url;
+
+  // Ctrl-C: stops the running turn; exits at the prompt, or when a stop was not followed by a new line.
+  let stopTurn: (() => void) | undefined;
+  let stoppedSinceInput = false;
+  let exitCode: number | undefined;
+  const exitController = new AbortController();
+  const requestExit = (code: number): void => {
+    exitCode ??= code;
+    stopTurn?.();
+    exitController.abort();
+    exit$.next();
+  };
+  subscriptions.add(
+    merge(io.interrupts ?? EMPTY, reader.interrupts$).subscribe(() => {
+      if (stopTurn !== undefined && !stoppedSinceInput) {
+        stoppedSinceInput = true;
+        stopTurn();
+      } else {
+        requestExit(EXIT_INTERRUPTED);
+      }
+    }),
+  );
+
+  try {
+    if (url === undefined) {
+      server = await startMockServer(demoServerOptions({ ...(args.token !== undefined ? { token: args.token } : {}), ...io.serverOptions }));
+      url = server.url;
+    }
+    client = createSmoothClient({ url, ...(args.token !== undefined ? { token: args.token } : {}) });
+    const connected = client;
+    if (args.verbose) {
+      subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(`  · diagnostic ${d.kind}: ${d.message}`))));
+      subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(`  · connection ${state}`))));
+    }
+
+    screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${url}` : url}`);
+    const session = await firstValueFrom(
+      connected
+        .createSession({
+          agentId: args.agentId ?? DEMO_AGENT_ID,
+          ...(args.userName !== undefined ? { userName: args.userName } : {}),
+          ...(args.userEmail !== undefined ? { userEmail: args.userEmail } : {}),
+          supports: [...CHAT_SUPPORTS],
+        })
+        .pipe(takeUntil(exit$)),
+      { defaultValue: undefined },
+    ).catch((error: unknown) => {
+      throw error instanceof SmoothConnectionError ? new SmoothConnectionError(error.code, `cannot connect to ${url}: ${error.message}`, error.closeCode, error.reason) : error;
+    });
+    if (session === undefined) return exitCode ?? EXIT_INTERRUPTED;
+
+    screen.line(style.dim(`session ${session.sessionId} with ${session.agentName} · Ctrl-C stops a turn · Ctrl-D or /quit exits`));
+    if (server !== undefined && !args.demo) {
+      screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
+      DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));
+    }
+
+    const prompter: Prompter = args.yes
+      ? autoPrompter(screen, style, { name: args.userName ?? DEMO_IDENTITY.name, email: args.userEmail ?? DEMO_IDENTITY.email, phone: DEMO_IDENTITY.phone })
+      : humanPrompter(reader, screen, style);
+
+    const runTurn = (message: string): Promise<TurnOutcome> =>
+      new Promise<TurnOutcome>((resolve) => {
+        const renderer = new TurnRenderer(screen, style);
+        const latest = new ReplaySubject<TurnTranscript>(1);
+        let settled = false;
+        const done = (outcome: TurnOutcome): void => {
+          if (settled) return;
+          settled = true;
+          stopTurn = undefined;
+          latest.complete();
+          resolve(outcome);
+        };
+        const subscription = connected
+          .turn({ sessionId: session.sessionId, message })
+          .pipe(
+            confirmWrites((ask) => confirmWithCall(ask, latest, prompter)),
+            answerInteractions(
+              {
+                identity_intake: (ask) => prompter.identity(ask),
+                choices: (ask) => prompter.choices(ask),
+              },
+              { maxAttempts: 5 },
+            ),
+            transcript(),
+          )
+          .subscribe({
+            next: (t) => {
+              renderer.update(t);
+              latest.next(t);
+            },
+            error: (error: unknown) => {
+              renderer.failed(error);
+              done(error instanceof SmoothConnectionError ? 'fatal' : 'failed');
+            },
+            complete: () => done('completed'),
+          });
+        if (!settled) {
+          stopTurn = () => {
+            // Unsubscribing is the stop: the client sends `cancel` and holds the next turn until the server confirms.
+            subscription.unsubscribe();
+            renderer.stopped();
+            done('stopped');
+          };
+        }
+      });
+
+    const demoMessages = args.demo ? [...DEMO_MESSAGES] : undefined;
+    let blankLine = true; // after the header, and between turns
+    for (;;) {
+      if (exitCode !== undefined) break;
+      if (blankLine) screen.direct('\n');
+      blankLine = true;
+      let message: string | null;
+      if (demoMessages !== undefined) {
+        message = demoMessages.shift() ?? null;
+        if (message !== null) screen.direct(`${style.bold(USER_PROMPT)}${message}\n`);
+      } else {
+        try {
+          message = await reader.read(style.bold(USER_PROMPT), exitController.signal);
+        } catch {
+          break; // abandoned: an exit was requested
+        }
+        stoppedSinceInput = false;
+      }
+      if (message === null) break;
+      const line = message.trim();
+      if (line === '') {
+        blankLine = false;
+        continue;
+      }
+      if (line === '/quit' || line === '/exit') break;
+      if (line === '/help') {
+        screen.line(style.dim('Type a message and press Enter. Ctrl-C stops a running turn; Ctrl-C at the prompt, Ctrl-D or /quit exits.'));
+        continue;
+      }
+      if ((await runTurn(line)) === 'fatal') return 1;
+    }
+    return exitCode ?? 0;
+  } catch (error) {
+    screen.newline();
+    (io.errorOutput ?? io.output).write(`smooth-rx: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    stopTurn?.();
+    subscriptions.unsubscribe();
+    reader.close();
+    client?.close();
+    await server?.close();
+  }
+}
+
+/**
+ * The gated tool's call, once it arrived: servers send its `toolCall` chunk right after
+ * `write_confirmation_required`, and a person should see the arguments before approving.
+ * Emits `undefined` when the call does not come within {@link CALL_WAIT_MS}.
+ */
+function toolCallOf(toolName: string, latest: Observable<TurnTranscript>): Observable<ToolActivity | undefined> {
+  return latest.pipe(
+    map((t) => t.tools.find((activity) => activity.name === toolName && activity.status === 'running')),
+    filter((activity) => activity !== undefined),
+    take(1),
+    timeout({ first: CALL_WAIT_MS, with: () => of(undefined) }),
+  );
+}
+
+/** Asks to approve a write once its tool call (with the arguments) was shown. */
+function confirmWithCall(ask: WriteConfirmationRequiredEvent, latest: Observable<TurnTranscript>, prompter: Prompter): Observable<boolean> {
+  return toolCallOf(ask.data.data.toolId, latest).pipe(switchMap(() => prompter.confirmWrite(ask)));
+}

@@ -1,0 +1,306 @@
+/**
+ * Questions to the human: a line reader over `node:readline`, and the answers the HITL
+ * operators (`confirmWrites`, `answerInteractions`) ask for, from a person or from `--yes`.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import { Observable, Subject } from 'rxjs';
+import type { ChoicesQuestion, ChoicesSpec, ChoicesValues, IdentityIntakeSpec, IdentityIntakeValues, WriteConfirmationRequiredEvent } from '../generated/types.js';
+import type { InteractionAsk, InteractionReply } from '../../operators/index.js';
+import type { Screen, Style } from './render.js';
+
+/** Raised by `LineReader.read` when its signal aborts. */
+export class PromptAbortedError extends Error {
+  override readonly name = 'PromptAbortedError';
+  readonly code = 'PROMPT_ABORTED';
+  constructor() {
+    super('the question was abandoned');
+  }
+}
+
+export interface LineReaderOptions {
+  readonly input: NodeJS.ReadableStream;
+  /** The terminal the prompts go to; only used (by readline) when `terminal`. */
+  readonly output: NodeJS.WritableStream;
+  readonly screen: Screen;
+  /** A TTY on both sides: readline edits lines, echoes them and reports Ctrl-C. */
+  readonly terminal: boolean;
+}
+
+/**
+ * Reads the user's lines one question at a time. Lines that arrive while no question is open
+ * (piped input, typing ahead) are queued for the next question, never lost. Without a terminal
+ * the answer is echoed after its prompt, so the transcript reads like a session.
+ */
+export class LineReader {
+  private readonly rl: Interface;
+  private readonly queue: string[] = [];
+  private waiting: ((line: string | null) => void) | undefined;
+  private ended = false;
+  /** Ctrl-C typed in the terminal (readline's SIGINT). */
+  readonly interrupts$ = new Subject<void>();
+
+  constructor(private readonly options: LineReaderOptions) {
+    this.rl = createInterface({
+      input: options.input,
+      ...(options.terminal ? { output: options.output, terminal: true } : { terminal: false }),
+    });
+    this.rl.on('line', (line: string) => {
+      if (options.terminal) options.screen.markLineStart();
+      const waiting = this.waiting;
+      if (waiting === undefined) {
+        this.queue.push(line);
+        return;
+      }
+      this.waiting = undefined;
+      if (!options.terminal) options.screen.direct(`${line}\n`);
+      waiting(line);
+    });
+    this.rl.on('close', () => {
+      this.ended = true;
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      if (waiting !== undefined) {
+        options.screen.direct('\n');
+        waiting(null);
+      }
+    });
+    // A listener keeps readline from closing itself on Ctrl-C.
+    this.rl.on('SIGINT', () => this.interrupts$.next());
+  }
+
+  /** Whether the input has ended (Ctrl-D, end of a pipe). */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /**
+   * Shows `prompt` and resolves with the next line, or `null` once the input has ended.
+   * Rejects with `PromptAbortedError` when `signal` aborts first.
+   */
+  read(prompt: string, signal?: AbortSignal): Promise<string | null> {
+    if (signal?.aborted === true) return Promise.reject(new PromptAbortedError());
+    if (this.waiting !== undefined) return Promise.reject(new Error('a question is already open'));
+    const { screen, terminal } = this.options;
+    const queued = this.queue.shift();
+    if (queued !== undefined) {
+      screen.direct(`${prompt}${queued}\n`);
+      return Promise.resolve(queued);
+    }
+    if (this.ended) return Promise.resolve(null);
+    if (terminal) {
+      this.rl.setPrompt(prompt);
+      this.rl.prompt();
+    } else {
+      screen.direct(prompt);
+    }
+    return new Promise<string | null>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.waiting !== settle) return;
+        this.waiting = undefined;
+        screen.direct('\n');
+        reject(new PromptAbortedError());
+      };
+      const settle = (line: string | null): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(line);
+      };
+      this.waiting = settle;
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  close(): void {
+    this.rl.close();
+  }
+}
+
+/** A question as a cold Observable: subscribing asks, unsubscribing abandons the question. */
+function ask<T>(screen: Screen, run: (signal: AbortSignal) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    screen.beginPrompt();
+    let open = true;
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      screen.endPrompt();
+    };
+    run(controller.signal).then(
+      (value) => {
+        close();
+        subscriber.next(value);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        close();
+        if (!controller.signal.aborted) subscriber.error(error);
+      },
+    );
+    return () => {
+      controller.abort();
+      close();
+    };
+  });
+}
+
+/** What the chat asks the human, as the HITL operators want it. */
+export interface Prompter {
+  /** Answers `write_confirmation_required`. */
+  confirmWrite(event: WriteConfirmationRequiredEvent): Observable<boolean>;
+  identity(ask: InteractionAsk<IdentityIntakeSpec>): Observable<InteractionReply<IdentityIntakeValues>>;
+  choices(ask: InteractionAsk<ChoicesSpec>): Observable<InteractionReply<ChoicesValues>>;
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = { name: 'Name', email: 'Email', phone: 'Phone' };
+
+export function fieldLabel(field: { key: string; label?: string }): string {
+  return field.label !== undefined && field.label !== '' ? field.label : (FIELD_LABELS[field.key] ?? field.key);
+}
+
+/** The question of a write confirmation (the tool call and its arguments are shown just above it). */
+export function confirmQuestion(event: WriteConfirmationRequiredEvent, style: Style): string {
+  const { toolId, actionDescription } = event.data.data;
+  return `  ${style.yellow('?')} ${actionDescription || `Approve calling tool '${toolId}'?`} ${style.bold('[y/N]')} `;
+}
+
+function formHeader(screen: Screen, style: Style, title: string, reason: string | undefined): void {
+  screen.newline();
+  screen.direct(`  ${style.yellow('▤')} ${title}${reason !== undefined && reason !== '' ? style.dim(` (${reason})`) : ''}\n`);
+}
+
+/** Parses an answer to a numbered question: option labels, or free text as `other`. */
+export function parseChoice(answer: string, question: ChoicesQuestion): { options?: string[]; other?: string } | { error: string } {
+  const trimmed = answer.trim();
+  if (trimmed === '') return { error: 'Choose an option.' };
+  const tokens = trimmed.split(/[\s,]+/).filter((t) => t !== '');
+  if (tokens.every((t) => /^\d+$/.test(t))) {
+    const picked = [...new Set(tokens.map(Number))];
+    const bad = picked.find((n) => n < 1 || n > question.options.length);
+    if (bad !== undefined) return { error: `${bad} is not an option (1-${question.options.length}).` };
+    if (picked.length > 1 && question.multiSelect !== true) return { error: 'Choose only one option.' };
+    return { options: picked.map((n) => question.options[n - 1]!.label) };
+  }
+  return { other: trimmed };
+}
+
+/**
+ * Asks a person, through `reader`. Answering `/skip` to a form question declines the form;
+ * an ended input denies the write and declines the form.
+ */
+export function humanPrompter(reader: LineReader, screen: Screen, style: Style): Prompter {
+  const previous = new Map<string, IdentityIntakeValues>();
+  return {
+    confirmWrite: (event) =>
+      ask(screen, async (signal) => {
+        screen.newline();
+        for (;;) {
+          const line = await reader.read(confirmQuestion(event, style), signal);
+          if (line === null) {
+            screen.direct(style.dim('  (input ended: denied)\n'));
+            return false;
+          }
+          const answer = line.trim().toLowerCase();
+          if (answer === 'y' || answer === 'yes') return true;
+          if (answer === 'n' || answer === 'no' || answer === '') return false;
+          screen.direct(style.dim('  please answer y or n\n'));
+        }
+      }),
+    identity: (interaction) =>
+      ask(screen, async (signal) => {
+        const { fields } = interaction.spec;
+        const values: IdentityIntakeValues = { ...(previous.get(interaction.interactionId) ?? {}) };
+        const failed = new Set(interaction.errors.map((e) => e.field));
+        const retry = interaction.attempt > 1;
+        formHeader(screen, style, retry ? 'Please correct your details' : 'The agent asks for your details', retry ? undefined : interaction.reason);
+        if (!retry) screen.direct(style.dim('    (/skip declines)\n'));
+        for (const field of fields) {
+          if (retry && !failed.has(field.key) && values[field.key] !== undefined) continue;
+          const line = await reader.read(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: `, signal);
+          if (line === null || line.trim() === '/skip') {
+            screen.direct(style.dim('  (declined)\n'));
+            return { declined: true };
+          }
+          if (line.trim() === '') delete values[field.key];
+          else values[field.key] = line.trim();
+        }
+        previous.set(interaction.interactionId, values);
+        return { values };
+      }),
+    choices: (interaction) =>
+      ask(screen, async (signal) => {
+        formHeader(screen, style, interaction.attempt > 1 ? 'Please answer again' : 'The agent asks you to choose', interaction.reason);
+        const answers: ChoicesValues['answers'] = [];
+        for (const question of interaction.spec.questions) {
+          screen.direct(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}\n`);
+          question.options.forEach((option, i) => {
+            screen.direct(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}\n`);
+          });
+          const hint = question.multiSelect === true ? `1-${question.options.length}, several with commas` : `1-${question.options.length}`;
+          for (;;) {
+            const line = await reader.read(`    choose ${hint} (or type an answer, /skip): `, signal);
+            if (line === null || line.trim() === '/skip') {
+              screen.direct(style.dim('  (declined)\n'));
+              return { declined: true };
+            }
+            const parsed = parseChoice(line, question);
+            if ('error' in parsed) {
+              screen.direct(style.red(`    ${parsed.error}\n`));
+              continue;
+            }
+            answers.push({ header: question.header, ...parsed });
+            break;
+          }
+        }
+        return { values: { answers } };
+      }),
+  };
+}
+
+/** Values `--yes` answers with. */
+export interface AutoAnswers {
+  readonly name: string;
+  readonly email: string;
+  readonly phone: string;
+}
+
+/**
+ * Answers without a person (`--yes`): approves writes, fills forms with `answers`, picks the
+ * first option of every question; prints each answer after its question.
+ */
+export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers): Prompter {
+  const auto = style.dim(' (--yes)');
+  return {
+    confirmWrite: (event) =>
+      ask(screen, async () => {
+        screen.newline();
+        screen.direct(`${confirmQuestion(event, style)}y${auto}\n`);
+        return true;
+      }),
+    identity: (interaction) =>
+      ask(screen, async () => {
+        formHeader(screen, style, 'The agent asks for your details', interaction.reason);
+        const values: IdentityIntakeValues = {};
+        for (const field of interaction.spec.fields) {
+          const value = answers[field.key];
+          values[field.key] = value;
+          screen.direct(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: ${value}${auto}\n`);
+        }
+        return { values };
+      }),
+    choices: (interaction) =>
+      ask(screen, async () => {
+        formHeader(screen, style, 'The agent asks you to choose', interaction.reason);
+        const picked: ChoicesValues['answers'] = [];
+        for (const question of interaction.spec.questions) {
+          screen.direct(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}\n`);
+          question.options.forEach((option, i) => {
+            screen.direct(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}\n`);
+          });
+          const first = question.options[0];
+          screen.direct(`    choose: 1 ${first.label}${auto}\n`);
+          picked.push({ header: question.header, options: [first.label] });
+        }
+        return { values: { answers: picked } };
+      }),
+  };
+}

@@ -1,0 +1,342 @@
+/** Terminal rendering of `smooth-rx chat`: styles, the output screen, and a turn's transcript. */
+import type { Citation, Usage } from '../generated/types.js';
+import { SmoothError } from '../errors.js';
+import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
+import { CliError } from './args.js';
+
+/** ANSI styles; identity functions when colour is off. */
+export interface Style {
+  readonly dim: (s: string) => string;
+  readonly bold: (s: string) => string;
+  readonly red: (s: string) => string;
+  readonly green: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly cyan: (s: string) => string;
+}
+
+const sgr = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+const plain = (s: string) => s;
+
+export function createStyle(color: boolean): Style {
+  if (!color) return { dim: plain, bold: plain, red: plain, green: plain, yellow: plain, cyan: plain };
+  return { dim: sgr(2, 22), bold: sgr(1, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+}
+
+/** Whether to use ANSI styles: only on a TTY, unless `--no-color` or `NO_COLOR` says otherwise. */
+export function useColor(flag: boolean | undefined, isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY === true;
+}
+
+/** Strips ANSI escape sequences (for tests and widths). */
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** Where a chunk of output goes: a stream (`process.stdout`, a PassThrough in tests). */
+export interface TextSink {
+  write(chunk: string): unknown;
+}
+
+/**
+ * The chat's output. Tracks whether the cursor is at the start of a line, and holds back the
+ * turn's output while a question is open (a prompt waiting for the user's answer), so that
+ * frames arriving meanwhile do not tear the prompt line; they are written once it is answered.
+ */
+export class Screen {
+  private held: string[] = [];
+  private prompts = 0;
+  private lineStart = true;
+
+  constructor(private readonly sink: TextSink) {}
+
+  get atLineStart(): boolean {
+    return this.lineStart;
+  }
+
+  /** Turn output: written now, or after the open question is answered. */
+  write(text: string): void {
+    if (text === '') return;
+    if (this.prompts > 0) this.held.push(text);
+    else this.emit(text);
+  }
+
+  /** A whole line of turn output, starting on a fresh line. */
+  line(text: string): void {
+    if (this.prompts > 0) {
+      this.held.push(`\u0000${text}\n`);
+      return;
+    }
+    this.newline();
+    this.emit(`${text}\n`);
+  }
+
+  /** Ends a partly written line. */
+  newline(): void {
+    if (!this.lineStart) this.emit('\n');
+  }
+
+  /** Writes at once, even while a question is open (the question's own text). */
+  direct(text: string): void {
+    if (text !== '') this.emit(text);
+  }
+
+  /** A question opens: hold the turn's output back. */
+  beginPrompt(): void {
+    this.prompts += 1;
+  }
+
+  /** The question is answered: write what was held back. */
+  endPrompt(): void {
+    this.prompts = Math.max(0, this.prompts - 1);
+    if (this.prompts > 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) {
+      if (chunk.startsWith('\u0000')) {
+        this.newline();
+        this.emit(chunk.slice(1));
+      } else {
+        this.emit(chunk);
+      }
+    }
+  }
+
+  /** The cursor is at a line start again (the terminal echoed the user's Enter). */
+  markLineStart(): void {
+    this.lineStart = true;
+  }
+
+  private emit(text: string): void {
+    this.sink.write(text);
+    this.lineStart = text.endsWith('\n');
+  }
+}
+
+// Pure formatters ---------------------------------------------------------------------------
+
+/** Shortens `s` to `max` characters (with an ellipsis), on one line. */
+export function truncate(s: string, max: number): string {
+  const oneLine = s.replace(/\s*\n\s*/g, ' ');
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Tool arguments as compact JSON, shortened. */
+export function formatArguments(args: unknown, max = 100): string {
+  if (args === undefined) return '';
+  let json: string;
+  try {
+    json = JSON.stringify(args) ?? String(args);
+  } catch {
+    json = String(args);
+  }
+  return truncate(json, max);
+}
+
+export const AGENT_PREFIX = 'agent › ';
+export const USER_PROMPT = '› ';
+const INDENT = ' '.repeat(AGENT_PREFIX.length);
+
+/** `  ⚙ lookup_order {"orderId":"1001"}` */
+export function formatToolCall(activity: ToolActivity, style: Style): string {
+  const args = formatArguments(activity.call.arguments);
+  return style.dim(`  ⚙ ${activity.name}${args === '' ? '' : ` ${args}`}`);
+}
+
+/** `  ✓ lookup_order → Order 1001 …` or `  ✗ cancel_order failed: Denied by human …` */
+export function formatToolResult(activity: ToolActivity, style: Style): string {
+  const result = truncate(activity.result?.result ?? '', 120);
+  if (activity.status === 'failed') return style.dim(`  ${style.red('✗')} ${activity.name} failed: ${result}`);
+  return style.dim(`  ${style.green('✓')} ${activity.name} → ${result}`);
+}
+
+/**
+ * The sources of an answer, one line each. Citations with a score of 0 (retrieved although
+ * nothing matched) are left out; `[]` when none remain.
+ */
+export function formatCitations(citations: readonly Citation[], style: Style): string[] {
+  const relevant = citations.filter((c) => c.score === undefined || c.score > 0);
+  if (relevant.length === 0) return [];
+  return [
+    style.dim('  sources:'),
+    ...relevant.map((c, i) => {
+      const where = c.url ?? (c.title !== c.id ? c.id : undefined);
+      const title = where !== undefined && where !== c.title ? `${c.title} <${where}>` : c.title;
+      const snippet = c.snippet !== undefined && c.snippet !== '' ? ` · ${truncate(c.snippet, 72)}` : '';
+      return style.dim(`   [${i + 1}] ${title}${snippet}`);
+    }),
+  ];
+}
+
+/** `  usage: 20 prompt + 10 completion tokens · $0.000070`; `undefined` when nothing was reported. */
+export function formatUsage(usage: Usage | undefined, style: Style): string | undefined {
+  if (usage === undefined) return undefined;
+  const parts: string[] = [];
+  if (usage.promptTokens !== undefined || usage.completionTokens !== undefined) {
+    parts.push(`${usage.promptTokens ?? 0} prompt + ${usage.completionTokens ?? 0} completion tokens`);
+  }
+  if (usage.costUsd !== undefined) parts.push(`$${usage.costUsd.toFixed(6)}`);
+  return parts.length === 0 ? undefined : style.dim(`  usage: ${parts.join(' · ')}`);
+}
+
+/**
+ * What became of a form, from its raise tool's result (`{"status":"submitted","values":…}` or
+ * `{"status":"declined",…}`): the values as the server accepted (and normalised) them.
+ */
+export function formatFormOutcome(activity: ToolActivity, style: Style): string {
+  let outcome: { status?: unknown; values?: unknown } | undefined;
+  try {
+    outcome = JSON.parse(activity.result?.result ?? '') as typeof outcome;
+  } catch {
+    outcome = undefined;
+  }
+  if (activity.status === 'failed' || typeof outcome !== 'object' || outcome === null) return formatToolResult(activity, style);
+  if (outcome.status === 'declined') return style.dim(`  ${style.yellow('–')} declined`);
+  const values = (typeof outcome.values === 'object' && outcome.values !== null ? outcome.values : {}) as Record<string, unknown>;
+  const answers = values.answers;
+  const shown = Array.isArray(answers)
+    ? answers.map((a: { header?: unknown; options?: unknown; other?: unknown }) => {
+        const picked = [...(Array.isArray(a.options) ? a.options.map(String) : []), ...(typeof a.other === 'string' ? [a.other] : [])];
+        return `${String(a.header)}: ${picked.join(', ')}`;
+      })
+    : Object.entries(values).map(([key, value]) => `${key}: ${String(value)}`);
+  return style.dim(`  ${style.green('✓')} submitted ${shown.join(' · ')}`);
+}
+
+/** An error as one line: `CODE: message` for typed errors, the message otherwise. */
+export function describeError(error: unknown): string {
+  if (error instanceof CliError) return error.message;
+  if (error instanceof SmoothError) return `${error.message} (${error.code})`;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+// The turn ----------------------------------------------------------------------------------
+
+type Channel = 'answer' | 'reasoning' | 'preamble';
+
+/**
+ * Renders one turn from its successive `transcript()` values: streamed text as it grows, tool
+ * calls and their results, the server's validation errors of a form, then the sources and the
+ * usage. Questions (write confirmations, forms) are asked by the prompts, not rendered here.
+ */
+export class TurnRenderer {
+  private previous: TurnTranscript | undefined;
+  private channel: Channel | undefined;
+  private readonly shown = new Map<object, ToolActivity['status']>();
+  /** Raise tools of interactions asked as forms: their tool lines would only repeat the form. */
+  private readonly formTools = new Set<string>();
+  private finished = false;
+
+  constructor(
+    private readonly screen: Screen,
+    private readonly style: Style,
+  ) {}
+
+  update(t: TurnTranscript): void {
+    const before = this.previous;
+    this.previous = t;
+    if (t.pending?.ask === 'interaction') this.formTools.add(`request_${t.pending.kind}`);
+
+    this.renderStream('reasoning', before?.reasoning ?? '', t.reasoning);
+    this.renderStream('preamble', before?.preamble ?? '', t.preamble);
+    this.renderTools(t.tools);
+    this.renderPending(before, t);
+    this.renderStream('answer', before?.answer ?? '', t.answer);
+
+    if (t.status === 'completed' && t.final !== undefined && !this.finished) {
+      this.finished = true;
+      if (t.answer === '') this.screen.line(`${this.style.cyan(AGENT_PREFIX)}${this.style.dim('(no answer)')}`);
+      this.endStream();
+      for (const line of formatCitations(t.final.citations, this.style)) this.screen.line(line);
+      const usage = formatUsage(t.final.usage, this.style);
+      if (usage !== undefined) this.screen.line(usage);
+      if (t.final.needsEscalation) this.screen.line(this.style.yellow(`  ⚑ the agent asks for a human${t.final.escalationReason ? `: ${t.final.escalationReason}` : ''}`));
+    } else if (t.status === 'cancelled' && !this.finished) {
+      this.finished = true;
+      this.endStream();
+      this.screen.line(this.style.yellow('  ⏹ turn cancelled'));
+    }
+  }
+
+  /** The user stopped the turn (the client sent `cancel`). */
+  stopped(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.endStream();
+    this.screen.line(this.style.yellow('  ⏹ stopped (cancel sent)'));
+  }
+
+  /** The turn failed (a server `error`, a timeout, a lost connection). */
+  failed(error: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.endStream();
+    this.screen.line(this.style.red(`  ✗ ${describeError(error)}`));
+  }
+
+  private renderStream(channel: Channel, before: string, now: string): void {
+    if (now === before) return;
+    let delta: string;
+    if (now.startsWith(before)) {
+      delta = now.slice(before.length);
+    } else {
+      // Replaced (a final answer that differs from what was streamed, a new preamble): restart.
+      if (now === '') return;
+      this.endStream();
+      delta = now;
+    }
+    if (this.channel !== channel) {
+      this.endStream();
+      this.channel = channel;
+      const prefix = channel === 'answer' ? this.style.cyan(AGENT_PREFIX) : this.style.dim(channel === 'reasoning' ? '  (thinking) ' : '  (preamble) ');
+      this.screen.newline();
+      this.screen.write(prefix);
+    }
+    const body = delta.replace(/\n/g, `\n${INDENT}`);
+    this.screen.write(channel === 'answer' ? body : this.style.dim(body));
+  }
+
+  private endStream(): void {
+    if (this.channel === undefined) return;
+    this.channel = undefined;
+    this.screen.write('\n');
+  }
+
+  private renderTools(tools: readonly ToolActivity[]): void {
+    for (const activity of tools) {
+      const key = activity.call;
+      const seen = this.shown.get(key);
+      if (seen === activity.status) continue;
+      this.shown.set(key, activity.status);
+      if (this.formTools.has(activity.name)) {
+        if (activity.status !== 'running') {
+          this.endStream();
+          this.screen.line(formatFormOutcome(activity, this.style));
+        }
+        continue;
+      }
+      this.endStream();
+      if (seen === undefined) this.screen.line(formatToolCall(activity, this.style));
+      if (activity.status !== 'running') this.screen.line(formatToolResult(activity, this.style));
+    }
+  }
+
+  private renderPending(before: TurnTranscript | undefined, t: TurnTranscript): void {
+    const pending = t.pending;
+    if (pending === undefined || pending === before?.pending) return;
+    if (pending.ask === 'interaction' && pending.errors.length > 0 && (before?.pending?.ask !== 'interaction' || before.pending.errors !== pending.errors)) {
+      this.endStream();
+      this.screen.line(this.style.red(`  ✗ ${pending.invalidMessage ?? 'The server rejected these values.'}`));
+      for (const error of pending.errors) this.screen.line(this.style.red(`    ${error.field !== undefined ? `${error.field}: ` : ''}${error.message}`));
+    } else if (pending.ask === 'otp' && before?.pending?.ask !== 'otp') {
+      this.endStream();
+      this.screen.line(this.style.yellow(`  🔒 ${pending.actionDescription ?? `verification required for ${pending.toolId}`} (one-time codes are not supported by this chat)`));
+    }
+  }
+}

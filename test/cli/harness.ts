@@ -1,0 +1,81 @@
+/** Drives `runChat` in-process: PassThrough stdin/stdout, a Subject as SIGINT. */
+import { PassThrough } from 'node:stream';
+import { Subject } from 'rxjs';
+import type { ChatArgs } from '../../src/cli/args.js';
+import { runChat } from '../../src/cli/chat.js';
+import { stripAnsi } from '../../src/cli/render.js';
+import type { MockServerOptions } from '../../src/testing/index.js';
+
+export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): ChatArgs => ({
+  command: 'chat',
+  url: undefined,
+  agentId: undefined,
+  token: undefined,
+  userName: undefined,
+  userEmail: undefined,
+  yes: false,
+  demo: false,
+  verbose: false,
+  color: undefined,
+  ...overrides,
+});
+
+export interface ChatHarness {
+  /** Everything written so far, ANSI stripped. */
+  readonly output: string;
+  /** Everything written so far, as written. */
+  readonly raw: string;
+  /** Types a line (with Enter). */
+  type(line: string): void;
+  /** Ctrl-D. */
+  end(): void;
+  /** Ctrl-C. */
+  interrupt(): void;
+  /** Waits until the output contains `text` (after `from`, an earlier output length). */
+  until(text: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<void>;
+  /** The exit code. */
+  readonly exit: Promise<number>;
+}
+
+export function startChat(args: ChatArgs, options: { serverOptions?: MockServerOptions; color?: boolean } = {}): ChatHarness {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const interrupts = new Subject<void>();
+  let written = '';
+  output.setEncoding('utf8');
+  output.on('data', (chunk: string) => {
+    written += chunk;
+  });
+  const exit = runChat(args, {
+    input,
+    output,
+    interrupts,
+    ...(options.color !== undefined ? { color: options.color } : {}),
+    ...(options.serverOptions !== undefined ? { serverOptions: options.serverOptions } : {}),
+  });
+  return {
+    get output() {
+      return stripAnsi(written);
+    },
+    get raw() {
+      return written;
+    },
+    type: (line) => input.write(`${line}\n`),
+    end: () => input.end(),
+    interrupt: () => interrupts.next(),
+    until: (text, { from = 0, timeoutMs = 5000 } = {}) =>
+      waitFor(() => {
+        const seen = stripAnsi(written).slice(from);
+        return typeof text === 'string' ? seen.includes(text) : text.test(seen);
+      }, timeoutMs, () => `output never contained ${String(text)}:\n${stripAnsi(written)}`),
+    exit,
+  };
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 5000, describe: () => string = () => 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,220 @@
+import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
+import { CliError } from '../../src/cli/args.js';
+import { confirmQuestion, fieldLabel, parseChoice } from '../../src/cli/prompts.js';
+import {
+  Screen,
+  TurnRenderer,
+  createStyle,
+  describeError,
+  formatArguments,
+  formatCitations,
+  formatFormOutcome,
+  formatToolCall,
+  formatToolResult,
+  formatUsage,
+  stripAnsi,
+  truncate,
+  useColor,
+} from '../../src/cli/render.js';
+import { SmoothConnectionError } from '../../src/errors.js';
+import type { WriteConfirmationRequiredEvent } from '../../src/generated/types.js';
+
+const plain = createStyle(false);
+const call = { name: 'lookup_order', arguments: { orderId: '1001' } };
+const running: ToolActivity = { name: 'lookup_order', node: 'lookup_order', call, status: 'running' };
+const succeeded: ToolActivity = { ...running, status: 'succeeded', result: { name: 'lookup_order', isError: false, result: 'Order 1001: shipped.' } };
+const denied: ToolActivity = {
+  name: 'cancel_order',
+  node: 'cancel_order',
+  call: { name: 'cancel_order', arguments: { orderId: '1001' } },
+  status: 'failed',
+  result: { name: 'cancel_order', isError: true, result: 'Denied by human: user rejected the action' },
+};
+
+class Sink {
+  text = '';
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+describe('styles', () => {
+  it('wraps in ANSI only with colour', () => {
+    expect(createStyle(true).dim('x')).toBe('\u001b[2mx\u001b[22m');
+    expect(plain.dim('x')).toBe('x');
+    expect(stripAnsi(createStyle(true).red(createStyle(true).bold('x')))).toBe('x');
+  });
+
+  it('colours a TTY only, unless --no-color or NO_COLOR', () => {
+    expect(useColor(undefined, true, {})).toBe(true);
+    expect(useColor(undefined, false, {})).toBe(false);
+    expect(useColor(undefined, undefined, {})).toBe(false);
+    expect(useColor(undefined, true, { NO_COLOR: '1' })).toBe(false);
+    expect(useColor(false, true, {})).toBe(false);
+  });
+});
+
+describe('formatters', () => {
+  it('truncates on one line', () => {
+    expect(truncate('abc', 5)).toBe('abc');
+    expect(truncate('abcdefgh', 5)).toBe('abcd…');
+    expect(truncate('a\n  b', 10)).toBe('a b');
+  });
+
+  it('formats tool arguments as compact JSON', () => {
+    expect(formatArguments({ orderId: '1001' })).toBe('{"orderId":"1001"}');
+    expect(formatArguments(undefined)).toBe('');
+    expect(formatArguments({ text: 'x'.repeat(200) }, 20)).toHaveLength(20);
+  });
+
+  it('formats a call, a result and a failure', () => {
+    expect(formatToolCall(running, plain)).toBe('  ⚙ lookup_order {"orderId":"1001"}');
+    expect(formatToolCall({ ...running, call: { name: 'ping' }, name: 'ping' }, plain)).toBe('  ⚙ ping');
+    expect(formatToolResult(succeeded, plain)).toBe('  ✓ lookup_order → Order 1001: shipped.');
+    expect(formatToolResult(denied, plain)).toBe('  ✗ cancel_order failed: Denied by human: user rejected the action');
+  });
+
+  it('lists relevant citations, leaving out score 0 (retrieved although nothing matched)', () => {
+    const lines = formatCitations(
+      [
+        { id: 'https://x.io/returns', title: 'https://x.io/returns', url: 'https://x.io/returns', snippet: 'Returns within 30 days.', score: 2 },
+        { id: 'faq', title: 'FAQ', snippet: 'Questions.', score: 1 },
+        { id: 'other', title: 'other', snippet: 'Unrelated.', score: 0 },
+      ],
+      plain,
+    );
+    expect(lines).toEqual(['  sources:', '   [1] https://x.io/returns · Returns within 30 days.', '   [2] FAQ <faq> · Questions.']);
+    expect(formatCitations([{ id: 'a', title: 'a', score: 0 }], plain)).toEqual([]);
+    expect(formatCitations([], plain)).toEqual([]);
+  });
+
+  it('formats usage, or nothing when none was reported', () => {
+    expect(formatUsage({ promptTokens: 20, completionTokens: 10, costUsd: 0.00007 }, plain)).toBe('  usage: 20 prompt + 10 completion tokens · $0.000070');
+    expect(formatUsage({ costUsd: 0.5 }, plain)).toBe('  usage: $0.500000');
+    expect(formatUsage({}, plain)).toBeUndefined();
+    expect(formatUsage(undefined, plain)).toBeUndefined();
+  });
+
+  it('shows what became of a form from its raise tool result', () => {
+    const form = (result: string): ToolActivity => ({
+      name: 'request_identity_intake',
+      node: 'request_identity_intake',
+      call: { name: 'request_identity_intake' },
+      status: 'succeeded',
+      result: { name: 'request_identity_intake', isError: false, result },
+    });
+    expect(formatFormOutcome(form('{"status":"submitted","values":{"name":"Bob","email":"b@x.io"}}'), plain)).toBe('  ✓ submitted name: Bob · email: b@x.io');
+    expect(formatFormOutcome(form('{"status":"submitted","values":{"answers":[{"header":"Refund","options":["Store credit"]}]}}'), plain)).toBe(
+      '  ✓ submitted Refund: Store credit',
+    );
+    expect(formatFormOutcome(form('{"status":"declined","message":"no"}'), plain)).toBe('  – declined');
+    expect(formatFormOutcome(form('not json'), plain)).toBe('  ✓ request_identity_intake → not json');
+  });
+
+  it('describes errors in one line, with the code of typed errors', () => {
+    expect(describeError(new SmoothConnectionError('CONNECTION_ERROR', 'the connection failed'))).toBe('the connection failed (CONNECTION_ERROR)');
+    expect(describeError(new CliError('USAGE', 'bad'))).toBe('bad');
+    expect(describeError(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }))).toBe('listen EADDRINUSE (EADDRINUSE)');
+    expect(describeError('x')).toBe('x');
+  });
+});
+
+describe('prompt helpers', () => {
+  const question = { question: 'Refund?', header: 'Refund', options: [{ label: 'Card' }, { label: 'Credit' }] as [{ label: string }, { label: string }] };
+
+  it('reads a numbered choice, free text as other, and rejects bad numbers', () => {
+    expect(parseChoice('2', question)).toEqual({ options: ['Credit'] });
+    expect(parseChoice(' Cash please ', question)).toEqual({ other: 'Cash please' });
+    expect(parseChoice('3', question)).toEqual({ error: '3 is not an option (1-2).' });
+    expect(parseChoice('1,2', question)).toEqual({ error: 'Choose only one option.' });
+    expect(parseChoice('1, 2', { ...question, multiSelect: true })).toEqual({ options: ['Card', 'Credit'] });
+    expect(parseChoice('', question)).toEqual({ error: 'Choose an option.' });
+  });
+
+  it('labels fields and words the confirmation question', () => {
+    expect(fieldLabel({ key: 'email' })).toBe('Email');
+    expect(fieldLabel({ key: 'name', label: 'Full name' })).toBe('Full name');
+    const ask = { type: 'write_confirmation_required', requestId: 'r', data: { data: { toolId: 'cancel_order', actionDescription: "Approve calling tool 'cancel_order'?" } } } as WriteConfirmationRequiredEvent;
+    expect(confirmQuestion(ask, plain)).toBe("  ? Approve calling tool 'cancel_order'? [y/N] ");
+  });
+});
+
+describe('Screen', () => {
+  it('holds turn output back while a question is open, then writes it in order', () => {
+    const sink = new Sink();
+    const screen = new Screen(sink);
+    screen.write('agent › Hel');
+    screen.beginPrompt();
+    screen.direct('? ok [y/N] ');
+    screen.write('lo');
+    screen.line('  ⚙ tool');
+    expect(sink.text).toBe('agent › Hel? ok [y/N] ');
+    screen.direct('y\n');
+    screen.endPrompt();
+    expect(sink.text).toBe('agent › Hel? ok [y/N] y\nlo\n  ⚙ tool\n');
+    expect(screen.atLineStart).toBe(true);
+  });
+});
+
+describe('TurnRenderer', () => {
+  const base: TurnTranscript = { requestId: 'r', userMessage: 'hi', status: 'streaming', answer: '', reasoning: '', preamble: '', tools: [], pending: undefined, final: undefined };
+
+  it('streams the answer as it grows, with tool lines, then sources and usage', () => {
+    const sink = new Sink();
+    const renderer = new TurnRenderer(new Screen(sink), plain);
+    renderer.update(base);
+    renderer.update({ ...base, tools: [running] });
+    renderer.update({ ...base, tools: [succeeded] });
+    renderer.update({ ...base, tools: [succeeded], answer: 'Order 1001 sh' });
+    expect(sink.text.endsWith('agent › Order 1001 sh')).toBe(true);
+    renderer.update({ ...base, tools: [succeeded], answer: 'Order 1001 shipped.\nBye' });
+    const final = {
+      text: 'Order 1001 shipped.\nBye',
+      parts: ['Order 1001 shipped.\nBye'],
+      messageId: 'm',
+      citations: [{ id: 'faq', title: 'faq', snippet: 'Shipping takes 3 days.', score: 1 }],
+      usage: { promptTokens: 20, completionTokens: 10, costUsd: 0.00007 },
+      needsEscalation: false,
+      escalationReason: undefined,
+      directive: undefined,
+      response: { responseParts: ['Order 1001 shipped.\nBye'] },
+    };
+    renderer.update({ ...base, status: 'completed', tools: [succeeded], answer: final.text, final });
+    expect(sink.text).toBe(
+      [
+        '  ⚙ lookup_order {"orderId":"1001"}',
+        '  ✓ lookup_order → Order 1001: shipped.',
+        'agent › Order 1001 shipped.',
+        '        Bye',
+        '  sources:',
+        '   [1] faq · Shipping takes 3 days.',
+        '  usage: 20 prompt + 10 completion tokens · $0.000070',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('ends a stopped turn on its own line, once', () => {
+    const sink = new Sink();
+    const renderer = new TurnRenderer(new Screen(sink), plain);
+    renderer.update({ ...base, answer: 'Part' });
+    renderer.stopped();
+    renderer.stopped();
+    renderer.failed(new Error('late'));
+    expect(sink.text).toBe('agent › Part\n  ⏹ stopped (cancel sent)\n');
+  });
+
+  it('shows the server validation errors of a form', () => {
+    const sink = new Sink();
+    const renderer = new TurnRenderer(new Screen(sink), plain);
+    const pending = { ask: 'interaction' as const, interactionId: 'i', kind: 'identity_intake', spec: {}, reason: undefined, errors: [], invalidMessage: undefined };
+    renderer.update({ ...base, status: 'awaiting-human', pending });
+    renderer.update({
+      ...base,
+      status: 'awaiting-human',
+      pending: { ...pending, errors: [{ field: 'email', message: 'Enter a valid email address.' }], invalidMessage: 'Some fields need attention.' },
+    });
+    expect(sink.text).toBe('  ✗ Some fields need attention.\n    email: Enter a valid email address.\n');
+  });
+});
