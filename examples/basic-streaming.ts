@@ -5,12 +5,11 @@
  *   npx tsx examples/basic-streaming.ts                      # against the embedded mock server
  *   npx tsx examples/basic-streaming.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { firstValueFrom, share } from 'rxjs';
 import { createSmoothClient, type Usage } from 'smooth-operator-rx';
 import { finalResponse, text, tokens } from 'smooth-operator-rx/operators';
-import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 /** The scripted agent of the embedded mock server: one text answer. */
 export const mockServerOptions: MockServerOptions = {
@@ -26,23 +25,11 @@ export interface Result {
   usage: Usage | undefined;
 }
 
-export interface Options {
-  /** Server URL; without one, the example serves {@link mockServerOptions} itself. */
-  url?: string;
-  log?: (line: string) => void;
+export function main(options: ExampleOptions = {}): Promise<Result> {
+  return withServer(options.url, mockServerOptions, (url) => run(url, options.log ?? console.log));
 }
 
-export async function main(options: Options = {}): Promise<Result> {
-  if (options.url === undefined) {
-    const mock = await startMockServer(mockServerOptions);
-    try {
-      return await main({ ...options, url: mock.url });
-    } finally {
-      await mock.close();
-    }
-  }
-  const { url, log = console.log } = options;
-
+async function run(url: string, log: (line: string) => void): Promise<Result> {
   // Nothing connects until the first request is subscribed. A token, if the server wants one,
   // rides the `?token=` query parameter.
   const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN });
@@ -75,14 +62,4 @@ export async function main(options: Options = {}): Promise<Result> {
   }
 }
 
-// Run directly (the tests import main instead).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { url: { type: 'string' } } });
-  main({ url: values.url ?? process.env.SMOOTH_URL }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenExecuted(import.meta.url, main);

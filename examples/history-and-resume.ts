@@ -6,12 +6,11 @@
  *   npx tsx examples/history-and-resume.ts                      # against the embedded mock server
  *   npx tsx examples/history-and-resume.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createSmoothClient, type ConversationMessage, type ConversationSummary } from 'smooth-operator-rx';
 import { text } from 'smooth-operator-rx/operators';
-import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 const QUESTIONS = ['Hi, I ordered a desk lamp last week.', 'When will it arrive?'];
 
@@ -35,22 +34,11 @@ export interface Result {
   conversations: ConversationSummary[];
 }
 
-export interface Options {
-  /** Server URL; without one, the example serves {@link mockServerOptions} itself. */
-  url?: string;
-  log?: (line: string) => void;
+export function main(options: ExampleOptions = {}): Promise<Result> {
+  return withServer(options.url, mockServerOptions, (url) => run(url, options.log ?? console.log));
 }
 
-export async function main(options: Options = {}): Promise<Result> {
-  if (options.url === undefined) {
-    const mock = await startMockServer(mockServerOptions);
-    try {
-      return await main({ ...options, url: mock.url });
-    } finally {
-      await mock.close();
-    }
-  }
-  const { url, log = console.log } = options;
+async function run(url: string, log: (line: string) => void): Promise<Result> {
   const agentId = process.env.SMOOTH_AGENT_ID ?? 'demo-agent';
 
   // 1. Two turns on a first connection. text()'s last value is the complete answer.
@@ -103,14 +91,4 @@ export async function main(options: Options = {}): Promise<Result> {
   }
 }
 
-// Run directly (the tests import main instead).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { url: { type: 'string' } } });
-  main({ url: values.url ?? process.env.SMOOTH_URL }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenExecuted(import.meta.url, main);

@@ -6,12 +6,11 @@
  *   npx tsx examples/hitl.ts                      # against the embedded mock server
  *   npx tsx examples/hitl.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Subject, distinctUntilChanged, firstValueFrom, last, lastValueFrom, map, takeUntil, tap, timer } from 'rxjs';
 import { createSmoothClient } from 'smooth-operator-rx';
 import { answerInteractions, confirmWrites, text, transcript, type TurnTranscript } from 'smooth-operator-rx/operators';
-import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 const LONG_ANSWER =
   'Our return policy: any item can be returned within 30 days of delivery, free of charge. ' +
@@ -55,23 +54,11 @@ export interface Result {
   stopped: { message: string; partialAnswer: string };
 }
 
-export interface Options {
-  /** Server URL; without one, the example serves {@link mockServerOptions} itself. */
-  url?: string;
-  log?: (line: string) => void;
+export function main(options: ExampleOptions = {}): Promise<Result> {
+  return withServer(options.url, mockServerOptions, (url) => run(url, options.log ?? console.log));
 }
 
-export async function main(options: Options = {}): Promise<Result> {
-  if (options.url === undefined) {
-    const mock = await startMockServer(mockServerOptions);
-    try {
-      return await main({ ...options, url: mock.url });
-    } finally {
-      await mock.close();
-    }
-  }
-  const { url, log = console.log } = options;
-
+async function run(url: string, log: (line: string) => void): Promise<Result> {
   const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN });
   try {
     // Declaring `identity_form` lets the agent send a form; without it, it asks in plain text.
@@ -161,14 +148,4 @@ function describePending(t: TurnTranscript): string {
   }
 }
 
-// Run directly (the tests import main instead).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { url: { type: 'string' } } });
-  main({ url: values.url ?? process.env.SMOOTH_URL }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenExecuted(import.meta.url, main);

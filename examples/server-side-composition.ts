@@ -9,12 +9,11 @@
  *   npx tsx examples/server-side-composition.ts                      # against the embedded mock server
  *   npx tsx examples/server-side-composition.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { catchError, defer, finalize, from, lastValueFrom, map, mergeMap, of, switchMap, tap, toArray, type Observable } from 'rxjs';
 import { createSmoothClient } from 'smooth-operator-rx';
 import { finalResponse } from 'smooth-operator-rx/operators';
-import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 export const customers = [
   { name: 'alice', question: 'How long does shipping take?' },
@@ -47,23 +46,11 @@ export interface CustomerResult {
 
 export type Result = CustomerResult[];
 
-export interface Options {
-  /** Server URL; without one, the example serves {@link mockServerOptions} itself. */
-  url?: string;
-  log?: (line: string) => void;
+export function main(options: ExampleOptions = {}): Promise<Result> {
+  return withServer(options.url, mockServerOptions, (url) => run(url, options.log ?? console.log));
 }
 
-export async function main(options: Options = {}): Promise<Result> {
-  if (options.url === undefined) {
-    const mock = await startMockServer(mockServerOptions);
-    try {
-      return await main({ ...options, url: mock.url });
-    } finally {
-      await mock.close();
-    }
-  }
-  const { url, log = console.log } = options;
-
+async function run(url: string, log: (line: string) => void): Promise<Result> {
   // One customer, start to finish: its own connection, session and turn. defer() creates the
   // client only when mergeMap subscribes, so the concurrency limit also limits open sockets.
   const ask = (customer: (typeof customers)[number]): Observable<CustomerResult> =>
@@ -88,14 +75,4 @@ export async function main(options: Options = {}): Promise<Result> {
   );
 }
 
-// Run directly (the tests import main instead).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { url: { type: 'string' } } });
-  main({ url: values.url ?? process.env.SMOOTH_URL }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenExecuted(import.meta.url, main);
