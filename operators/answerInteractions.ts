@@ -1,4 +1,4 @@
-import { EMPTY, Observable, Subscription, switchMap, take, type MonoTypeOperatorFunction } from 'rxjs';
+import { EMPTY, Observable, Subscription, defer, switchMap, take, type MonoTypeOperatorFunction } from 'rxjs';
 import type {
   ChoicesSpec,
   ChoicesValues,
@@ -107,7 +107,8 @@ export function answerInteractions(handlers: InteractionHandlers, options: Answe
           const attempt = (n: number, errors: readonly InteractionFieldError[]): Observable<unknown> => {
             if (handler === undefined || n > maxAttempts) return decline();
             const ask: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
-            return fromAnswer(handler(ask)).pipe(
+            // defer: a handler that throws errors the stream (cancelling the turn) instead of escaping.
+            return defer(() => fromAnswer(handler(ask))).pipe(
               take(1),
               switchMap((reply) => submit(context, request, reply)),
               switchMap((outcome) => (outcome.type === 'interaction_invalid' ? attempt(n + 1, outcome.data.data.errors) : EMPTY)),

@@ -1,4 +1,4 @@
-import { Observable, Subscription, asyncScheduler, switchMap, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, defer, switchMap, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import type { WriteConfirmationRequiredEvent } from '../src/generated/types.js';
 import { turnOf } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
@@ -61,7 +61,8 @@ export function confirmWrites(
         next: (event) => {
           subscriber.next(event);
           if (event.type !== 'write_confirmation_required') return;
-          let decision$ = fromAnswer(decide(event)).pipe(take(1));
+          // defer: a decide that throws errors the stream (cancelling the turn) instead of escaping.
+          let decision$ = defer(() => fromAnswer(decide(event))).pipe(take(1));
           if (decisionTimeoutMs !== undefined) {
             decision$ = decision$.pipe(timeout({ first: decisionTimeoutMs, scheduler, with: () => (onDecisionTimeout === 'deny' ? of(false) : timeoutError(decisionTimeoutMs)) }));
           }

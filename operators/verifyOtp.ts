@@ -1,4 +1,4 @@
-import { EMPTY, concat, defer, mergeMap, of, switchMap, take, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { EMPTY, concat, defaultIfEmpty, defer, mergeMap, of, switchMap, take, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { EventualResponseEvent, OtpInvalid, OtpSent, OtpVerificationRequiredEvent } from '../src/generated/types.js';
 import { turnOf } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
@@ -27,8 +27,8 @@ export interface OtpAsk {
  * a turn asked (`otp_verification_required`), this holds back its `eventual_response`, calls
  * `codes(ask)` once the turn has ended, sends `verify_otp`, asks again on `otp_invalid` while
  * attempts remain, and after `otp_verified` follows with a new turn of the same message (the
- * `otp_*` answers are emitted in between). A `null` code gives up: the held answer is emitted
- * and the stream completes; so it does when attempts run out.
+ * `otp_*` answers are emitted in between). A `null` code (or none: an empty Observable) gives
+ * up: the held answer is emitted and the stream completes; so it does when attempts run out.
  *
  * ```
  * turn:     -a-q-s-t-e|                    (q: otp_verification_required, s: otp_sent)
@@ -63,8 +63,10 @@ export function verifyOtp(codes: (ask: OtpAsk) => Answerable<string | null>): Mo
       const verify = (ask: OtpVerificationRequiredEvent, answer: EventualResponseEvent, attempt: number, invalid: OtpInvalid | undefined): Observable<TurnEvent> => {
         const request = ask.data.data;
         const context = turnOf(ask);
-        return fromAnswer(codes({ toolId: request.toolId, actionDescription: request.actionDescription, channels: request.availableChannels ?? [], sent, attempt, invalid, event: ask })).pipe(
+        return defer(() => fromAnswer(codes({ toolId: request.toolId, actionDescription: request.actionDescription, channels: request.availableChannels ?? [], sent, attempt, invalid, event: ask }))).pipe(
           take(1),
+          // A dismissed prompt (no code at all) gives up like null.
+          defaultIfEmpty(null),
           switchMap((code) => {
             if (code === null) return of(answer);
             return context.verifyOtp(code).pipe(

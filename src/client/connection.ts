@@ -46,7 +46,6 @@ export class Connection {
   private socket: WebSocketSubject<unknown> | undefined;
   private subscription: Subscription | undefined;
   private closedByClient = false;
-  private lastClose: { code: number; reason: string | undefined } | undefined;
   private readonly decoder = new TextDecoder();
   private idCounter = 0;
   private readonly idPrefix = `rx-${Math.random().toString(36).slice(2, 8)}`;
@@ -116,6 +115,8 @@ export class Connection {
 
   private open(): WebSocketSubject<unknown> {
     if (this.socket) return this.socket;
+    // Per socket: a closed socket's late close event must not describe its successor.
+    let closed: CloseInfo | undefined;
     const socket = webSocket<unknown>({
       url: withToken(this.options.url, this.options.token),
       protocol: this.options.protocols,
@@ -126,24 +127,25 @@ export class Connection {
       openObserver: { next: () => this.setState('open') },
       closingObserver: { next: () => this.setState('closing') },
       // rxjs completes on any clean close and passes the code on only here.
-      closeObserver: { next: (event: CloseEvent) => (this.lastClose = { code: event.code, reason: event.reason || undefined }) },
+      closeObserver: { next: (event: CloseEvent) => (closed = { code: event.code, reason: event.reason || undefined }) },
     });
-    this.lastClose = undefined;
     this.socket = socket;
     this.setState('connecting');
-    this.subscription = socket.subscribe({
+    const subscription = socket.subscribe({
       next: (data) => this.receive(data),
-      error: (err: unknown) => this.lost(socket, err),
-      complete: () => this.lost(socket, undefined),
+      error: (err: unknown) => this.lost(socket, closed ?? closeInfo(err)),
+      complete: () => this.lost(socket, closed ?? { code: undefined, reason: undefined }),
     });
+    // A constructor that throws fails the socket inside subscribe(), and a queued turn may already
+    // have opened its successor: keep only a live socket's subscription.
+    if (this.socket === socket) this.subscription = subscription;
     return socket;
   }
 
-  private lost(socket: WebSocketSubject<unknown>, err: unknown): void {
+  private lost(socket: WebSocketSubject<unknown>, close: CloseInfo): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
     this.subscription = undefined;
-    const close = this.lastClose ?? closeInfo(err);
     this.setState('closed');
     this.failAll(
       close.code !== undefined
@@ -198,7 +200,12 @@ export class Connection {
   }
 }
 
-function closeInfo(err: unknown): { code: number | undefined; reason: string | undefined } {
+interface CloseInfo {
+  code: number | undefined;
+  reason: string | undefined;
+}
+
+function closeInfo(err: unknown): CloseInfo {
   if (typeof err === 'object' && err !== null) {
     const e = err as { code?: unknown; reason?: unknown; message?: unknown };
     if (typeof e.code === 'number') return { code: e.code, reason: typeof e.reason === 'string' && e.reason !== '' ? e.reason : undefined };

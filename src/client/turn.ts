@@ -1,5 +1,5 @@
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
-import type { InteractionValues, SendMessageAction, ServerEvent } from '../generated/types.js';
+import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
+import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
@@ -37,11 +37,16 @@ interface PendingSubmit {
 
 const TERMINAL = new Set(['eventual_response', 'cancelled', 'error']);
 
+/** Error codes that answer a resume (submit_interaction) rather than end the turn it was sent on. */
+const RESUME_ERRORS = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
+
 class TurnRun implements TurnContext, Route {
   readonly requestId: string;
   readonly sessionId: string;
   private phase: Phase = 'queued';
   private cancelSent = false;
+  /** The server answered our cancel with UNSUPPORTED_ACTION. */
+  private cancelRefused = false;
   private readonly submits: PendingSubmit[] = [];
   private readonly cancelWaiters = new Set<Subscriber<TurnEndEvent>>();
   private readonly timeoutMs: number;
@@ -100,22 +105,25 @@ class TurnRun implements TurnContext, Route {
   // Route --------------------------------------------------------------------------------------
 
   deliver(event: ServerEvent): void {
+    if (event.type === 'error' && this.answersOurCancel(event)) return;
     if (this.phase === 'draining') {
-      if (TERMINAL.has(event.type)) this.finish();
-      return;
+      // The subscriber left; what still streams in until the server confirms the cancel is
+      // reported, not dropped.
+      if (event.type === 'eventual_response' || event.type === 'cancelled') return this.finishDrain(event);
+      if (event.type === 'error') return this.finishDrain(undefined);
+      return this.deps.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
     }
     this.touch();
     switch (event.type) {
       case 'error': {
-        // An error after a resume we sent answers that resume (INTERACTION_MISMATCH, ...): the
-        // parked turn lives on.
-        const submit = this.submits.shift();
+        // An error answering a resume we sent (INTERACTION_MISMATCH, ...) is that resume's: the
+        // parked turn lives on. Any other error ends the turn, and the resume with it.
+        const submit = RESUME_ERRORS.has(event.data.error.code) ? this.submits.shift() : undefined;
         if (submit !== undefined) return this.settleSubmit(submit, new SmoothProtocolError(event));
         return this.end(new SmoothProtocolError(event));
       }
       case 'eventual_response':
       case 'cancelled':
-        this.emit(event);
         return this.end(undefined, event);
       case 'immediate_response':
         this.emit(event);
@@ -139,17 +147,36 @@ class TurnRun implements TurnContext, Route {
         // The gated tool's toolCall chunk follows the ask while the turn is still parked.
         if (event.data.state?.rawResponse?.toolCall === undefined) this.unpark();
         return this.emit(event);
+      case 'stream_token':
+      case 'stream_reasoning':
+      case 'stream_preamble':
+        this.unpark();
+        return this.emit(event);
       case 'pong':
         return this.deps.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
       default:
-        this.unpark();
+        // keepalive and the otp_* events say nothing about a human having answered.
         return this.emit(event);
     }
   }
 
+  /**
+   * Servers answer `cancel` with nothing or with `cancelled`; a reduced deployment answers
+   * UNSUPPORTED_ACTION, carrying the turn's requestId. That error is the cancel's, not the turn's:
+   * the turn goes on (and, if abandoned, keeps the slot until it really ends or the drain expires).
+   */
+  private answersOurCancel(event: ProtocolErrorEvent): boolean {
+    if (!this.cancelSent || this.cancelRefused || event.data.error.code !== 'UNSUPPORTED_ACTION') return false;
+    this.cancelRefused = true;
+    const error = new SmoothProtocolError(event);
+    for (const waiter of this.cancelWaiters) waiter.error(error);
+    this.cancelWaiters.clear();
+    return true;
+  }
+
   invalid(frame: Record<string, unknown>, type: unknown, errors: readonly ValidationIssue[]): void {
     if (typeof type !== 'string' || !TERMINAL.has(type)) return; // reported; the turn goes on
-    if (this.phase === 'draining') return this.finish();
+    if (this.phase === 'draining') return this.finishDrain(undefined);
     const error = new SmoothInvalidFrameError(this.requestId, frame, errors);
     const submit = type === 'error' ? this.submits.shift() : undefined;
     if (submit !== undefined) return this.settleSubmit(submit, error);
@@ -157,14 +184,14 @@ class TurnRun implements TurnContext, Route {
   }
 
   fail(error: SmoothError): void {
-    if (this.phase === 'draining') return this.finish();
+    if (this.phase === 'draining') return this.finishDrain(undefined);
     if (this.live) this.end(error);
   }
 
   // TurnContext ------------------------------------------------------------------------------
 
   confirm(approved: boolean): Observable<ConfirmOutcome> {
-    return this.resume((requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }), (event) =>
+    return this.resumeLive((requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }), (event) =>
       event.type === 'immediate_response' ? { value: event } : undefined,
     );
   }
@@ -205,6 +232,7 @@ class TurnRun implements TurnContext, Route {
   }
 
   verifyOtp(code: string): Observable<OtpOutcome> {
+    // Not tied to a live turn: servers end the turn before the code is verified.
     return this.resume((requestId) => ({ action: 'verify_otp', requestId, sessionId: this.sessionId, code }), (event) =>
       event.type === 'otp_verified' || event.type === 'otp_invalid' ? { value: event } : undefined,
     );
@@ -232,6 +260,11 @@ class TurnRun implements TurnContext, Route {
 
   // Internals --------------------------------------------------------------------------------
 
+  /** A resume that only makes sense while the turn runs: refused with TURN_ENDED afterwards, nothing sent. */
+  private resumeLive<T extends ServerEvent>(build: Parameters<typeof request<T>>[1]['build'], answer: Parameters<typeof request<T>>[1]['answer']): Observable<T> {
+    return defer(() => (this.live ? this.resume(build, answer) : throwError(() => new SmoothTurnEndedError(this.requestId))));
+  }
+
   private resume<T extends ServerEvent>(build: Parameters<typeof request<T>>[1]['build'], answer: Parameters<typeof request<T>>[1]['answer']): Observable<T> {
     const { requestTimeoutMs, scheduler } = this.deps.options;
     return request<T>(this.deps.connection, {
@@ -239,6 +272,8 @@ class TurnRun implements TurnContext, Route {
       answer,
       // The ack is part of the turn's story: it continues in the turn stream too.
       onAnswer: (event) => {
+        // Bound even after the end (an OTP answer), so turnOf() works on it downstream.
+        bindTurn(event as TurnEvent, this);
         if (!this.live) return;
         this.emit(event as TurnEvent);
         if (event.type === 'immediate_response') this.unpark();
@@ -268,13 +303,14 @@ class TurnRun implements TurnContext, Route {
     this.subscriber.next(event);
   }
 
-  private settleSubmit(submit: PendingSubmit, outcome: InteractionOutcome | SmoothError): void {
+  /** Answers a submit: its outcome, its error, or (undefined) nothing: the turn ended first. */
+  private settleSubmit(submit: PendingSubmit, outcome: InteractionOutcome | SmoothError | undefined): void {
     submit.timer?.unsubscribe();
     const subscriber = submit.subscriber;
     submit.subscriber = undefined;
     if (subscriber === undefined) return;
     if (outcome instanceof Error) return subscriber.error(outcome);
-    subscriber.next(outcome);
+    if (outcome !== undefined) subscriber.next(outcome);
     subscriber.complete();
   }
 
@@ -288,21 +324,38 @@ class TurnRun implements TurnContext, Route {
     }
   }
 
-  /** Ends the turn for its subscriber: completes (with the end event) or errors. */
+  /**
+   * Ends the turn for its subscriber: completes (after the end event) or errors. The turn is
+   * ended before the end event goes out, so a subscriber that leaves on it (take(1), first())
+   * sends no cancel, and one that starts the next turn or closes the client finds the slot free.
+   */
   private end(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
     if (!this.live) return;
     this.finish();
+    if (endEvent !== undefined) this.emit(endEvent);
     this.notifyEnd(error, endEvent);
   }
 
   private notifyEnd(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
-    for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error ?? new SmoothTurnEndedError(this.requestId));
+    // A resume still unanswered when the turn ends normally is moot: it completes quietly.
+    for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error);
+    this.settleCancelWaiters(endEvent);
+    if (error !== undefined) this.subscriber.error(error);
+    else this.subscriber.complete();
+  }
+
+  private settleCancelWaiters(endEvent: TurnEndEvent | undefined): void {
     for (const waiter of [...this.cancelWaiters]) {
       if (endEvent !== undefined) waiter.next(endEvent);
       waiter.complete();
     }
-    if (error !== undefined) this.subscriber.error(error);
-    else this.subscriber.complete();
+    this.cancelWaiters.clear();
+  }
+
+  /** An abandoned turn is over (the server ended it, or the drain expired): free the slot. */
+  private finishDrain(endEvent: TurnEndEvent | undefined): void {
+    this.finish();
+    this.settleCancelWaiters(endEvent);
   }
 
   /** Releases the route, the timer and the slot (the next queued turn starts). */
@@ -317,7 +370,7 @@ class TurnRun implements TurnContext, Route {
     this.phase = 'draining';
     this.stopTimer();
     const { cancelDrainMs, scheduler } = this.deps.options;
-    this.timer = scheduler.schedule(() => this.finish(), cancelDrainMs);
+    this.timer = scheduler.schedule(() => this.finishDrain(undefined), cancelDrainMs);
   }
 
   private park(): void {

@@ -144,14 +144,28 @@ describe('canonical sequences', () => {
 
 describe('error cases', () => {
   it('7: SESSION_NOT_FOUND for a turn and for get_session; NO_PENDING_CONFIRMATION for a stray confirm', async () => {
-    const client = await start({ script: [text('hi')] });
+    const client = await start({ script: [text('a slowly streamed answer')], tokenDelayMs: 20 });
     expect(await codeOf(lastValueFrom(client.turn({ sessionId: 'no-such-session', message: 'anyone?' })))).toBe('SESSION_NOT_FOUND');
     expect(await codeOf(firstValueFrom(client.getSession('no-such-session')))).toBe('SESSION_NOT_FOUND');
     const sessionId = await session(client);
-    const events = await lastValueFrom(client.turn({ sessionId, message: 'hi' }).pipe(toArray()));
+    const stray: string[] = [];
+    const events = await summarize(
+      client.turn({ sessionId, message: 'hi' }).pipe(
+        mergeMap((e, i) => (i === 1 ? concat(of(e), turnOf(e).confirm(true).pipe(ignoreElements(), catchError((err: SmoothError) => (stray.push(err.code), EMPTY)))) : of(e))),
+      ),
+    );
+    // The server refused the confirm (nothing was parked); the turn went on.
+    expect(stray).toEqual(['NO_PENDING_CONFIRMATION']);
+    expect(events.at(-1)).toBe('eventual_response');
+  });
+
+  it('a confirm on a turn that has ended is refused locally with TURN_ENDED', async () => {
+    const client = await start({ script: [text('hi')] });
+    const events = await lastValueFrom(client.turn({ sessionId: await session(client), message: 'hi' }).pipe(toArray()));
     const last = events.at(-1);
     if (last === undefined) throw new Error('no events');
-    expect(await codeOf(firstValueFrom(turnOf(last).confirm(true)))).toBe('NO_PENDING_CONFIRMATION');
+    expect(await codeOf(firstValueFrom(turnOf(last).confirm(true)))).toBe('TURN_ENDED');
+    expect(server.received.map((r) => r.action)).not.toContain('confirm_tool_action');
   });
 
   it('VALIDATION_ERROR from the server when outgoing validation is off; SKILL_NOT_FOUND; CONVERSATION_NOT_FOUND', async () => {
