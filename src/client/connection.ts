@@ -182,10 +182,11 @@ export class Connection {
     if (result.unknownType) {
       return this.report({ kind: 'unknown-event-type', message: `ignored an event of unknown type "${result.type}"`, type: result.type, frame });
     }
-    const record = frame as Record<string, unknown>;
-    const requestId = typeof record.requestId === 'string' ? record.requestId : undefined;
-    this.report({ kind: 'invalid-frame', message: `invalid ${String(record.type)} frame: ${result.errors[0]?.message ?? ''}`, frame, errors: result.errors, requestId });
-    if (requestId !== undefined) this.routes.get(requestId)?.invalid(record, record.type, result.errors);
+    // `null`, numbers, arrays are valid JSON too: only an object can name a request.
+    const record = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
+    const requestId = typeof record?.requestId === 'string' ? record.requestId : undefined;
+    this.report({ kind: 'invalid-frame', message: `invalid ${String(record?.type ?? 'non-object')} frame: ${result.errors[0]?.message ?? ''}`, frame, errors: result.errors, requestId });
+    if (record !== undefined && requestId !== undefined) this.routes.get(requestId)?.invalid(record, record.type, result.errors);
   }
 
   private route(event: ServerEvent): void {

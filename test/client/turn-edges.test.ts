@@ -264,3 +264,16 @@ describe('answers after the end', () => {
     expect(context).toBe(h.sockets.sent[0]?.requestId);
   });
 });
+
+describe('JSON that is not an object', () => {
+  it.each([['null'], ['3'], ['[]'], ['"text"'], ['true']])('%s is reported as an invalid frame and the connection lives on', (raw) => {
+    const h = harness((a) => (a.action === 'send_message' ? [[1, ack(a.requestId)], [2, raw], [3, eventual(a.requestId, 'fine')]] : undefined));
+    const kinds: string[] = [];
+    h.client.diagnostics$.subscribe((d) => kinds.push(d.kind));
+    testScheduler().run(({ expectObservable }) => {
+      expectObservable(h.client.turn({ sessionId: 's', message: 'x' }).pipe(map((e) => e.type))).toBe('-a-(e|)', { a: 'immediate_response', e: 'eventual_response' });
+    });
+    expect(kinds).toEqual(['invalid-frame']);
+    expect(h.sockets.all).toHaveLength(1);
+  });
+});
