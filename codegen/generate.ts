@@ -107,6 +107,9 @@ function generateValidators(files: SpecFile[], defs: Record<string, unknown>): M
     // if/else branches name properties declared at the root (submit_interaction: values unless declined).
     strictRequired: false,
     allErrors: false,
+    // Messages are composed at run time from keyword and params (src/validation/validate.ts):
+    // ajv's message strings would be most of every validator's bytes.
+    messages: false,
     // Servers validate formats (email, date-time); the client checks shape only, and needs no
     // ajv-formats at run time.
     validateFormats: false,
@@ -121,6 +124,8 @@ function generateValidators(files: SpecFile[], defs: Record<string, unknown>): M
     );
     if (/require\(/.test(code)) throw new Error(`${f.title}: standalone code still requires a module`);
     code = code.replace(/^"use strict";/, '');
+    // schemaPath is never read; each error literal would carry it.
+    code = code.replace(/schemaPath:"[^"]*",/g, '');
     code = code.replace(
       /export const validate = (\w+);/,
       `export const validate: CompiledValidator = $1 as unknown as CompiledValidator;`,

@@ -30,6 +30,7 @@ export {
 } from './transcript.js';
 
 // Answering the agent (human in the loop)
+export type { Answerable } from './internal/answer.js';
 export { confirmWrites, ConfirmDecisionTimeoutError, type ConfirmWritesOptions } from './confirmWrites.js';
 export {
   answerInteractions,

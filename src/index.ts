@@ -13,7 +13,7 @@ export type { SmoothClientOptions, WebSocketImplementation } from './client/opti
 export type { ConnectionState } from './client/connection.js';
 export type { Diagnostic, DiagnosticKind } from './client/diagnostics.js';
 export { withToken } from './client/url.js';
-export { turnOf, findTurnOf, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from './turn/context.js';
+export { turnOf, findTurnOf, type AnyInteractionValues, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from './turn/context.js';
 export type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent, TurnEventOf, TurnEventType } from './turn/turn-event.js';
 export {
   SmoothConnectionError,

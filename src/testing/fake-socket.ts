@@ -2,7 +2,8 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
 import type { WebSocketImplementation } from '../client/options.js';
 
-interface CloseInit {
+/** What a fake socket's `onclose` receives. */
+export interface CloseInit {
   code: number;
   reason: string;
   wasClean: boolean;

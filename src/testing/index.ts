@@ -1,3 +1,3 @@
 export * from './mock-server/index.js';
-export { FakeSockets, FakeWebSocket, type FakeSocketOptions } from './fake-socket.js';
+export { FakeSockets, FakeWebSocket, type CloseInit, type FakeSocketOptions } from './fake-socket.js';
 export * from './controller/index.js';

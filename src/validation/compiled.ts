@@ -1,10 +1,8 @@
 /** One error as a precompiled (ajv standalone) validator reports it. */
 export interface CompiledValidatorError {
   instancePath: string;
-  schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
-  message?: string;
 }
 
 /** A precompiled validator: returns whether `data` is valid and leaves the first error on `errors`. */

@@ -88,7 +88,40 @@ function toIssue(error: CompiledValidatorError): ValidationIssue {
   // ajv reports a missing property at its parent; name the property itself, which is where a
   // reader looks.
   const path = typeof missing === 'string' ? `${error.instancePath}/${missing}` : error.instancePath;
-  return { path, rule: error.keyword, message: `${where} ${error.message ?? `fails ${error.keyword}`}` };
+  return { path, rule: error.keyword, message: `${where} ${describe(error.keyword, error.params)}` };
+}
+
+/** What the rule demands, from the keyword and its params (the validators carry no message text). */
+function describe(keyword: string, params: Record<string, unknown>): string {
+  switch (keyword) {
+    case 'required':
+      return `must have required property '${String(params.missingProperty)}'`;
+    case 'additionalProperties':
+      return `must NOT have additional property '${String(params.additionalProperty)}'`;
+    case 'type':
+      return `must be ${String(params.type)}`;
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'enum':
+      return `must be one of ${JSON.stringify(params.allowedValues)}`;
+    case 'minLength':
+      return `must NOT have fewer than ${String(params.limit)} characters`;
+    case 'maxLength':
+      return `must NOT have more than ${String(params.limit)} characters`;
+    case 'minItems':
+      return `must NOT have fewer than ${String(params.limit)} items`;
+    case 'maxItems':
+      return `must NOT have more than ${String(params.limit)} items`;
+    case 'minimum':
+    case 'maximum':
+      return `must be ${String(params.comparison)} ${String(params.limit)}`;
+    case 'pattern':
+      return `must match pattern "${String(params.pattern)}"`;
+    case 'if':
+      return `must match "${String(params.failingKeyword)}" schema`;
+    default:
+      return `fails ${keyword} ${JSON.stringify(params)}`;
+  }
 }
 
 function invalid(path: string, rule: string, message: string): InvalidFrame {

@@ -51,7 +51,7 @@ describe('7. errors', () => {
     const empty = await client.request({ action: 'send_message', requestId: 'r-3', sessionId, message: '' });
     expect(empty).toMatchObject({ type: 'error', requestId: 'r-3', error: { code: 'VALIDATION_ERROR', message: '/message must NOT have fewer than 1 characters' } });
     const typo = await client.request({ action: 'ping', requestId: 'r-4', extra: 1 });
-    expect(typo.error).toEqual({ code: 'VALIDATION_ERROR', message: 'frame must NOT have additional properties' });
+    expect(typo.error).toEqual({ code: 'VALIDATION_ERROR', message: "frame must NOT have additional property 'extra'" });
     const limit = await client.request({ action: 'get_conversation_messages', requestId: 'r-5', sessionId, limit: 101 });
     expect(limit.error.code).toBe('VALIDATION_ERROR');
   });
