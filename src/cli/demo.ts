@@ -40,7 +40,7 @@ const TURNS: readonly (readonly MockModelOutput[])[] = [
     ),
   ],
   [call('lookup_order', { orderId: '1001' }), text('Order 1001 shipped on Monday by express and should reach you on Thursday before 6 pm.')],
-  [call('cancel_order', { orderId: '1001' }), text("That's settled for order 1001. Anything else I can help with?")],
+  [call('cancel_order', { orderId: '1001' }), text('Understood. Anything else I can help you with about order 1001?')],
   [
     call('request_identity_intake', {
       fields: [

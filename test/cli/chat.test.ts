@@ -68,7 +68,7 @@ describe('interactive chat', () => {
     await chat.until('[y/N] ');
     chat.type('n');
     await chat.until('✗ cancel_order failed: Denied by human: user rejected the action');
-    await chat.until("agent › That's settled");
+    await chat.until('agent › Understood.');
 
     chat.type('Email me a cancellation confirmation.');
     await chat.until('Full name*: ');
