@@ -7,6 +7,7 @@ import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { request } from './request.js';
+import { InactivityDeadline } from './inactivity-deadline.js';
 import type { TurnSlot } from './turn-slot.js';
 
 export interface TurnDeps {
@@ -50,8 +51,8 @@ class TurnRun implements TurnContext, Route {
   private readonly submits: PendingSubmit[] = [];
   private readonly cancelWaiters = new Set<Subscriber<TurnEndEvent>>();
   private readonly timeoutMs: number;
-  private deadline = 0;
-  private timer: Subscription | undefined;
+  private readonly inactivity: InactivityDeadline;
+  private drainTimer: Subscription | undefined;
 
   constructor(
     private readonly deps: TurnDeps,
@@ -61,6 +62,7 @@ class TurnRun implements TurnContext, Route {
     this.requestId = deps.connection.nextRequestId();
     this.sessionId = request.sessionId;
     this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
+    this.inactivity = new InactivityDeadline(deps.options.scheduler, this.timeoutMs, () => this.expire());
   }
 
   get status(): TurnStatus {
@@ -88,7 +90,7 @@ class TurnRun implements TurnContext, Route {
     } catch (err) {
       return this.end(err as SmoothError);
     }
-    this.armTimer();
+    this.inactivity.start();
   }
 
   /** Teardown of the turn's subscription: stop the server's work if it is still going. */
@@ -113,7 +115,7 @@ class TurnRun implements TurnContext, Route {
       if (event.type === 'error') return this.finishDrain(undefined);
       return this.deps.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
     }
-    this.touch();
+    this.inactivity.touch();
     switch (event.type) {
       case 'error': {
         // An error answering a resume we sent (INTERACTION_MISMATCH, ...) is that resume's: the
@@ -358,63 +360,40 @@ class TurnRun implements TurnContext, Route {
     this.settleCancelWaiters(endEvent);
   }
 
-  /** Releases the route, the timer and the slot (the next queued turn starts). */
+  /** Releases the route, the timers and the slot (the next queued turn starts). */
   private finish(): void {
     this.phase = 'ended';
-    this.stopTimer();
+    this.inactivity.stop();
+    this.drainTimer?.unsubscribe();
     this.deps.connection.unregister(this.requestId);
     this.deps.slot.release(this);
   }
 
   private drain(): void {
     this.phase = 'draining';
-    this.stopTimer();
+    this.inactivity.stop();
     const { cancelDrainMs, scheduler } = this.deps.options;
-    this.timer = scheduler.schedule(() => this.finishDrain(undefined), cancelDrainMs);
+    this.drainTimer = scheduler.schedule(() => this.finishDrain(undefined), cancelDrainMs);
   }
 
+  /** Waiting for a human: no inactivity timeout. */
   private park(): void {
     if (this.phase !== 'running') return;
     this.phase = 'parked';
-    this.stopTimer();
+    this.inactivity.stop();
   }
 
   private unpark(): void {
     if (this.phase !== 'parked') return;
     this.phase = 'running';
-    this.armTimer();
+    this.inactivity.start();
   }
 
-  // The inactivity deadline moves with every event; the one scheduled check re-arms itself for
-  // the remainder, so an event costs a clock read instead of a timer reschedule.
-  private armTimer(): void {
-    if (this.timeoutMs <= 0 || this.phase !== 'running') return;
-    const { scheduler } = this.deps.options;
-    this.deadline = scheduler.now() + this.timeoutMs;
-    this.timer ??= scheduler.schedule(() => this.checkDeadline(), this.timeoutMs);
-  }
-
-  private touch(): void {
-    if (this.timer !== undefined && this.phase === 'running') this.deadline = this.deps.options.scheduler.now() + this.timeoutMs;
-  }
-
-  private checkDeadline(): void {
-    this.timer = undefined;
+  /** No event for the timeout: like an abandoned turn, cancel and hold the slot until the server confirms. */
+  private expire(): void {
     if (this.phase !== 'running') return;
-    const { scheduler } = this.deps.options;
-    const remaining = this.deadline - scheduler.now();
-    if (remaining > 0) {
-      this.timer = scheduler.schedule(() => this.checkDeadline(), remaining);
-      return;
-    }
-    // Like an abandoned turn: cancel, and hold the slot until the server confirms.
     this.sendCancel();
     this.drain();
     this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));
-  }
-
-  private stopTimer(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
   }
 }
