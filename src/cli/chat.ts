@@ -116,7 +116,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
 
     const prompter: Prompter = args.yes
       ? autoPrompter(screen, style, { name: args.userName ?? DEMO_IDENTITY.name, email: args.userEmail ?? DEMO_IDENTITY.email, phone: DEMO_IDENTITY.phone })
-      : humanPrompter(reader, screen, style);
+      : humanPrompter(reader, screen, style, () => requestExit(0));
 
     const runTurn = (message: string): Promise<TurnOutcome> =>
       new Promise<TurnOutcome>((resolve) => {

@@ -76,12 +76,16 @@ export class LineReader {
   /**
    * Shows `prompt` and resolves with the next line, or `null` once the input has ended.
    * Rejects with `PromptAbortedError` when `signal` aborts first.
+   *
+   * A `question` (a confirmation, a form field) asked in a terminal takes only a line typed after
+   * it was shown: what the user typed ahead while the agent worked was meant as the next message,
+   * and an Enter pressed while waiting must not deny a write. Piped input answers in order.
    */
-  read(prompt: string, signal?: AbortSignal): Promise<string | null> {
+  read(prompt: string, signal?: AbortSignal, kind: 'message' | 'question' = 'message'): Promise<string | null> {
     if (signal?.aborted === true) return Promise.reject(new PromptAbortedError());
     if (this.waiting !== undefined) return Promise.reject(new Error('a question is already open'));
     const { screen, terminal } = this.options;
-    const queued = this.queue.shift();
+    const queued = kind === 'question' && terminal ? undefined : this.queue.shift();
     if (queued !== undefined) {
       screen.direct(`${prompt}${queued}\n`);
       return Promise.resolve(queued);
@@ -187,14 +191,27 @@ export function parseChoice(answer: string, question: ChoicesQuestion): { option
  * Asks a person, through `reader`. Answering `/skip` to a form question declines the form;
  * an ended input denies the write and declines the form.
  */
-export function humanPrompter(reader: LineReader, screen: Screen, style: Style): Prompter {
+/** `/quit` (or `/exit`) typed at any question. */
+const isQuit = (line: string): boolean => line.trim() === '/quit' || line.trim() === '/exit';
+
+/**
+ * Asks a person through `reader`. `/quit` at a question calls `quit` and answers nothing the
+ * server would take as data (a write is denied, a form declined).
+ */
+export function humanPrompter(reader: LineReader, screen: Screen, style: Style, quit: () => void): Prompter {
   const previous = new Map<string, IdentityIntakeValues>();
+  const askLine = async (prompt: string, signal: AbortSignal): Promise<string | null> => {
+    const line = await reader.read(prompt, signal, 'question');
+    if (line === null || !isQuit(line)) return line;
+    quit();
+    return null;
+  };
   return {
     confirmWrite: (event) =>
       ask(screen, async (signal) => {
         screen.newline();
         for (;;) {
-          const line = await reader.read(confirmQuestion(event, style), signal);
+          const line = await askLine(confirmQuestion(event, style), signal);
           if (line === null) {
             screen.direct(style.dim('  (input ended: denied)\n'));
             return false;
@@ -215,7 +232,7 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style):
         if (!retry) screen.direct(style.dim('    (/skip declines)\n'));
         for (const field of fields) {
           if (retry && !failed.has(field.key) && values[field.key] !== undefined) continue;
-          const line = await reader.read(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: `, signal);
+          const line = await askLine(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: `, signal);
           if (line === null || line.trim() === '/skip') {
             screen.direct(style.dim('  (declined)\n'));
             return { declined: true };
@@ -237,7 +254,7 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style):
           });
           const hint = question.multiSelect === true ? `1-${question.options.length}, several with commas` : `1-${question.options.length}`;
           for (;;) {
-            const line = await reader.read(`    choose ${hint} (or type an answer, /skip): `, signal);
+            const line = await askLine(`    choose ${hint} (or type an answer, /skip): `, signal);
             if (line === null || line.trim() === '/skip') {
               screen.direct(style.dim('  (declined)\n'));
               return { declined: true };
@@ -278,6 +295,11 @@ export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers)
       }),
     identity: (interaction) =>
       ask(screen, async () => {
+        if (interaction.attempt > 1) {
+          // Nobody is there to correct what the server rejected: the same values would fail again.
+          screen.direct(style.dim(`  (declined${auto.trimEnd()})\n`));
+          return { declined: true };
+        }
         formHeader(screen, style, 'The agent asks for your details', interaction.reason);
         const values: IdentityIntakeValues = {};
         for (const field of interaction.spec.fields) {
@@ -289,6 +311,10 @@ export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers)
       }),
     choices: (interaction) =>
       ask(screen, async () => {
+        if (interaction.attempt > 1) {
+          screen.direct(style.dim(`  (declined${auto.trimEnd()})\n`));
+          return { declined: true };
+        }
         formHeader(screen, style, 'The agent asks you to choose', interaction.reason);
         const picked: ChoicesValues['answers'] = [];
         for (const question of interaction.spec.questions) {

@@ -1,0 +1,88 @@
+/** The terminal chat's edges, each once a bug: type-ahead in a terminal, /quit at a question, --yes against a rejected form. */
+import { PassThrough } from 'node:stream';
+import { Subject } from 'rxjs';
+import { runChat } from '../../src/cli/chat.js';
+import { DEMO_MESSAGES } from '../../src/cli/demo.js';
+import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { chatArgs, startChat, waitFor } from './harness.js';
+
+const text = (t: string) => ({ kind: 'text' as const, text: t });
+const servers: MockServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+const server = async (options: Parameters<typeof startMockServer>[0]) => {
+  const started = await startMockServer(options);
+  servers.push(started);
+  return started;
+};
+
+// eslint-disable-next-line no-control-regex
+const stripTerminal = (s: string): string => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+
+/** `runChat` as in a terminal (`terminal: true`: readline echoes and edits the lines). */
+function startTerminalChat(url: string) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let written = '';
+  output.setEncoding('utf8');
+  output.on('data', (chunk: string) => (written += chunk));
+  const exit = runChat(chatArgs({ url }), { input, output, terminal: true, interrupts: new Subject<void>() });
+  return {
+    output: () => stripTerminal(written),
+    type: (line: string) => input.write(`${line}\n`),
+    until: (needle: string) => waitFor(() => stripTerminal(written).includes(needle), 5000, () => `output never contained ${needle}:\n${stripTerminal(written)}`),
+    end: () => input.end(),
+    exit,
+  };
+}
+
+describe('chat edges', () => {
+  it('a line typed ahead while a turn runs does not answer the write confirmation asked after it (terminal)', async () => {
+    const srv = await server({
+      script: [{ kind: 'toolCall', name: 'wipe', arguments: '{}' }, text('Wiped.'), text('Next answer.')],
+      tools: [{ name: 'wipe', result: 'wiped' }],
+      confirmTools: ['wipe'],
+    });
+    const chat = startTerminalChat(srv.url);
+    await chat.until('exits');
+    // The user sends a message and, while the agent works, already types the next question.
+    chat.type('wipe it');
+    chat.type('what happens next?');
+    await chat.until('[y/N] ');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The type-ahead is not an answer to a question shown after it was typed.
+    expect(chat.output()).not.toContain('please answer y or n');
+    chat.type('y');
+    await chat.until('✓ wipe → wiped');
+    await chat.until('Wiped.');
+    // ...and it is not lost: it is the next message.
+    await waitFor(() => srv.received.filter((r) => r.action === 'send_message').length === 2, 3000, () => chat.output());
+    const second = srv.received.filter((r) => r.action === 'send_message')[1]!.frame as { message: string };
+    expect(second.message).toBe('what happens next?');
+    chat.end();
+    expect(await chat.exit).toBe(0);
+  });
+
+  it('/quit typed at a form question exits instead of being submitted as a value', async () => {
+    const srv = await server({
+      script: [{ kind: 'toolCall', name: 'request_identity_intake', arguments: JSON.stringify({ fields: [{ key: 'name', required: true }] }) }, text('Thanks.')],
+    });
+    const chat = startChat(chatArgs({ url: srv.url }));
+    chat.type('contact me');
+    await chat.until('Name*: ');
+    chat.type('/quit');
+    const code = await Promise.race([chat.exit, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 2000))]);
+    const submits = srv.received.filter((r) => r.action === 'submit_interaction').map((r) => r.frame as { values?: Record<string, unknown> });
+    expect(submits.some((s) => s.values?.name === '/quit')).toBe(false);
+    expect(code).toBe(0);
+  });
+
+  it('--yes does not resubmit the same rejected form values again and again', async () => {
+    const chat = startChat(chatArgs({ demo: true, yes: true, userEmail: 'not-an-email' }), { serverOptions: { tokenDelayMs: 0 } });
+    expect(await chat.exit).toBe(0);
+    expect(chat.output).toContain(`› ${DEMO_MESSAGES[3]}`);
+    // The server rejected the email once; answering with the very same values four more times cannot help.
+    expect(chat.output.match(/Email\*: not-an-email \(--yes\)/g)).toHaveLength(1);
+  });
+});
