@@ -104,7 +104,7 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
 
   /** `immediate_response` 202: the turn is accepted. */
   accept(): this {
-    return this.frames((id) => [acceptedFrame(id)], 'accept');
+    return this.frames((id) => [acceptedFrame(id)]);
   }
 
   /** One `stream_token` per piece, in order. */
@@ -187,17 +187,17 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
 
   /** `eventual_response` 200: the answer (text, or parts, citations, usage, ...). Ends the turn. */
   respond(answer: string | ResponseInit = {}): this {
-    return this.frames((id) => [eventualFrame(id, answer)], 'responded');
+    return this.frames((id) => [eventualFrame(id, answer)]);
   }
 
   /** `cancelled` 499 on the turn. Ends it (use `expectCancel().confirm()` to answer a client's cancel). */
   cancelled(): this {
-    return this.frames((id) => [cancelledFrame(id)], 'cancelled');
+    return this.frames((id) => [cancelledFrame(id)]);
   }
 
   /** `error` on the turn's requestId: ends it (e.g. SESSION_NOT_FOUND, TURN_IN_PROGRESS, LLM_UNAVAILABLE). */
   error(code: string, message?: string, details?: unknown): this {
-    return this.frames((id) => [errorFrame(id, code, message, details)], 'error');
+    return this.frames((id) => [errorFrame(id, code, message, details)]);
   }
 
   /** @internal Steps of a turn stopped by a confirmed cancel are dropped. */
@@ -205,18 +205,35 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
     return super.dropped(entry) || entry.turn?.ended === 'stopped';
   }
 
-  private frames(build: (requestId: string) => ServerEvent[], effect?: 'accept' | TurnEnding): this {
+  /** Sends any server event; a 202 accepts the turn and a terminal event ends it, as from the methods. */
+  override emit(event: ServerEvent | ((requestId: string) => ServerEvent)): this {
+    return this.frames((id) => [typeof event === 'function' ? event(id) : event]);
+  }
+
+  private frames(build: (requestId: string) => ServerEvent[]): this {
     return this.step((entry) => {
       const turn = progress(entry);
       const frames = build(entry.action.requestId);
       if (turn.ended !== undefined) {
         throw new TestingControllerError(`${this.description}: cannot send ${frames.map((f) => f.type).join(', ')}: the turn already ended (${turn.ended})`);
       }
-      for (const frame of frames) this.send(entry, frame);
-      if (effect === 'accept') turn.accepted = true;
-      else if (effect !== undefined) turn.ended = effect;
+      for (const frame of frames) {
+        this.send(entry, frame);
+        const effect = effectOf(frame);
+        if (effect === 'accept') turn.accepted = true;
+        else if (effect !== undefined) turn.ended = effect;
+      }
     });
   }
+}
+
+/** What a frame does to the turn's progress. */
+function effectOf(frame: ServerEvent): 'accept' | TurnEnding | undefined {
+  if (frame.type === 'immediate_response') return frame.status === 202 ? 'accept' : undefined;
+  if (frame.type === 'eventual_response') return 'responded';
+  if (frame.type === 'cancelled') return 'cancelled';
+  if (frame.type === 'error') return 'error';
+  return undefined;
 }
 
 function progress(entry: Recorded<SendMessageAction>): TurnProgress {

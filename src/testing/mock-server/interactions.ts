@@ -126,8 +126,13 @@ function validateChoices(spec: ChoicesSpec, values: Record<string, unknown>): Va
     const record = answer as Record<string, unknown>;
     const header = record.header;
     const question = spec.questions.find((q) => q.header === header);
-    if (typeof header !== 'string' || question === undefined) {
-      errors.push({ field: `answers[${i}].header`, message: `'${String(header)}' is not a question of this interaction.` });
+    if (typeof header !== 'string') {
+      // Not String(header): a client-sent object can make that throw.
+      errors.push({ field: `answers[${i}].header`, message: 'The header must be the text of a question header.' });
+      return;
+    }
+    if (question === undefined) {
+      errors.push({ field: `answers[${i}].header`, message: `'${header}' is not a question of this interaction.` });
       return;
     }
     if (byHeader.has(header)) {

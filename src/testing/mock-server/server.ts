@@ -1,6 +1,6 @@
 /** `startMockServer`: a real WebSocket server speaking the smooth-operator protocol on loopback. */
-import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MockConnection } from './connection.js';
 import type { ServerContext } from './context.js';
@@ -66,11 +66,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const sockets = new Set<WebSocket>();
   let rejected = 0;
 
-  const wss = new WebSocketServer({ host: resolved.host, port: resolved.port, path: resolved.path });
-  await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+  // Our own HTTP server, so close() can also end connections that never finished (or began) a
+  // WebSocket handshake: ws only knows sockets that did, and would wait for the others.
+  const http = createServer((_request, response) => response.writeHead(426, { connection: 'close' }).end('Upgrade Required'));
+  const tcpSockets = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    tcpSockets.add(socket);
+    socket.on('close', () => tcpSockets.delete(socket));
   });
+  const wss = new WebSocketServer({ server: http, path: resolved.path });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(resolved.port, resolved.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  // An error after start-up (e.g. a socket error surfacing on the server) must not crash the host.
+  http.on('error', () => undefined);
+  wss.on('error', () => undefined);
 
   const record = (connection: number, frame: unknown): void => {
     const action = typeof frame === 'object' && frame !== null ? (frame as { action?: unknown }).action : undefined;
@@ -96,7 +110,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     socket.on('close', () => connection.closed());
   });
 
-  const { port } = wss.address() as AddressInfo;
+  const { port } = http.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   const dropConnections = (): void => {
     for (const socket of sockets) socket.terminate();
@@ -119,7 +133,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       closing ??= new Promise<void>((resolve, reject) => {
         for (const turn of ctx.turns) turn.abort();
         dropConnections();
-        wss.close((error) => (error === undefined ? resolve() : reject(error)));
+        wss.close();
+        for (const socket of tcpSockets) socket.destroy();
+        http.close((error) => (error === undefined ? resolve() : reject(error)));
       });
       return closing;
     },
