@@ -92,7 +92,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(`  · connection ${state}`))));
     }
 
-    screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${url}` : url}`);
+    const shownUrl = withoutSecrets(url);
+    screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${shownUrl}` : shownUrl}`);
     const session = await firstValueFrom(
       connected
         .createSession({
@@ -104,7 +105,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
         .pipe(takeUntil(exit$)),
       { defaultValue: undefined },
     ).catch((error: unknown) => {
-      throw error instanceof SmoothConnectionError ? new SmoothConnectionError(error.code, `cannot connect to ${url}: ${error.message}`, error.closeCode, error.reason) : error;
+      throw error instanceof SmoothConnectionError ? new SmoothConnectionError(error.code, `cannot connect to ${shownUrl}: ${error.message}`, error.closeCode, error.reason) : error;
     });
     if (session === undefined) return exitCode ?? EXIT_INTERRUPTED;
 
@@ -226,4 +227,16 @@ function toolCallOf(toolName: string, latest: Observable<TurnTranscript>): Obser
 /** Asks to approve a write once its tool call (with the arguments) was shown. */
 function confirmWithCall(ask: WriteConfirmationRequiredEvent, latest: Observable<TurnTranscript>, prompter: Prompter): Observable<boolean> {
   return toolCallOf(ask.data.data.toolId, latest).pipe(switchMap(() => prompter.confirmWrite(ask)));
+}
+
+/** The URL as shown on screen: a `token` in its query is masked (terminals get shared and recorded). */
+export function withoutSecrets(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.searchParams.has('token')) return url;
+    parsed.searchParams.set('token', '***');
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

@@ -86,3 +86,15 @@ describe('chat edges', () => {
     expect(chat.output.match(/Email\*: not-an-email \(--yes\)/g)).toHaveLength(1);
   });
 });
+
+describe('secrets on screen', () => {
+  it('a token in --url is masked in the header and in connection errors', async () => {
+    const { withoutSecrets } = await import('../../src/cli/chat.js');
+    expect(withoutSecrets('ws://h:1/ws?tenant=a&token=s3cret')).toBe('ws://h:1/ws?tenant=a&token=***');
+    expect(withoutSecrets('ws://h:1/ws')).toBe('ws://h:1/ws');
+    const chat = startChat(chatArgs({ url: 'ws://127.0.0.1:9/ws?token=s3cret' }));
+    expect(await chat.exit).toBe(1);
+    expect(chat.output).not.toContain('s3cret');
+    expect(chat.output).toContain('token=***');
+  });
+});
