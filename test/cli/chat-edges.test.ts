@@ -3,19 +3,8 @@ import { PassThrough } from 'node:stream';
 import { Subject } from 'rxjs';
 import { runChat } from '../../src/cli/chat.js';
 import { DEMO_MESSAGES } from '../../src/cli/demo.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
-import { chatArgs, startChat, waitFor } from './harness.js';
+import { chatArgs, mockServer as server, startChat, text, waitFor } from './harness.js';
 
-const text = (t: string) => ({ kind: 'text' as const, text: t });
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-const server = async (options: Parameters<typeof startMockServer>[0]) => {
-  const started = await startMockServer(options);
-  servers.push(started);
-  return started;
-};
 
 // eslint-disable-next-line no-control-regex
 const stripTerminal = (s: string): string => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');

@@ -1,18 +1,7 @@
 /** `runChat` driven in-process through PassThrough stdin/stdout and a Subject as SIGINT. */
 import { DEMO_MESSAGES } from '../../src/cli/demo.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
-import { chatArgs, startChat, waitFor } from './harness.js';
+import { chatArgs, mockServer as server, startChat, text, waitFor } from './harness.js';
 
-const text = (t: string) => ({ kind: 'text' as const, text: t });
-const servers: MockServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-const server = async (options: Parameters<typeof startMockServer>[0]) => {
-  const started = await startMockServer(options);
-  servers.push(started);
-  return started;
-};
 
 describe('chat --demo --yes', () => {
   it('runs the whole demo unattended and exits 0', async () => {

@@ -4,7 +4,7 @@ import { Subject } from 'rxjs';
 import type { ChatArgs } from '../../src/cli/args.js';
 import { runChat } from '../../src/cli/chat.js';
 import { stripAnsi } from '../../src/cli/render.js';
-import type { MockServerOptions } from '../../src/testing/index.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/index.js';
 
 export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): ChatArgs => ({
   command: 'chat',
@@ -79,3 +79,18 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, descri
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+const started: MockServer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.close()));
+});
+
+/** A mock server that is closed after the current test. */
+export async function mockServer(options: MockServerOptions): Promise<MockServer> {
+  const server = await startMockServer(options);
+  started.push(server);
+  return server;
+}
+
+/** A text entry of a mock server's script. */
+export const text = (t: string) => ({ kind: 'text' as const, text: t });
