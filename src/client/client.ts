@@ -93,6 +93,8 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
   const slot = new TurnSlot();
   const { requestTimeoutMs: timeoutMs, scheduler } = resolved;
   const sessionReply = replyOf<Session>(objectValidators.Session);
+  const pageReply = replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage);
+  const listReply = replyOf<ConversationList>(objectValidators.ConversationList);
 
   const client: SmoothClient = {
     state$: connection.state$,
@@ -103,7 +105,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     getMessages: (page) =>
       request(connection, {
         build: (requestId) => ({ action: 'get_conversation_messages', requestId, ...page }),
-        answer: replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage),
+        answer: pageReply,
         timeoutMs,
         scheduler,
       }),
@@ -119,7 +121,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     listConversations: (list = {}) =>
       request(connection, {
         build: (requestId) => ({ action: 'list_conversations', requestId, ...list }),
-        answer: replyOf<ConversationList>(objectValidators.ConversationList),
+        answer: listReply,
         timeoutMs,
         scheduler,
       }).pipe(map((reply) => reply.conversations)),

@@ -56,10 +56,6 @@ export class Connection {
     return this.stateSubject.value;
   }
 
-  get closed(): boolean {
-    return this.closedByClient;
-  }
-
   nextRequestId(): string {
     return `${this.idPrefix}-${++this.idCounter}`;
   }

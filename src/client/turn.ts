@@ -6,7 +6,7 @@ import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, Turn
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
-import { request } from './request.js';
+import { request, type RequestSpec } from './request.js';
 import { InactivityDeadline } from './inactivity-deadline.js';
 import type { TurnSlot } from './turn-slot.js';
 
@@ -263,11 +263,11 @@ class TurnRun implements TurnContext, Route {
   // Internals --------------------------------------------------------------------------------
 
   /** A resume that only makes sense while the turn runs: refused with TURN_ENDED afterwards, nothing sent. */
-  private resumeLive<T extends ServerEvent>(build: Parameters<typeof request<T>>[1]['build'], answer: Parameters<typeof request<T>>[1]['answer']): Observable<T> {
+  private resumeLive<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
     return defer(() => (this.live ? this.resume(build, answer) : throwError(() => new SmoothTurnEndedError(this.requestId))));
   }
 
-  private resume<T extends ServerEvent>(build: Parameters<typeof request<T>>[1]['build'], answer: Parameters<typeof request<T>>[1]['answer']): Observable<T> {
+  private resume<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
     const { requestTimeoutMs, scheduler } = this.deps.options;
     return request<T>(this.deps.connection, {
       build,
