@@ -42,11 +42,12 @@ export class SmoothTimeoutError extends SmoothError {
   }
 }
 
-export type ConnectionErrorCode = 'CONNECTION_CLOSED' | 'CONNECTION_ERROR' | 'CLIENT_CLOSED';
+export type ConnectionErrorCode = 'CONNECTION_CLOSED' | 'CONNECTION_ERROR' | 'CLIENT_CLOSED' | 'INVALID_URL';
 
 /**
- * The socket closed or failed under a request or turn (CONNECTION_CLOSED, CONNECTION_ERROR), or
- * the client was closed (CLIENT_CLOSED). Servers abort a running turn on disconnect.
+ * The socket closed or failed under a request or turn (CONNECTION_CLOSED, CONNECTION_ERROR), the
+ * client was closed (CLIENT_CLOSED), or its `url` does not parse as a WebSocket URL (INVALID_URL,
+ * secrets redacted). Servers abort a running turn on disconnect.
  */
 export class SmoothConnectionError extends SmoothError {
   override readonly name = 'SmoothConnectionError';

@@ -100,11 +100,11 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     state$: connection.state$,
     diagnostics$: connection.diagnostics$,
     createSession: (session) =>
-      request(connection, { build: (requestId) => ({ action: 'create_conversation_session', requestId, ...session }), answer: sessionReply, timeoutMs, scheduler }),
+      request(connection, { build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply, timeoutMs, scheduler }),
     getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler }),
     getMessages: (page) =>
       request(connection, {
-        build: (requestId) => ({ action: 'get_conversation_messages', requestId, ...page }),
+        build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }),
         answer: pageReply,
         timeoutMs,
         scheduler,
@@ -120,7 +120,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     },
     listConversations: (list = {}) =>
       request(connection, {
-        build: (requestId) => ({ action: 'list_conversations', requestId, ...list }),
+        build: (requestId) => ({ ...list, action: 'list_conversations', requestId }),
         answer: listReply,
         timeoutMs,
         scheduler,

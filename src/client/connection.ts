@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
 import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
 import type { ClientAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
@@ -6,7 +6,7 @@ import { validateAction, validateEvent, type ValidationIssue } from '../validati
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
 import { createWebSocketCtor } from './socket.js';
-import { withToken } from './url.js';
+import { redact, withToken } from './url.js';
 
 /**
  * Where the socket is. `idle` before first use; `connecting` → `open` → (`closing` →) `closed`;
@@ -36,14 +36,20 @@ const RECENT_LIMIT = 512;
 export class Connection {
   private readonly stateSubject = new BehaviorSubject<ConnectionState>('idle');
   private readonly diagnosticsSubject = new Subject<Diagnostic>();
-  readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
+  /** The current state, then every change; after close() it replays `closed` and completes. */
+  readonly state$: Observable<ConnectionState> = new Observable<ConnectionState>((subscriber) => {
+    if (!this.closedByClient) return this.stateSubject.subscribe(subscriber);
+    subscriber.next('closed');
+    subscriber.complete();
+    return undefined;
+  });
   readonly diagnostics$: Observable<Diagnostic> = this.diagnosticsSubject.asObservable();
 
   private readonly routes = new Map<string, Route>();
   /** Pings in flight, oldest first: a pong that echoes no requestId answers the oldest. */
   private readonly pings = new Set<string>();
   private readonly recent = new Set<string>();
-  private socket: WebSocketSubject<unknown> | undefined;
+  private socket: WebSocketSubject<string> | undefined;
   private subscription: Subscription | undefined;
   private closedByClient = false;
   private readonly decoder = new TextDecoder();
@@ -84,9 +90,17 @@ export class Connection {
         throw new SmoothInvalidActionError(action, result.unknownType ? [{ path: '/action', rule: 'enum', message: `unknown action ${result.type}` }] : result.errors);
       }
     }
+    // Serialized here, not inside the socket: a BigInt or a cycle in free-form metadata passes the
+    // schema, and a throwing serializer would error the socket under every caller.
+    let text: string;
+    try {
+      text = JSON.stringify(action);
+    } catch (err) {
+      throw new SmoothInvalidActionError(action, [{ path: '', rule: 'json', message: `not serializable as JSON: ${err instanceof Error ? err.message : 'unknown error'}` }]);
+    }
     // rxjs drops frames sent while the socket is CLOSING; fail loudly instead.
     if (this.state === 'closing') throw new SmoothConnectionError('CONNECTION_CLOSED', 'the socket is closing');
-    this.open().next(action);
+    this.open().next(text);
   }
 
   report(diagnostic: Diagnostic): void {
@@ -109,17 +123,18 @@ export class Connection {
     this.diagnosticsSubject.complete();
   }
 
-  private open(): WebSocketSubject<unknown> {
+  private open(): WebSocketSubject<string> {
     if (this.socket) return this.socket;
     // Per socket: a closed socket's late close event must not describe its successor.
     let closed: CloseInfo | undefined;
-    const socket = webSocket<unknown>({
+    const socket = webSocket<string>({
       url: withToken(this.options.url, this.options.token),
+      serializer: (text) => text,
       protocol: this.options.protocols,
       WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers),
       binaryType: 'arraybuffer',
       // Parse here, not in rxjs: its default deserializer throws on bad JSON and kills the socket.
-      deserializer: (event: MessageEvent) => event.data as unknown,
+      deserializer: (event: MessageEvent) => event.data as string,
       openObserver: { next: () => this.setState('open') },
       closingObserver: { next: () => this.setState('closing') },
       // rxjs completes on any clean close and passes the code on only here.
@@ -129,7 +144,7 @@ export class Connection {
     this.setState('connecting');
     const subscription = socket.subscribe({
       next: (data) => this.receive(data),
-      error: (err: unknown) => this.lost(socket, closed ?? closeInfo(err)),
+      error: (err: unknown) => this.lost(socket, closed ?? closeInfo(err, this.options.token)),
       complete: () => this.lost(socket, closed ?? { code: undefined, reason: undefined }),
     });
     // A constructor that throws fails the socket inside subscribe(), and a queued turn may already
@@ -138,7 +153,7 @@ export class Connection {
     return socket;
   }
 
-  private lost(socket: WebSocketSubject<unknown>, close: CloseInfo): void {
+  private lost(socket: WebSocketSubject<string>, close: CloseInfo): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
     this.subscription = undefined;
@@ -166,7 +181,7 @@ export class Connection {
     if (typeof data === 'string') text = data;
     // Not instanceof: an ArrayBuffer from another realm (iframe, vm) fails it.
     else if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') text = this.decoder.decode(data as ArrayBuffer);
-    else return this.report({ kind: 'unparseable-frame', message: 'a frame that is neither text nor binary', raw: String(data) });
+    else return this.report({ kind: 'unparseable-frame', message: 'a frame that is neither text nor binary', raw: Object.prototype.toString.call(data) });
     let frame: unknown;
     try {
       frame = JSON.parse(text);
@@ -181,7 +196,7 @@ export class Connection {
     // `null`, numbers, arrays are valid JSON too: only an object can name a request.
     const record = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;
     const requestId = typeof record?.requestId === 'string' ? record.requestId : undefined;
-    this.report({ kind: 'invalid-frame', message: `invalid ${String(record?.type ?? 'non-object')} frame: ${result.errors[0]?.message ?? ''}`, frame, errors: result.errors, requestId });
+    this.report({ kind: 'invalid-frame', message: `invalid ${describeType(record)} frame: ${result.errors[0]?.message ?? ''}`, frame, errors: result.errors, requestId });
     if (record !== undefined && requestId !== undefined) this.routes.get(requestId)?.invalid(record, record.type, result.errors);
   }
 
@@ -202,11 +217,23 @@ interface CloseInfo {
   reason: string | undefined;
 }
 
-function closeInfo(err: unknown): CloseInfo {
+/** What a socket error says, with any token in it redacted (a constructor's error may quote the URL). */
+function closeInfo(err: unknown, token: string | undefined): CloseInfo {
   if (typeof err === 'object' && err !== null) {
     const e = err as { code?: unknown; reason?: unknown; message?: unknown };
-    if (typeof e.code === 'number') return { code: e.code, reason: typeof e.reason === 'string' && e.reason !== '' ? e.reason : undefined };
-    if (typeof e.message === 'string') return { code: undefined, reason: e.message };
+    if (typeof e.code === 'number') return { code: e.code, reason: typeof e.reason === 'string' && e.reason !== '' ? redact(e.reason, token) : undefined };
+    if (typeof e.message === 'string') return { code: undefined, reason: redact(e.message, token) };
   }
   return { code: undefined, reason: undefined };
+}
+
+/**
+ * The `type` of a frame for a message, never by stringifying what the network sent: an object
+ * with a hostile `toString`, or an array nested thousands deep, throws or overflows the stack.
+ */
+function describeType(record: Record<string, unknown> | undefined): string {
+  if (record === undefined) return 'non-object';
+  const type = record.type;
+  if (typeof type === 'string') return JSON.stringify(type.length > 64 ? `${type.slice(0, 64)}…` : type);
+  return type === undefined ? 'untyped' : `${type === null ? 'null' : Array.isArray(type) ? 'array' : typeof type}-typed`;
 }

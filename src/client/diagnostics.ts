@@ -17,6 +17,12 @@ export type Diagnostic =
   /** An event for a request or turn that has already ended. */
   | { readonly kind: 'late-event'; readonly message: string; readonly event: ServerEvent }
   /** An event on a live request that is not an answer to it (e.g. a stream_token on a get_session). */
-  | { readonly kind: 'unexpected-event'; readonly message: string; readonly event: ServerEvent; readonly requestId: string };
+  | { readonly kind: 'unexpected-event'; readonly message: string; readonly event: ServerEvent; readonly requestId: string }
+  /**
+   * A resume (`confirm`, `submitInteraction`) refused (NO_PENDING_…, INTERACTION_MISMATCH) after
+   * its ask had been resolved without it, e.g. the server resumed the park by itself. The resume's
+   * Observable errors too; the turn goes on.
+   */
+  | { readonly kind: 'moot-answer'; readonly message: string; readonly event: ServerEvent; readonly requestId: string };
 
 export type DiagnosticKind = Diagnostic['kind'];

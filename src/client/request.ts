@@ -15,6 +15,8 @@ export interface RequestSpec<T> {
   answer(event: ServerEvent): Answer<T>;
   /** Sees each answering event before the caller does (a turn's resumes forward theirs into the turn stream). */
   onAnswer?(event: ServerEvent): void;
+  /** Called once the action has been handed to the socket. */
+  onSent?(): void;
   timeoutMs: number;
   scheduler: SchedulerLike;
   isPing?: boolean;
@@ -70,6 +72,7 @@ export function request<T>(connection: Connection, spec: RequestSpec<T>): Observ
       subscriber.error(err);
       return undefined;
     }
+    spec.onSent?.();
     if (spec.timeoutMs > 0) {
       timer = spec.scheduler.schedule(() => {
         connection.unregister(requestId);
@@ -80,10 +83,14 @@ export function request<T>(connection: Connection, spec: RequestSpec<T>): Observ
   });
 }
 
-/** Answer reader for requests answered by `immediate_response` 200 whose data must match a reply schema. */
+/**
+ * Answer reader for requests answered by `immediate_response` 200 whose data must match a reply
+ * schema. Any other status (a 202 acceptance) is not the answer: it is reported, and the request
+ * keeps waiting.
+ */
 export function replyOf<T>(validator: CompiledValidator): (event: ServerEvent) => Answer<T> {
   return (event) => {
-    if (event.type !== 'immediate_response') return undefined;
+    if (event.type !== 'immediate_response' || event.status !== 200) return undefined;
     const result = validateWith<T>(validator, event.data);
     return result.valid ? { value: result.value } : { invalid: result.errors.map((e) => ({ ...e, path: `/data${e.path}`, message: `data: ${e.message}` })) };
   };

@@ -1,4 +1,5 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
+import { endsTurn, resumesTurn } from '../turn/rules.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
@@ -36,8 +37,6 @@ interface PendingSubmit {
   timer: Subscription | undefined;
 }
 
-const TERMINAL = new Set(['eventual_response', 'cancelled', 'error']);
-
 /** Error codes that answer a resume (submit_interaction) rather than end the turn it was sent on. */
 const RESUME_ERRORS = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
 
@@ -50,6 +49,8 @@ class TurnRun implements TurnContext, Route {
   private cancelRefused = false;
   private readonly submits: PendingSubmit[] = [];
   private readonly cancelWaiters = new Set<Subscriber<TurnEndEvent>>();
+  /** Callers of confirm() still waiting: settled when the turn is abandoned. */
+  private readonly confirms = new Set<Subscriber<ConfirmOutcome>>();
   private readonly timeoutMs: number;
   private readonly inactivity: InactivityDeadline;
   private drainTimer: Subscription | undefined;
@@ -83,14 +84,16 @@ class TurnRun implements TurnContext, Route {
 
   start(): void {
     if (this.phase !== 'queued') return;
+    // State first: a socket that fails inside send() ends the turn synchronously, and must find
+    // nothing left to disarm after it.
     this.phase = 'running';
     this.deps.connection.register(this.requestId, this);
+    this.inactivity.start();
     try {
       this.deps.connection.send(this.sendMessageAction());
     } catch (err) {
-      return this.end(err as SmoothError);
+      this.end(err as SmoothError);
     }
-    this.inactivity.start();
   }
 
   /** Teardown of the turn's subscription: stop the server's work if it is still going. */
@@ -101,6 +104,7 @@ class TurnRun implements TurnContext, Route {
     } else if (this.live) {
       this.sendCancel();
       this.drain();
+      this.settleResumes(new SmoothTurnEndedError(this.requestId));
     }
   }
 
@@ -110,8 +114,13 @@ class TurnRun implements TurnContext, Route {
     if (event.type === 'error' && this.answersOurCancel(event)) return;
     if (this.phase === 'draining') {
       // The subscriber left; what still streams in until the server confirms the cancel is
-      // reported, not dropped.
+      // reported, not dropped. An answer to a submit sent before the abandon is that submit's,
+      // not the end of the turn.
       if (event.type === 'eventual_response' || event.type === 'cancelled') return this.finishDrain(event);
+      const answersSubmit = event.type === 'error' ? RESUME_ERRORS.has(event.data.error.code) : event.type === 'interaction_invalid' || (event.type === 'immediate_response' && event.status === 200);
+      if (answersSubmit && this.submits.shift() !== undefined) {
+        return this.deps.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
+      }
       if (event.type === 'error') return this.finishDrain(undefined);
       return this.deps.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
     }
@@ -121,43 +130,40 @@ class TurnRun implements TurnContext, Route {
         // An error answering a resume we sent (INTERACTION_MISMATCH, ...) is that resume's: the
         // parked turn lives on. Any other error ends the turn, and the resume with it.
         const submit = RESUME_ERRORS.has(event.data.error.code) ? this.submits.shift() : undefined;
-        if (submit !== undefined) return this.settleSubmit(submit, new SmoothProtocolError(event));
-        return this.end(new SmoothProtocolError(event));
+        if (submit === undefined) return this.end(new SmoothProtocolError(event));
+        const error = new SmoothProtocolError(event);
+        this.reportMoot(error);
+        // Still parked on the ask: the human answers again, with no timeout meanwhile.
+        this.park();
+        return this.settleSubmit(submit, error);
       }
       case 'eventual_response':
       case 'cancelled':
         return this.end(undefined, event);
-      case 'immediate_response':
+      case 'immediate_response': {
+        if (resumesTurn(event)) this.unpark();
+        const submit = event.status === 200 ? this.submits.shift() : undefined;
         this.emit(event);
-        if (event.status === 200) {
-          const submit = this.submits.shift();
-          if (submit !== undefined) this.settleSubmit(submit, event);
-          this.unpark();
-        }
+        if (submit !== undefined) this.settleSubmit(submit, event);
         return;
+      }
       case 'interaction_invalid': {
-        this.emit(event);
+        // Still parked: the human fixes the form, with no timeout meanwhile.
+        this.park();
         const submit = this.submits.shift();
+        this.emit(event);
         if (submit !== undefined) this.settleSubmit(submit, event);
         return;
       }
       case 'write_confirmation_required':
       case 'interaction_required':
-        this.emit(event);
-        return this.park();
-      case 'stream_chunk':
-        // The gated tool's toolCall chunk follows the ask while the turn is still parked.
-        if (event.data.state?.rawResponse?.toolCall === undefined) this.unpark();
-        return this.emit(event);
-      case 'stream_token':
-      case 'stream_reasoning':
-      case 'stream_preamble':
-        this.unpark();
+        // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
+        this.park();
         return this.emit(event);
       case 'pong':
         return this.deps.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
       default:
-        // keepalive and the otp_* events say nothing about a human having answered.
+        if (resumesTurn(event)) this.unpark();
         return this.emit(event);
     }
   }
@@ -177,7 +183,7 @@ class TurnRun implements TurnContext, Route {
   }
 
   invalid(frame: Record<string, unknown>, type: unknown, errors: readonly ValidationIssue[]): void {
-    if (typeof type !== 'string' || !TERMINAL.has(type)) return; // reported; the turn goes on
+    if (!endsTurn(type)) return; // reported; the turn goes on
     if (this.phase === 'draining') return this.finishDrain(undefined);
     const error = new SmoothInvalidFrameError(this.requestId, frame, errors);
     const submit = type === 'error' ? this.submits.shift() : undefined;
@@ -193,9 +199,25 @@ class TurnRun implements TurnContext, Route {
   // TurnContext ------------------------------------------------------------------------------
 
   confirm(approved: boolean): Observable<ConfirmOutcome> {
-    return this.resumeLive((requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }), (event) =>
-      event.type === 'immediate_response' ? { value: event } : undefined,
-    );
+    return new Observable<ConfirmOutcome>((subscriber) => {
+      if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
+      this.confirms.add(subscriber);
+      const inner = this.resume(
+        (requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }),
+        (event) => (event.type === 'immediate_response' && event.status === 200 ? { value: event } : undefined),
+      ).subscribe({
+        next: (value) => subscriber.next(value),
+        error: (err: unknown) => {
+          if (err instanceof SmoothProtocolError) this.reportMoot(err);
+          subscriber.error(err);
+        },
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        this.confirms.delete(subscriber);
+        inner.unsubscribe();
+      };
+    });
   }
 
   submitInteraction(answer: InteractionAnswer): Observable<InteractionOutcome> {
@@ -219,6 +241,7 @@ class TurnRun implements TurnContext, Route {
         this.submits.splice(this.submits.indexOf(submit), 1);
         return subscriber.error(err);
       }
+      this.answerSent();
       const { requestTimeoutMs, scheduler } = this.deps.options;
       if (requestTimeoutMs > 0) {
         submit.timer = scheduler.schedule(() => {
@@ -251,7 +274,7 @@ class TurnRun implements TurnContext, Route {
       this.cancelWaiters.add(subscriber);
       this.sendCancel();
       // An answer is due now: let the inactivity timeout guard it even if the turn was parked.
-      this.unpark();
+      this.answerSent();
       return () => this.cancelWaiters.delete(subscriber);
     });
   }
@@ -261,11 +284,6 @@ class TurnRun implements TurnContext, Route {
   }
 
   // Internals --------------------------------------------------------------------------------
-
-  /** A resume that only makes sense while the turn runs: refused with TURN_ENDED afterwards, nothing sent. */
-  private resumeLive<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
-    return defer(() => (this.live ? this.resume(build, answer) : throwError(() => new SmoothTurnEndedError(this.requestId))));
-  }
 
   private resume<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
     const { requestTimeoutMs, scheduler } = this.deps.options;
@@ -280,6 +298,7 @@ class TurnRun implements TurnContext, Route {
         this.emit(event as TurnEvent);
         if (event.type === 'immediate_response') this.unpark();
       },
+      onSent: () => this.answerSent(),
       timeoutMs: requestTimeoutMs,
       scheduler,
     });
@@ -378,9 +397,34 @@ class TurnRun implements TurnContext, Route {
 
   /** Waiting for a human: no inactivity timeout. */
   private park(): void {
-    if (this.phase !== 'running') return;
+    if (!this.live) return;
     this.phase = 'parked';
     this.inactivity.stop();
+  }
+
+  /**
+   * The human answered (confirm, submit, cancel): the server owes the next move, so the turn is
+   * guarded again while it stays parked, and ends with TURN_TIMEOUT if nothing comes.
+   */
+  private answerSent(): void {
+    if (this.phase === 'parked') this.inactivity.start();
+  }
+
+  /** An answer refused because its ask was already resolved (the turn went on without it) is reported. */
+  private reportMoot(error: SmoothProtocolError): void {
+    if (this.phase !== 'running' || !RESUME_ERRORS.has(error.code)) return;
+    this.deps.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
+  }
+
+  /** Settles every resume still waiting (the turn was abandoned); their answers are still consumed as they come. */
+  private settleResumes(error: SmoothError): void {
+    for (const submit of this.submits) {
+      submit.timer?.unsubscribe();
+      const subscriber = submit.subscriber;
+      submit.subscriber = undefined;
+      subscriber?.error(error);
+    }
+    for (const confirm of [...this.confirms]) confirm.error(error);
   }
 
   private unpark(): void {
@@ -391,7 +435,7 @@ class TurnRun implements TurnContext, Route {
 
   /** No event for the timeout: like an abandoned turn, cancel and hold the slot until the server confirms. */
   private expire(): void {
-    if (this.phase !== 'running') return;
+    if (!this.live) return;
     this.sendCancel();
     this.drain();
     this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));

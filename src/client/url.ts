@@ -1,10 +1,36 @@
+import { SmoothConnectionError } from '../errors.js';
+
 /**
  * Puts `token` into the URL's query string with the URL API: other parameters are kept, an
- * existing `token` is replaced, the value is percent-encoded.
+ * existing `token` is replaced, the value is percent-encoded. A URL that does not parse fails
+ * with `INVALID_URL`, its secrets redacted: the URL API's own TypeError carries the whole URL.
  */
 export function withToken(url: string, token: string | undefined): string {
-  if (token === undefined) return url;
-  const parsed = new URL(url);
-  parsed.searchParams.set('token', token);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SmoothConnectionError('INVALID_URL', `invalid URL: ${redact(url, token)}`);
+  }
+  // Browsers and ws accept http(s) as ws(s); anything else would fail inside the constructor.
+  if (!SCHEMES.has(parsed.protocol)) throw new SmoothConnectionError('INVALID_URL', `invalid URL scheme ${parsed.protocol}: ${redact(url, token)}`);
+  if (token !== undefined) parsed.searchParams.set('token', token);
   return parsed.toString();
+}
+
+const SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:']);
+const TOKEN_PARAM = /([?&]token=)[^&#\s]*/gi;
+
+/**
+ * `text` with every `token` query value and every occurrence of the token itself (raw or
+ * percent-encoded) replaced, for anything that may reach a log: error messages, close reasons.
+ */
+export function redact(text: string, token: string | undefined): string {
+  let out = text.replace(TOKEN_PARAM, '$1***');
+  if (token !== undefined && token !== '') {
+    for (const form of new Set([token, encodeURIComponent(token), new URLSearchParams({ t: token }).toString().slice(2)])) {
+      out = out.split(form).join('***');
+    }
+  }
+  return out;
 }
