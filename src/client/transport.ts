@@ -1,0 +1,93 @@
+import type { Subscription } from 'rxjs';
+import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
+import { redact } from './url.js';
+
+/** How a socket ended: the close code and reason, or (code undefined) an error without one. */
+export interface CloseInfo {
+  readonly code: number | undefined;
+  readonly reason: string | undefined;
+}
+
+export interface TransportHandlers {
+  open(): void;
+  closing(): void;
+  message(data: unknown): void;
+  /** Once per transport, whatever ended it (a close, an error, our own close). */
+  closed(close: CloseInfo): void;
+}
+
+export interface TransportConfig {
+  readonly url: string;
+  readonly protocols: string | string[] | undefined;
+  readonly WebSocketCtor: new (url: string, protocols?: string | string[]) => WebSocket;
+  /** Redacted from every reason this transport reports. */
+  readonly token: string | undefined;
+}
+
+/**
+ * One socket, opened on construction: sends text it is given (serializing is the caller's, so a
+ * bad action fails its caller, not the socket), reports frames, and ends exactly once with the
+ * close code and reason. rxjs completes the stream on any clean close and passes the code only to
+ * the close observer, so the code is taken from there.
+ */
+export class Transport {
+  private readonly socket: WebSocketSubject<string>;
+  private readonly subscription: Subscription;
+  private closed = false;
+
+  constructor(config: TransportConfig, private readonly handlers: TransportHandlers) {
+    let close: CloseInfo | undefined;
+    this.socket = webSocket<string>({
+      url: config.url,
+      protocol: config.protocols,
+      WebSocketCtor: config.WebSocketCtor,
+      binaryType: 'arraybuffer',
+      serializer: (text) => text,
+      // Parse in the router, not in rxjs: its default deserializer throws on bad JSON and kills the socket.
+      deserializer: (event: MessageEvent) => event.data as string,
+      openObserver: { next: () => handlers.open() },
+      closingObserver: { next: () => handlers.closing() },
+      closeObserver: { next: (event: CloseEvent) => (close = { code: event.code, reason: event.reason ? redact(event.reason, config.token) : undefined }) },
+    });
+    // A constructor that throws fails the socket inside subscribe(): end() may run before it returns.
+    this.subscription = this.socket.subscribe({
+      next: (data) => handlers.message(data),
+      error: (err: unknown) => this.end(close ?? closeInfo(err, config.token)),
+      complete: () => this.end(close ?? { code: undefined, reason: undefined }),
+    });
+  }
+
+  /** Whether it has ended (reported `closed`). */
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  /** Sends a frame; dropped once ended (its callers have been failed already). */
+  send(text: string): void {
+    if (!this.closed) this.socket.next(text);
+  }
+
+  /** Our own close: with `code` (1000 or 3000–4999) when the socket is open; reported as closed. */
+  close(code: number | undefined, reason: string, open: boolean): void {
+    if (this.closed) return;
+    if (open && code !== undefined) this.socket.error({ code, reason });
+    this.subscription.unsubscribe();
+    this.end({ code, reason });
+  }
+
+  private end(close: CloseInfo): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers.closed(close);
+  }
+}
+
+/** What a socket error says, with any token in it redacted (a constructor's error may quote the URL). */
+function closeInfo(err: unknown, token: string | undefined): CloseInfo {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { code?: unknown; reason?: unknown; message?: unknown };
+    if (typeof e.code === 'number') return { code: e.code, reason: typeof e.reason === 'string' && e.reason !== '' ? redact(e.reason, token) : undefined };
+    if (typeof e.message === 'string') return { code: undefined, reason: redact(e.message, token) };
+  }
+  return { code: undefined, reason: undefined };
+}
