@@ -1,4 +1,5 @@
-import { EMPTY, Observable, Subscription, defer, switchMap, take, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, Subscription, defaultIfEmpty, defer, take, type MonoTypeOperatorFunction } from 'rxjs';
+import { SmoothNoTurnContextError } from '../src/errors.js';
 import type {
   ChoicesSpec,
   ChoicesValues,
@@ -9,9 +10,10 @@ import type {
   InteractionRequiredEvent,
   InteractionValues,
 } from '../src/generated/types.js';
-import { turnOf, type AnyInteractionValues, type TurnContext } from '../src/turn/context.js';
+import { findTurnOf, type AnyInteractionValues, type TurnContext } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { fromAnswer, type Answerable } from './internal/answer.js';
+import { Ask, resolvesAsk } from './internal/ask.js';
 
 /** An interaction the agent asks for, as a handler sees it. */
 export interface InteractionAsk<Spec> {
@@ -65,8 +67,22 @@ export interface AnswerInteractionsOptions {
  * On `interaction_required` it calls the handler of the kind with the spec (on a retry also
  * the server's field errors) and sends `submit_interaction` with the values it returns, or a
  * decline. The server's `interaction_invalid` and the ack, then the resumed events, continue in
- * the same stream. An error answering a submit (e.g. INTERACTION_MISMATCH) errors the stream,
- * which cancels the turn.
+ * the same stream.
+ *
+ * What a handler does decides the outcome (its first value counts):
+ * - returns `{ values }` or `{ declined: true }` (now, as a Promise or an Observable): sent;
+ * - completes without a value (a dismissed form): declined (`declined: true`);
+ * - throws or errors: the stream errors with that error, which cancels the turn;
+ * - never emits: the turn stays parked until the server resumes it by itself (servers answer
+ *   `no_response` after about 300 s) or the stream is unsubscribed.
+ *
+ * No handler is called when the consumer left at the ask (e.g. `takeWhile(…, true)`), nor for an
+ * event without a turn context (a copy): that errors the stream with `SmoothNoTurnContextError`.
+ * An ask resolved without us (the server resumed the park by itself, or the turn ended)
+ * unsubscribes a handler still pending, and nothing is sent; a submit the server then refuses as
+ * moot (`NO_PENDING_INTERACTION`, `INTERACTION_MISMATCH` after the turn went on) is not an error
+ * of the stream. Any other error answering a submit (e.g. `INTERACTION_MISMATCH` while still
+ * parked) errors the stream, which cancels the turn.
  *
  * ```
  * turn:     -a-i-k------v------o-r-t-e|
@@ -93,38 +109,50 @@ export function answerInteractions(handlers: InteractionHandlers, options: Answe
   const { unhandled = 'decline', maxAttempts = 3 } = options;
   return (source) =>
     new Observable<TurnEvent>((subscriber) => {
-      // Answers in progress end with the turn: an unanswered ask must not keep the stream open.
-      const answering = new Subscription();
+      // Every ask's answers end with the stream; `current` is the one the turn is parked on.
+      const asks = new Subscription();
+      let current: Ask | undefined;
       const turnSubscription = source.subscribe({
         next: (event) => {
+          if (current !== undefined && resolvesAsk(event)) {
+            current.resolve();
+            current = undefined;
+          }
           subscriber.next(event);
-          if (event.type !== 'interaction_required') return;
+          if (subscriber.closed || event.type !== 'interaction_required') return;
+          current?.resolve(); // the server is past an ask it asks anew
+          current = undefined;
           const request = event.data.data;
           const handler = handlerOf(handlers, request.kind);
           if (handler === undefined && unhandled === 'leave') return;
-          const context = turnOf(event);
-          const decline = () => context.submitInteraction({ interactionId: request.interactionId, kind: request.kind, declined: true });
-          const attempt = (n: number, errors: readonly InteractionFieldError[]): Observable<unknown> => {
-            if (handler === undefined || n > maxAttempts) return decline();
-            const ask: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
+          const context = findTurnOf(event);
+          if (context === undefined) return subscriber.error(new SmoothNoTurnContextError());
+          const ask = (current = new Ask(subscriber));
+          asks.add(ask);
+          const answer = (reply: InteractionReply<AnyInteractionValues>, n: number) =>
+            ask.send(submit(context, request, reply), (outcome) => {
+              if (outcome.type === 'interaction_invalid') attempt(n + 1, outcome.data.data.errors);
+            });
+          const attempt = (n: number, errors: readonly InteractionFieldError[]): void => {
+            if (handler === undefined || n > maxAttempts) return answer(DECLINED, n);
+            const view: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
             // defer: a handler that throws errors the stream (cancelling the turn) instead of escaping.
-            return defer(() => fromAnswer(handler(ask))).pipe(
-              take(1),
-              switchMap((reply) => submit(context, request, reply)),
-              switchMap((outcome) => (outcome.type === 'interaction_invalid' ? attempt(n + 1, outcome.data.data.errors) : EMPTY)),
-            );
+            const reply$ = defer(() => fromAnswer(handler(view))).pipe(take(1), defaultIfEmpty<InteractionReply<AnyInteractionValues>, InteractionReply<AnyInteractionValues>>(DECLINED));
+            ask.decide(reply$, (reply) => answer(reply, n));
           };
-          answering.add(attempt(1, []).subscribe({ error: (err: unknown) => subscriber.error(err) }));
+          attempt(1, []);
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
       });
       return () => {
         turnSubscription.unsubscribe();
-        answering.unsubscribe();
+        asks.unsubscribe();
       };
     });
 }
+
+const DECLINED = { declined: true } as const;
 
 type AnyHandler = (ask: InteractionAsk<never>) => Answerable<InteractionReply<AnyInteractionValues>>;
 

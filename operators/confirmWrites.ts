@@ -1,8 +1,10 @@
-import { Observable, Subscription, asyncScheduler, defer, switchMap, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, defaultIfEmpty, defer, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { SmoothNoTurnContextError } from '../src/errors.js';
 import type { WriteConfirmationRequiredEvent } from '../src/generated/types.js';
-import { turnOf } from '../src/turn/context.js';
+import { findTurnOf } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { fromAnswer, type Answerable } from './internal/answer.js';
+import { Ask, resolvesAsk } from './internal/ask.js';
 
 export interface ConfirmWritesOptions {
   /**
@@ -29,8 +31,23 @@ export interface ConfirmWritesOptions {
  *
  * Passes every event through; on `write_confirmation_required` it calls `decide` (a boolean, a
  * Promise or an Observable of one: its first value counts) and sends `confirm_tool_action`. The
- * server's ack and the resumed events continue in the same stream. An error (from `decide` or
- * from the server, e.g. NO_PENDING_CONFIRMATION) errors the stream, which cancels the turn.
+ * server's ack and the resumed events continue in the same stream.
+ *
+ * What `decide` does decides the outcome:
+ * - returns `true` / `false` (now or later): that answer is sent;
+ * - completes without a value (a dismissed dialog, `afterClosed().pipe(filter(Boolean))`): denied
+ *   (`approved: false`), at once, `decisionTimeoutMs` or not;
+ * - throws or errors: the stream errors with that error, which cancels the turn;
+ * - never emits: the turn stays parked until `decisionTimeoutMs` (then `onDecisionTimeout`) or
+ *   until the stream is unsubscribed.
+ *
+ * `decide` is not called when the consumer left at the ask (e.g. `takeWhile(…, true)`), nor for
+ * an event without a turn context (a copy): that errors the stream with
+ * `SmoothNoTurnContextError`. An ask resolved without us (the turn went on or ended) unsubscribes
+ * a decision still pending, and nothing is sent; a confirm the server then refuses as moot
+ * (`NO_PENDING_CONFIRMATION` after the turn went on) is not an error of the stream. Any other
+ * error answering the confirm (e.g. `NO_PENDING_CONFIRMATION` while still parked) errors the
+ * stream, which cancels the turn.
  *
  * ```
  * turn:     -a-w-k-------o-r-t-e|
@@ -55,27 +72,35 @@ export function confirmWrites(
   const { decisionTimeoutMs, onDecisionTimeout = 'deny', scheduler = asyncScheduler } = options;
   return (source) =>
     new Observable<TurnEvent>((subscriber) => {
-      // Pending decisions end with the turn: an unanswered ask must not keep the stream open.
-      const decisions = new Subscription();
+      // Every ask's answers end with the stream; `current` is the one the turn is parked on.
+      const asks = new Subscription();
+      let current: Ask | undefined;
       const turnSubscription = source.subscribe({
         next: (event) => {
+          if (current !== undefined && resolvesAsk(event)) {
+            current.resolve();
+            current = undefined;
+          }
           subscriber.next(event);
-          if (event.type !== 'write_confirmation_required') return;
+          if (subscriber.closed || event.type !== 'write_confirmation_required') return;
+          current?.resolve(); // the server is past an ask it asks anew
+          const context = findTurnOf(event);
+          if (context === undefined) return subscriber.error(new SmoothNoTurnContextError());
+          const ask = (current = new Ask(subscriber));
+          asks.add(ask);
           // defer: a decide that throws errors the stream (cancelling the turn) instead of escaping.
           let decision$ = defer(() => fromAnswer(decide(event))).pipe(take(1));
           if (decisionTimeoutMs !== undefined) {
             decision$ = decision$.pipe(timeout({ first: decisionTimeoutMs, scheduler, with: () => (onDecisionTimeout === 'deny' ? of(false) : timeoutError(decisionTimeoutMs)) }));
           }
-          decisions.add(
-            decision$.pipe(switchMap((approved) => turnOf(event).confirm(approved))).subscribe({ error: (err: unknown) => subscriber.error(err) }),
-          );
+          ask.decide(decision$.pipe(defaultIfEmpty(false)), (approved) => ask.send(context.confirm(approved)));
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
       });
       return () => {
         turnSubscription.unsubscribe();
-        decisions.unsubscribe();
+        asks.unsubscribe();
       };
     });
 }
