@@ -1,14 +1,17 @@
 import { filter, map, scan, type OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf } from './finalResponse.js';
+import { startsTurn } from './internal/turn-start.js';
 
 /**
  * @internal The answer text after `event`: the tokens so far joined, replaced by the final
- * answer (`responseParts` joined with '\n') when `eventual_response` arrives.
+ * answer (`responseParts` joined with '\n') when `eventual_response` arrives, and `''` again
+ * when a new turn starts (its 202).
  */
 export function answerAfter(answer: string, event: TurnEvent): string {
   if (event.type === 'stream_token') return answer + event.token;
   if (event.type === 'eventual_response') return finalResponseOf(event).text;
+  if (startsTurn(event)) return '';
   return answer;
 }
 
@@ -41,7 +44,9 @@ const START: AnswerState = { answer: '', emit: false, emitted: false };
  * emitted yet (an empty answer still yields `''`), so after an `eventual_response` the last value
  * is always the complete answer. A token that changes nothing (`''`) emits nothing. A cancelled
  * turn ends with what was streamed so far. Reasoning and preamble are never part of the answer.
- * Errors and completion pass through unchanged.
+ * When a new turn starts in the same stream (its 202: the message re-sent by `verifyOtp`, a
+ * `retry()`), the answer starts afresh: `''` is emitted (unless the answer was empty already), then
+ * the new turn's answer grows from nothing. Errors and completion pass through unchanged.
  *
  * @example
  * ```ts

@@ -1,8 +1,10 @@
 import { scan, type OperatorFunction } from 'rxjs';
 import type { InteractionFieldError, OtpInvalid, OtpSent } from '../src/generated/types.js';
 import { findTurnOf } from '../src/turn/context.js';
+import { endsTurn, resumesTurn } from '../src/turn/rules.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf, type FinalResponse } from './finalResponse.js';
+import { startsTurn } from './internal/turn-start.js';
 import { preambleAfter } from './preamble.js';
 import { reasoningAfter } from './reasoning.js';
 import { answerAfter } from './text.js';
@@ -96,22 +98,6 @@ const EMPTY_TRANSCRIPT: TurnTranscript = {
 
 const ended = (status: TranscriptStatus): boolean => status === 'completed' || status === 'cancelled';
 
-/** Whether `event` shows the parked turn going on (so a write confirmation / interaction ask is answered). */
-function resumes(event: TurnEvent): boolean {
-  switch (event.type) {
-    case 'immediate_response': // the 200 ack of confirm_tool_action / submit_interaction
-      return event.status !== 202;
-    case 'stream_token':
-    case 'stream_reasoning':
-    case 'stream_preamble':
-      return true;
-    case 'stream_chunk': // the parked tool's own toolCall chunk follows the ask: not a resume
-      return !event.data.state?.rawResponse?.toolCall;
-    default:
-      return false;
-  }
-}
-
 /** The pending ask after `event`, given the pending ask before it. */
 function pendingAfter(pending: PendingAsk | undefined, event: TurnEvent): PendingAsk | undefined {
   switch (event.type) {
@@ -141,7 +127,7 @@ function pendingAfter(pending: PendingAsk | undefined, event: TurnEvent): Pendin
     default:
       // A parked ask is answered when the turn goes on, and moot when it ends. An OTP ask outlives
       // the turn: the code is verified after it, then the message is re-sent.
-      if (pending !== undefined && pending.ask !== 'otp' && (resumes(event) || event.type === 'eventual_response' || event.type === 'cancelled')) {
+      if (pending !== undefined && pending.ask !== 'otp' && (resumesTurn(event) || endsTurn(event.type))) {
         return undefined;
       }
       return pending;
@@ -163,13 +149,15 @@ function statusAfter(status: TranscriptStatus, event: TurnEvent): TranscriptStat
     case 'interaction_invalid': // still parked
       return status === 'waiting' ? 'streaming' : status;
     default:
-      if (status === 'awaiting-human') return resumes(event) ? 'streaming' : status;
+      if (status === 'awaiting-human') return resumesTurn(event) ? 'streaming' : status;
       return 'streaming';
   }
 }
 
 /** @internal The transcript after `event`: always a new object. */
-export function transcriptAfter(previous: TurnTranscript, event: TurnEvent): TurnTranscript {
+export function transcriptAfter(before: TurnTranscript, event: TurnEvent): TurnTranscript {
+  // A new turn in the same stream (the message re-sent by verifyOtp, a retry) is shown on its own.
+  const previous = startsTurn(event) ? EMPTY_TRANSCRIPT : before;
   const turn = findTurnOf(event);
   const final = event.type === 'eventual_response' && previous.final === undefined ? finalResponseOf(event) : previous.final;
   return {
@@ -204,16 +192,23 @@ export function transcriptAfter(previous: TurnTranscript, event: TurnEvent): Tur
  *   requestId of the first event and no message.
  * - `status`: `waiting` until the 202 or any other non-keepalive event; `awaiting-human` from a
  *   `write_confirmation_required` / `interaction_required` until the turn resumes; `completed` /
- *   `cancelled` at the end, kept whatever follows (e.g. an `otp_verified`).
+ *   `cancelled` at the end, kept whatever follows (e.g. an `otp_verified`) until a new turn.
  * - `answer`, `reasoning`, `preamble`, `tools`: as `text()`, `reasoning()`, `preamble()` and
  *   `toolActivity()` (all activities, in call order, results in place).
- * - `pending`: a write confirmation or interaction ask is cleared when the turn resumes: its 200
- *   ack, or any streamed event after it — except the parked tool's own `toolCall` chunk, which
- *   servers send right after the ask — and when the turn ends. `interaction_invalid` keeps the
+ * - `pending`: a write confirmation or interaction ask is cleared when the turn resumes (the
+ *   rules of `resumesTurn`: its 200 ack, a streamed answer, reasoning or preamble piece, a tool
+ *   result; not the parked tool's own `toolCall` chunk, which servers send right after the ask,
+ *   nor a state-only chunk such as `structuredResponse` or `pending…` flags) and when the turn
+ *   ends. `interaction_invalid` keeps the
  *   interaction pending with the latest `errors`. An OTP ask does not park the turn (it goes on
  *   and completes): it is kept through the end of the turn, updated by `otp_sent` /
  *   `otp_invalid`, and cleared only by `otp_verified`.
  * - `final`: the `FinalResponse` once `eventual_response` arrived.
+ * - A new turn in the same stream (its 202: the message re-sent by `verifyOtp` after
+ *   `otp_verified`, a `retry()`, turns concatenated) starts a fresh transcript: every field is the
+ *   new turn's (its requestId and message, `streaming`, empty answer, reasoning, preamble and
+ *   tools, no pending ask, no final), so the refused turn's answer and tool calls are not joined
+ *   to the answered one's. The ended status is kept only until then.
  *
  * Every emission is a new object and earlier ones are never mutated, so it suits `OnPush`
  * change detection. Nothing is emitted before the first event (for a placeholder until then,

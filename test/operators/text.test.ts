@@ -6,6 +6,7 @@ import {
   accepted,
   cancelled,
   eventualResponse,
+  otpVerified,
   preamblePiece,
   reasoningPiece,
   token,
@@ -75,6 +76,22 @@ describe('text', () => {
       };
       const source = cold<TurnEvent>('-p-r-x-c-d-y-e-|', values);
       expectObservable(source.pipe(text())).toBe('-----x-----y---|', { x: 'Let me check. ', y: 'Let me check. It shipped.' });
+    });
+  });
+
+  it('starts afresh when a new turn starts in the same stream (verifyOtp re-sends the message)', () => {
+    marbles(({ cold, expectObservable }) => {
+      const values = {
+        a: accepted(),
+        x: token('I need to verify you first.'),
+        v: otpVerified(),
+        b: accepted('r-2'), // the re-sent turn's 202
+        y: token('Paid', 'r-2'),
+        z: token(' it.', 'r-2'),
+        e: eventualResponse(['Paid it.'], {}, 'r-2'),
+      };
+      const source = cold<TurnEvent>('-a-x-v-b-y-z-e|', values);
+      expectObservable(source.pipe(text())).toBe('---x---b-y-z--|', { x: 'I need to verify you first.', b: '', y: 'Paid', z: 'Paid it.' });
     });
   });
 

@@ -40,6 +40,8 @@ import {
   writeConfirmationRequired,
 } from './events.js';
 import { marbles } from './marbles.js';
+import { chunkFrame } from '../../src/testing/frames.js';
+
 
 /** The transcript of a turn whose context says the user sent `userMessage`, before any change. */
 const start = (userMessage: string): TurnTranscript => ({
@@ -245,6 +247,55 @@ describe('transcript', () => {
     marbles(({ cold, expectObservable }) => {
       const source = cold<TurnEvent>('-a-o-s-x-y-e-n-v|', ev);
       expectObservable(source.pipe(transcript())).toBe('-A-O-S-X-Y-E-N-V|', { A, O, S, X, Y, E, N, V });
+    });
+  });
+
+  it('starts a fresh transcript when a new turn starts in the same stream (verifyOtp re-sends the message)', () => {
+    const refused = boundTo(fakeTurn('pay invoice INV-7'), {
+      a: accepted(),
+      o: otpVerificationRequired('pay_invoice'),
+      c: toolCall('pay_invoice', { invoice: 'INV-7' }),
+      d: toolResult('pay_invoice', 'identity verification required', true),
+      r: reasoningPiece('Refused.'),
+      x: token('I need to verify you first.'),
+      v: otpVerified(),
+    });
+    const answered = boundTo(fakeTurn('pay invoice INV-7', 'r-2'), {
+      b: accepted('r-2'),
+      c: toolCall('pay_invoice', { invoice: 'INV-7' }, 'r-2'),
+      d: toolResult('pay_invoice', 'paid', false, 'r-2'),
+      y: token('Invoice INV-7 is paid.', 'r-2'),
+      e: eventualResponse(['Invoice INV-7 is paid.'], {}, 'r-2'),
+    });
+    const results: TurnTranscript[] = [];
+    from<TurnEvent[]>([...Object.values(refused), ...Object.values(answered)]).pipe(transcript()).subscribe((t) => results.push(t));
+    const call = running('pay_invoice', { invoice: 'INV-7' });
+    const B = { ...start('pay invoice INV-7'), requestId: 'r-2', status: 'streaming' as const };
+    expect(results[6]).toMatchObject({ answer: 'I need to verify you first.', reasoning: 'Refused.', tools: [finished(call, 'identity verification required', true)], pending: undefined });
+    expect(results[7]).toEqual(B);
+    expect(results.map((t) => t.answer).slice(7)).toEqual(['', '', '', 'Invoice INV-7 is paid.', 'Invoice INV-7 is paid.']);
+    expect(results.at(-1)).toEqual({ ...B, status: 'completed', answer: 'Invoice INV-7 is paid.', tools: [finished(call, 'paid')], final: finalResponseOf(answered.e) });
+  });
+
+  it('stays parked through a state-only chunk (structured response, pending flags)', () => {
+    const ev = boundTo(fakeTurn('delete record 42'), {
+      a: accepted(),
+      w: writeConfirmationRequired('delete_record'),
+      c: toolCall('delete_record', { id: '42' }),
+      s: chunkFrame(RID, 'agent', { structuredResponse: { summary: 'deleting' } }),
+      f: chunkFrame(RID, 'agent', { pendingWriteConfirmation: { toolId: 'delete_record' } }),
+      k: confirmAck(true),
+    });
+    const A = { ...start('delete record 42'), status: 'streaming' as const };
+    const W = {
+      ...A,
+      status: 'awaiting-human' as const,
+      pending: { ask: 'write_confirmation' as const, toolId: 'delete_record', actionDescription: "Approve calling tool 'delete_record'?" },
+    };
+    const C = { ...W, tools: [running('delete_record', { id: '42' })] };
+    const K = { ...C, status: 'streaming' as const, pending: undefined };
+    marbles(({ cold, expectObservable }) => {
+      expectObservable(cold<TurnEvent>('-a-w-c-s-f-k|', ev).pipe(transcript())).toBe('-A-W-C-S-F-K|', { A, W, C, S: C, F: C, K });
     });
   });
 

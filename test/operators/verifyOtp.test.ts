@@ -1,6 +1,8 @@
-import { lastValueFrom, map, of, switchMap, toArray, type Observable } from 'rxjs';
+import { from, lastValueFrom, map, of, switchMap, toArray, type Observable } from 'rxjs';
 import { verifyOtp, type OtpAsk } from '../../operators/verifyOtp.js';
 import { finalResponse } from '../../operators/finalResponse.js';
+import { text } from '../../operators/text.js';
+import { transcript } from '../../operators/transcript.js';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
@@ -55,6 +57,20 @@ describe('verifyOtp against the mock server', () => {
   it('finalResponse() after verifyOtp sees the answered turn', async () => {
     const answer = await lastValueFrom(turn$().pipe(verifyOtp(() => '123456'), finalResponse()));
     expect(answer.text).toBe('Invoice INV-7 is paid.');
+  });
+
+  it('text() and transcript() after verifyOtp show the answered turn, not the refused one joined to it', async () => {
+    const events = await lastValueFrom(turn(verifyOtp(() => '123456')).pipe(toArray()));
+    const answers = await lastValueFrom(from(events).pipe(text(), toArray()));
+    const refused = 'I need to verify your identity first.';
+    const answered = 'Invoice INV-7 is paid.';
+    const restart = answers.indexOf('');
+    expect(answers.slice(0, restart).at(-1)).toBe(refused);
+    for (const answer of answers.slice(restart)) expect(answered.startsWith(answer)).toBe(true);
+    expect(answers.at(-1)).toBe(answered);
+    const last = await lastValueFrom(from(events).pipe(transcript()));
+    expect(last).toMatchObject({ status: 'completed', answer: answered, pending: undefined, final: { text: answered } });
+    expect(last.tools.map((tool) => [tool.name, tool.status])).toEqual([['pay_invoice', 'succeeded']]);
   });
 
   it('a null code gives up: the held answer is emitted and nothing more is sent', async () => {
