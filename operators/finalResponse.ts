@@ -1,6 +1,7 @@
 import { filter, map, take, type OperatorFunction } from 'rxjs';
 import type { AgentResponse, Citation, EventualResponseEvent, Usage } from '../src/generated/types.js';
 import type { TurnEndEvent, TurnEvent } from '../src/turn/turn-event.js';
+import { endsTurn } from '../src/turn/rules.js';
 
 /** The answer of a completed turn, read from its `eventual_response`. */
 export interface FinalResponse {
@@ -44,8 +45,8 @@ export function finalResponseOf(event: EventualResponseEvent): FinalResponse {
   };
 }
 
-const isTurnEnd = (event: TurnEvent): event is TurnEndEvent =>
-  event.type === 'eventual_response' || event.type === 'cancelled';
+// Turn streams never emit `error` (it errors the stream), so the ending events are TurnEndEvents.
+const isTurnEnd = (event: TurnEvent): event is TurnEndEvent => endsTurn(event.type);
 
 /**
  * @internal The `eventual_response` of the turn, then complete at the turn's end (also on
