@@ -27,8 +27,19 @@ export interface OtpAsk {
  * a turn asked (`otp_verification_required`), this holds back its `eventual_response`, calls
  * `codes(ask)` once the turn has ended, sends `verify_otp`, asks again on `otp_invalid` while
  * attempts remain, and after `otp_verified` follows with a new turn of the same message (the
- * `otp_*` answers are emitted in between). A `null` code (or none: an empty Observable) gives
- * up: the held answer is emitted and the stream completes; so it does when attempts run out.
+ * `otp_*` answers are emitted in between); so `text()`, `transcript()` and `finalResponse()`
+ * after it show the answered turn (they start afresh on its 202).
+ *
+ * What `codes` does decides the outcome (its first value counts):
+ * - returns a code (now, as a Promise or an Observable): it is verified;
+ * - returns `null`, or completes without a value (a dismissed prompt): gives up: the held answer
+ *   is emitted and the stream completes; so it does when attempts run out;
+ * - throws or errors: the stream errors with that error (the refused turn has already ended, so
+ *   nothing is cancelled and its held answer is not emitted);
+ * - never emits: the stream stays open, the refused turn's answer held, until unsubscribed.
+ *
+ * An ask without a turn context (a copied event) errors the stream with
+ * `SmoothNoTurnContextError`, without calling `codes`.
  *
  * ```
  * turn:     -a-q-s-t-e|                    (q: otp_verification_required, s: otp_sent)
