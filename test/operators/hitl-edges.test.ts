@@ -30,8 +30,8 @@ describe('answerInteractions', () => {
   it('completes with the turn when the turn ends while a submit is still unanswered', () => {
     // The server resumes a park by itself ("no_response" after ~300 s) while the human's submit is
     // on its way; the submit is then answered late (NO_PENDING_INTERACTION, after the end).
-    // turn.ts:299 settles the pending submit with TURN_ENDED before completing the turn, and
-    // answerInteractions (answerInteractions.ts:116) turns that into an error of the whole stream.
+    // The turn's end settles the pending submit; that must not become an error of the whole
+    // stream.
     const h = harness((a) => {
       if (a.action === 'send_message') {
         return [
@@ -55,9 +55,9 @@ describe('answerInteractions', () => {
   });
 
   it('a handler that throws errors the stream instead of leaving the turn parked', () => {
-    // TSDoc: "An error answering a submit … errors the stream, which cancels the turn"; a handler
-    // error thrown on the first attempt happens inside a consumer's next() (answerInteractions.ts:
-    // 110) and is only reported as unhandled by rxjs: the stream hangs, parked.
+    // The handler runs while the turn's event is being delivered (inside a consumer's next()):
+    // a throw there escaping the operator is only reported as unhandled by rxjs, and the stream
+    // hangs, parked.
     const h = harness((a) => (a.action === 'send_message' ? [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'ix-1')]] : undefined));
     withUnhandled((unhandled) => {
       let caught: unknown;
@@ -83,9 +83,8 @@ describe('answerInteractions', () => {
 
 describe('confirmWrites', () => {
   it('a decide that throws errors the stream instead of leaving the turn parked', () => {
-    // TSDoc: "An error (from `decide` or from the server …) errors the stream, which cancels the
-    // turn"; decide is called inside a consumer's next() (confirmWrites.ts:64), so a throw is
-    // only reported as unhandled.
+    // decide runs while the turn's event is being delivered (inside a consumer's next()): a throw
+    // there escaping the operator is only reported as unhandled.
     const h = harness((a) => (a.action === 'send_message' ? [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'delete_record')]] : undefined));
     withUnhandled((unhandled) => {
       let caught: unknown;
@@ -109,8 +108,8 @@ describe('confirmWrites', () => {
 
 describe('verifyOtp', () => {
   it('codes that end without a code give up like null: the held answer is still emitted', () => {
-    // verifyOtp.ts:66-68: take(1) of an empty Observable (a dialog dismissed, takeUntil) completes
-    // the switchMap with nothing, so the refused turn's held eventual_response is dropped.
+    // Once a bug: take(1) of an empty Observable (a dialog dismissed, takeUntil) completed the
+    // switchMap with nothing, dropping the refused turn's held eventual_response.
     const h = harness((a) =>
       a.action === 'send_message'
         ? [
