@@ -129,15 +129,16 @@ export function answerInteractions(handlers: InteractionHandlers, options: Answe
           if (context === undefined) return subscriber.error(new SmoothNoTurnContextError());
           const ask = (current = new Ask(subscriber));
           asks.add(ask);
+          // Values the server finds invalid are asked for again; a decline is final.
           const answer = (reply: InteractionReply<AnyInteractionValues>, n: number) =>
-            ask.send(submit(context, request, reply), (outcome) => {
+            ask.send(submit(context, request, reply), 'declined' in reply ? undefined : (outcome) => {
               if (outcome.type === 'interaction_invalid') attempt(n + 1, outcome.data.data.errors);
             });
           const attempt = (n: number, errors: readonly InteractionFieldError[]): void => {
             if (handler === undefined || n > maxAttempts) return answer(DECLINED, n);
             const view: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
             // defer: a handler that throws errors the stream (cancelling the turn) instead of escaping.
-            const reply$ = defer(() => fromAnswer(handler(view))).pipe(take(1), defaultIfEmpty<InteractionReply<AnyInteractionValues>, InteractionReply<AnyInteractionValues>>(DECLINED));
+            const reply$ = defer(() => fromAnswer(handler(view))).pipe(take(1), defaultIfEmpty(DECLINED));
             ask.decide(reply$, (reply) => answer(reply, n));
           };
           attempt(1, []);
@@ -152,7 +153,7 @@ export function answerInteractions(handlers: InteractionHandlers, options: Answe
     });
 }
 
-const DECLINED = { declined: true } as const;
+const DECLINED: InteractionReply<never> = { declined: true };
 
 type AnyHandler = (ask: InteractionAsk<never>) => Answerable<InteractionReply<AnyInteractionValues>>;
 

@@ -3,14 +3,14 @@
  * server resolved by itself while the dialog was open, an event with no turn context, and a
  * consumer that left at the ask.
  */
-import { config, filter, from, map, takeWhile, type Observable } from 'rxjs';
+import { config, filter, from, map, takeUntil, takeWhile, timer, type Observable } from 'rxjs';
 import { answerInteractions } from '../../operators/answerInteractions.js';
 import { confirmWrites } from '../../operators/confirmWrites.js';
 import { verifyOtp } from '../../operators/verifyOtp.js';
 import { SmoothNoTurnContextError } from '../../src/errors.js';
 import { otpRequiredFrame } from '../../src/testing/frames.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
-import { ack, error, eventual, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
+import { ack, error, eventual, interactionInvalid, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 import { harness, testScheduler, type Script } from '../client/harness.js';
 
 const types = (turn$: Observable<TurnEvent>) => turn$.pipe(map((e) => (e.type === 'immediate_response' ? `ack${e.status}` : e.type)));
@@ -71,6 +71,26 @@ describe('a decision that completes empty', () => {
     expect(h.timedLog).toEqual(['0 send_message:1', '4 submit_interaction:1']);
     expect(h.sockets.sent[1]).toMatchObject({ action: 'submit_interaction', interactionId: 'ix-1', declined: true });
     expect(h.sockets.sent[1]).not.toHaveProperty('values');
+  });
+});
+
+describe('answerInteractions retries', () => {
+  it('resubmits values the server finds invalid, up to maxAttempts, then declines once', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'ix-1')]];
+      if (a.action === 'submit_interaction') return [[1, interactionInvalid(a.requestId, 'ix-1')]];
+    });
+    const attempts: number[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client
+        .turn({ sessionId: 's', message: 'quote' })
+        .pipe(answerInteractions({ identity_intake: (ask) => (attempts.push(ask.attempt), { values: { email: 'nope' } }) }, { maxAttempts: 2 }), takeUntil(timer(20)))
+        .subscribe();
+      flush();
+    });
+    expect(attempts).toEqual([1, 2]);
+    const submits = h.sockets.sent.filter((s) => s.action === 'submit_interaction');
+    expect(submits.map((s) => ('declined' in s && s.declined === true ? 'declined' : 'values'))).toEqual(['values', 'values', 'declined']);
   });
 });
 
