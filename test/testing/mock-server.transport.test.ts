@@ -17,6 +17,24 @@ describe('transport', () => {
     await expect(TestClient.connect(server.url)).rejects.toThrow();
   });
 
+  it('on a port in use, the start promise rejects with the listen error (code kept) and leaves no listening server behind', async () => {
+    const taken = await h.server();
+    const listeners = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = listeners();
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown): void => void crashes.push(error);
+    process.on('uncaughtException', onCrash);
+    try {
+      await expect(startMockServer({ port: taken.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // Past a full loop turn: a re-emitted error has surfaced and Node has closed the failed handle.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('uncaughtException', onCrash);
+    }
+    expect(crashes).toEqual([]);
+    expect(listeners()).toBe(before);
+  });
+
   it('refuses other paths at the handshake', async () => {
     const server = await h.server();
     await expect(TestClient.connect(server.url.replace('/ws', '/other'))).rejects.toThrow(/400/);

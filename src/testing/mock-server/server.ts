@@ -43,7 +43,9 @@ export interface MockServer {
 }
 
 /**
- * Starts a mock smooth-operator server on loopback, driven by a scripted model.
+ * Starts a mock smooth-operator server on loopback, driven by a scripted model. Node only (import
+ * it from `smooth-operator-rx/testing/server`). Rejects with Node's listen error, `code` kept
+ * (e.g. `EADDRINUSE` for a port in use), when it cannot listen; nothing is left open then.
  *
  * @example
  * const server = await startMockServer({ script: [{ kind: 'text', text: 'Hello!' }] });
@@ -74,7 +76,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     tcpSockets.add(socket);
     socket.on('close', () => tcpSockets.delete(socket));
   });
-  const wss = new WebSocketServer({ server: http, path: resolved.path });
+  // Listen before ws attaches: ws re-emits the server's errors on itself, so a listen error (a port
+  // in use) would be thrown as an unhandled 'error' event instead of rejecting this promise. A
+  // server that never listened holds no handle, so there is nothing to clean up on that path.
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(resolved.port, resolved.host, () => {
@@ -82,6 +86,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       resolve();
     });
   });
+  const wss = new WebSocketServer({ server: http, path: resolved.path });
   // An error after start-up (e.g. a socket error surfacing on the server) must not crash the host.
   http.on('error', () => undefined);
   wss.on('error', () => undefined);
