@@ -63,7 +63,7 @@ describe('5. interactions', () => {
       requestId: 'r-submit-1',
       data: {
         requestId: 'r-submit-1',
-        data: { interactionId, kind: 'identity_intake', message: 'Some fields need attention.', errors: [{ field: 'name' }, { field: 'email' }, { field: 'phone' }] },
+        data: { interactionId, kind: 'identity_intake', message: 'Some fields need attention.', errors: [{ field: 'name' }, { field: 'email', message: 'must be a valid email address' }, { field: 'phone' }] },
       },
     });
     client.send({ action: 'submit_interaction', requestId: 'r-msg', sessionId, interactionId, values: { name: ' Bob ', email: 'bob@example.org', phone: '+44 (20) 7946-0958' } });

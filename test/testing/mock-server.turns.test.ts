@@ -184,6 +184,13 @@ describe('3. write confirmation', () => {
     const stray = await client.request({ action: 'confirm_tool_action', requestId: 'c2', sessionId, approved: true });
     expect(stray).toMatchObject({ type: 'error', requestId: 'c2', error: { code: 'NO_PENDING_CONFIRMATION' }, data: { requestId: 'c2', error: { code: 'NO_PENDING_CONFIRMATION' } } });
   });
+
+  it('a confirm on an unknown session answers NO_PENDING_CONFIRMATION, as the reference server does (not SESSION_NOT_FOUND)', async () => {
+    const server = await h.server();
+    const client = await h.client(server);
+    const stray = await client.request({ action: 'confirm_tool_action', requestId: 'c1', sessionId: 'no-such-session', approved: true });
+    expect(stray).toMatchObject({ type: 'error', requestId: 'c1', error: { code: 'NO_PENDING_CONFIRMATION' } });
+  });
 });
 
 describe('4. cancel', () => {

@@ -98,7 +98,8 @@ export class MockConnection implements TurnTransport {
         this.send(immediateFrame(action.requestId, 200, 'Conversations retrieved', { conversations: this.ctx.store.list(action.limit) }));
         return;
       case 'confirm_tool_action':
-        return this.withSession(action, (session) => this.confirm(action, session));
+        // Reference servers look for the park, not the session: an unknown session has none.
+        return this.confirm(action, this.ctx.store.getSession(action.sessionId));
       case 'submit_interaction':
         return this.withSession(action, (session) => this.submitInteraction(action, session));
       case 'verify_otp':
@@ -144,10 +145,10 @@ export class MockConnection implements TurnTransport {
     });
   }
 
-  private confirm(action: ConfirmToolActionAction, session: SessionRecord): void {
-    const turn = this.findParked(session, 'confirmation');
-    if (turn === undefined) {
-      const message = `no tool action is pending confirmation for session '${session.sessionId}'`;
+  private confirm(action: ConfirmToolActionAction, session: SessionRecord | undefined): void {
+    const turn = session === undefined ? undefined : this.findParked(session, 'confirmation');
+    if (session === undefined || turn === undefined) {
+      const message = `no tool action is pending confirmation for session '${action.sessionId}'`;
       this.send(errorFrame(action.requestId, 'NO_PENDING_CONFIRMATION', message));
       return;
     }

@@ -93,7 +93,7 @@ function validateIdentity(spec: IdentityIntakeSpec, values: Record<string, unkno
     }
     if (field.key === 'email') {
       if (EMAIL.test(value)) normalised.email = value;
-      else errors.push({ field: 'email', message: 'Enter a valid email address.' });
+      else errors.push({ field: 'email', message: 'must be a valid email address' });
     } else if (field.key === 'phone') {
       const phone = normalisePhone(value);
       if (phone !== undefined) normalised.phone = phone;
