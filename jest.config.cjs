@@ -16,6 +16,7 @@ module.exports = {
     '^smooth-operator-rx$': '<rootDir>/src/index.ts',
     '^smooth-operator-rx/operators$': '<rootDir>/operators/index.ts',
     '^smooth-operator-rx/testing$': '<rootDir>/src/testing/index.ts',
+    '^smooth-operator-rx/testing/server$': '<rootDir>/src/testing/mock-server/index.ts',
   },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

@@ -8,7 +8,7 @@
 import { firstValueFrom, share } from 'rxjs';
 import { createSmoothClient, type Usage } from 'smooth-operator-rx';
 import { finalResponse, text, tokens } from 'smooth-operator-rx/operators';
-import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
 import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 /** The scripted agent of the embedded mock server: one text answer. */

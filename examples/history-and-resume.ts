@@ -9,7 +9,7 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createSmoothClient, type ConversationMessage, type ConversationSummary } from 'smooth-operator-rx';
 import { text } from 'smooth-operator-rx/operators';
-import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
 import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 const QUESTIONS = ['Hi, I ordered a desk lamp last week.', 'When will it arrive?'];

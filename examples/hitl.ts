@@ -9,7 +9,7 @@
 import { Subject, distinctUntilChanged, firstValueFrom, last, lastValueFrom, map, takeUntil, tap, timer } from 'rxjs';
 import { createSmoothClient } from 'smooth-operator-rx';
 import { answerInteractions, confirmWrites, text, transcript, type TurnTranscript } from 'smooth-operator-rx/operators';
-import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
 import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 const LONG_ANSWER =

@@ -12,7 +12,7 @@
 import { catchError, defer, finalize, from, lastValueFrom, map, mergeMap, of, switchMap, tap, toArray, type Observable } from 'rxjs';
 import { createSmoothClient } from 'smooth-operator-rx';
 import { finalResponse } from 'smooth-operator-rx/operators';
-import type { MockServerOptions } from 'smooth-operator-rx/testing';
+import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
 import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
 
 export const customers = [

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing';
+import { startMockServer, type MockServerOptions } from 'smooth-operator-rx/testing/server';
 
 export interface ExampleOptions {
   /** Server URL; without one, the example serves its own script on the embedded mock server. */

@@ -7,7 +7,7 @@ import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, ma
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
 import { SmoothConnectionError } from '../errors.js';
 import type { WriteConfirmationRequiredEvent } from '../generated/types.js';
-import { startMockServer, type MockServer, type MockServerOptions } from '../testing/index.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../testing/mock-server/index.js';
 import { answerInteractions, confirmWrites, transcript, type ToolActivity, type TurnTranscript } from '../../operators/index.js';
 import type { ChatArgs } from './args.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';

@@ -10,7 +10,7 @@
  * the first documents with score 0 when nothing overlaps; the messages below share no word with
  * the documents except the last one, so only that answer cites sources (with a score above 0).
  */
-import type { MockKnowledgeDocument, MockModelOutput, MockServerOptions, MockTool } from '../testing/index.js';
+import type { MockKnowledgeDocument, MockModelOutput, MockServerOptions, MockTool } from '../testing/mock-server/index.js';
 
 /** `agentId` sent by `create_conversation_session` unless `--agent` says otherwise. */
 export const DEMO_AGENT_ID = 'demo-shop';

@@ -1,6 +1,6 @@
 /** `smooth-rx serve`: the embedded mock server with the demo agent, alone, until Ctrl-C. */
 import { firstValueFrom, type Observable } from 'rxjs';
-import { startMockServer, type MockServerOptions } from '../testing/index.js';
+import { startMockServer, type MockServerOptions } from '../testing/mock-server/index.js';
 import type { ServeArgs } from './args.js';
 import { DEMO_AGENT_ID, DEMO_MESSAGES, demoServerOptions } from './demo.js';
 import type { TextSink } from './render.js';

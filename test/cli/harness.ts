@@ -4,7 +4,7 @@ import { Subject } from 'rxjs';
 import type { ChatArgs } from '../../src/cli/args.js';
 import { runChat } from '../../src/cli/chat.js';
 import { stripAnsi } from '../../src/cli/render.js';
-import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/index.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
 
 export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): ChatArgs => ({
   command: 'chat',

@@ -5,7 +5,7 @@ import { firstValueFrom, switchMap } from 'rxjs';
 import { text as answerText } from '../../operators/index.js';
 import { createSmoothClient } from '../../src/client/client.js';
 import { stripAnsi } from '../../src/cli/render.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
 import { waitFor } from './harness.js';
 
 jest.setTimeout(15_000);

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { createSmoothClient } from '../../src/index.js';
-import { startMockServer, type MockServer, type MockServerOptions, type ReceivedFrame } from '../../src/testing/index.js';
+import { startMockServer, type MockServer, type MockServerOptions, type ReceivedFrame } from '../../src/testing/mock-server/index.js';
 import * as basicStreaming from '../../examples/basic-streaming.js';
 import * as historyAndResume from '../../examples/history-and-resume.js';
 import * as hitl from '../../examples/hitl.js';

@@ -3,7 +3,7 @@
 import { lastValueFrom, switchMap } from 'rxjs';
 import { createSmoothClient } from '../../src/index.js';
 import { answerInteractions, confirmWrites, finalResponse } from '../../operators/index.js';
-import { startMockServer } from '../../src/testing/index.js';
+import { startMockServer } from '../../src/testing/mock-server/index.js';
 
 it('README: stream a turn, approve a write, fill an identity form, print the final answer', async () => {
   const server = await startMockServer({

@@ -1,4 +1,7 @@
-/** The embedded mock protocol server (public testing entry). */
+/**
+ * The embedded mock protocol server, Node only: the `smooth-operator-rx/testing/server` entry (kept
+ * apart from the browser-safe `smooth-operator-rx/testing`, as it needs `node:http` and `ws`'s server).
+ */
 export { startMockServer, type HandshakeHeaders, type MockServer, type ReceivedFrame } from './server.js';
 export type {
   MockFaults,
