@@ -1,4 +1,6 @@
 /** Command-line arguments of `smooth-rx`: a typed result, or a `CliError` with code `USAGE`. */
+import { DEMO_DELAY_MS } from './demo.js';
+import { maskSecrets } from './secrets.js';
 
 /** An expected failure of the CLI: printed as one line (no stack trace), exit code non-zero. */
 export class CliError extends Error {
@@ -28,6 +30,8 @@ export interface ChatArgs {
   readonly verbose: boolean;
   /** `false` with `--no-color`; `undefined` decides from the terminal. */
   readonly color: boolean | undefined;
+  /** `--delay`: the embedded demo server's pause before each frame; `undefined` is its realistic default. */
+  readonly delayMs: number | undefined;
 }
 
 export interface ServeArgs {
@@ -35,6 +39,8 @@ export interface ServeArgs {
   readonly port: number;
   readonly host: string;
   readonly token: string | undefined;
+  /** `--delay`: pause before each frame of a turn; `undefined` is the demo's realistic default. */
+  readonly delayMs: number | undefined;
 }
 
 export interface HelpArgs {
@@ -68,6 +74,7 @@ const CHAT_OPTIONS: readonly OptionSpec[] = [
   { name: 'demo' },
   { name: 'verbose', short: 'v' },
   { name: 'no-color' },
+  { name: 'delay', value: true },
   { name: 'help', short: 'h' },
 ];
 
@@ -75,6 +82,7 @@ const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'port', short: 'p', value: true },
   { name: 'host', value: true },
   { name: 'token', value: true },
+  { name: 'delay', value: true },
   { name: 'help', short: 'h' },
 ];
 
@@ -124,10 +132,16 @@ function parseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw usage(`--url '${raw}' is not a URL (e.g. ws://127.0.0.1:8787/ws)`, 'chat');
+    throw usage(`--url '${maskSecrets(raw)}' is not a URL (e.g. ws://127.0.0.1:8787/ws)`, 'chat');
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw usage(`--url must be a ws:// or wss:// URL, not ${url.protocol}`, 'chat');
   return raw;
+}
+
+function parseDelay(raw: string | undefined, command: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(raw)) throw usage(`--delay must be a number of milliseconds, not '${raw}'`, command);
+  return Number(raw);
 }
 
 function parsePort(raw: string): number {
@@ -137,8 +151,9 @@ function parsePort(raw: string): number {
 
 /**
  * Parses `argv` (without `node` and the script):
- * `chat [--url U] [--agent ID] [--token T] [--user NAME] [--email E] [--yes] [--demo] [--verbose] [--no-color]`,
- * `serve [--port N] [--host H] [--token T]`, `help [chat|serve]`, `--help`, `--version`.
+ * `chat [--url U] [--agent ID] [--token T] [--user NAME] [--email E] [--yes] [--demo] [--verbose] [--no-color] [--delay MS]`,
+ * `serve [--port N] [--host H] [--token T] [--delay MS]`, `help [chat|serve]`, `--help`, `--version`.
+ * A token in a malformed `--url` is masked in the usage error.
  * No arguments at all is `help`.
  *
  * @throws CliError `USAGE` for anything else.
@@ -157,6 +172,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const parsed = parseOptions('chat', CHAT_OPTIONS, rest);
     if (parsed.has('help')) return { command: 'help', topic: 'chat' };
     const url = str(parsed, 'url');
+    if (url !== undefined && parsed.has('delay')) throw usage('--delay paces the embedded demo server: it does not apply with --url', 'chat');
     return {
       command: 'chat',
       url: url === undefined ? undefined : parseUrl(url),
@@ -168,13 +184,20 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       demo: parsed.has('demo'),
       verbose: parsed.has('verbose'),
       color: parsed.has('no-color') ? false : undefined,
+      delayMs: parseDelay(str(parsed, 'delay'), 'chat'),
     };
   }
   if (first === 'serve') {
     const parsed = parseOptions('serve', SERVE_OPTIONS, rest);
     if (parsed.has('help')) return { command: 'help', topic: 'serve' };
     const port = str(parsed, 'port');
-    return { command: 'serve', port: port === undefined ? DEFAULT_PORT : parsePort(port), host: str(parsed, 'host') ?? DEFAULT_HOST, token: str(parsed, 'token') };
+    return {
+      command: 'serve',
+      port: port === undefined ? DEFAULT_PORT : parsePort(port),
+      host: str(parsed, 'host') ?? DEFAULT_HOST,
+      token: str(parsed, 'token'),
+      delayMs: parseDelay(str(parsed, 'delay'), 'serve'),
+    };
   }
   throw usage(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
 }
@@ -203,21 +226,26 @@ Options:
   -y, --yes         answer without a human: approve writes, fill forms with demo values
   --demo            send the demo messages one after another instead of reading your lines
   -v, --verbose     print client diagnostics (invalid frames, unknown events, ...)
-  --no-color        no ANSI styles (also: NO_COLOR=1)
+  --no-color        no ANSI styles (also: NO_COLOR=1; FORCE_COLOR=1 forces them)
+  --delay MS        the embedded demo agent's pause before each streamed piece
+                    (default: ${DEMO_DELAY_MS}; 0 answers at once); not with --url
   -h, --help        show this help
 
-In the chat: Ctrl-C stops the running turn; Ctrl-C at the prompt, Ctrl-D or /quit exits.
+In the chat: Ctrl-C stops the running turn, or clears the line you are typing;
+Ctrl-C at an empty prompt, Ctrl-D or /quit exits.
 `;
 
 const SERVE_HELP = `Usage: smooth-rx serve [options]
 
 Run the embedded mock server with the demo agent until Ctrl-C, for front-end work.
-Its scripted model answers turns in order, server-wide (see: smooth-rx chat --demo).
+Its scripted model answers turns in order, server-wide, and starts over after the
+last demo message (see: smooth-rx chat --demo).
 
 Options:
   -p, --port N      port to listen on (default: ${DEFAULT_PORT}; 0 picks a free one)
   --host H          interface to listen on (default: ${DEFAULT_HOST})
   --token T         require this ?token= on connections
+  --delay MS        pause before each streamed piece (default: ${DEMO_DELAY_MS}; 0 answers at once)
   -h, --help        show this help
 `;
 

@@ -3,7 +3,7 @@
  * operators — `confirmWrites` and `answerInteractions` answer the agent inside the stream,
  * `transcript()` folds the turn into what `TurnRenderer` draws.
  */
-import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, timeout, type Observable } from 'rxjs';
+import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, tap, timeout, type Observable } from 'rxjs';
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
 import { SmoothConnectionError } from '../errors.js';
 import type { WriteConfirmationRequiredEvent } from '../generated/types.js';
@@ -12,13 +12,18 @@ import { answerInteractions, confirmWrites, transcript, type ToolActivity, type 
 import type { ChatArgs } from './args.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
 import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
-import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeError } from './render.js';
+import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeFailure } from './render.js';
+import { maskSecrets, tokenOf } from './secrets.js';
 
 /** Render capabilities this chat declares: it asks forms and numbered choices at the prompt. */
 export const CHAT_SUPPORTS = ['identity_form', 'choice_chips'] as const;
 
-/** How long a write confirmation waits for its tool call (servers send it right after the ask) to show its arguments first. */
-const CALL_WAIT_MS = 300;
+/**
+ * How long a write confirmation waits for its tool call to show its arguments first: servers
+ * send it right after the ask, but a slow or paced one (`--delay`) may take a while, and the
+ * call's line must come before the question, not after the answer.
+ */
+const CALL_WAIT_MS = 2000;
 
 export interface ChatIO {
   /** The user's lines (`process.stdin`, a PassThrough in tests). */
@@ -31,6 +36,8 @@ export interface ChatIO {
   readonly terminal?: boolean;
   /** ANSI styles. @default false */
   readonly color?: boolean;
+  /** The terminal's width, read at each turn (it may be resized): answers wrap between words. @default no wrapping */
+  readonly columns?: () => number | undefined;
   /** Each emission is one Ctrl-C (SIGINT). */
   readonly interrupts?: Observable<unknown>;
   /** Overrides of the embedded demo server's options (tests). */
@@ -43,14 +50,17 @@ export const EXIT_INTERRUPTED = 130;
 type TurnOutcome = 'completed' | 'stopped' | 'failed' | 'fatal';
 
 /**
- * Runs a chat until the input ends, `/quit`, Ctrl-C at the prompt (or a second one), or the end
- * of the demo messages with `--demo`. Resolves with the exit code; a fatal error (no connection)
- * is printed as one line and resolves 1.
+ * Runs a chat until the input ends, `/quit`, Ctrl-C at an empty prompt (or a second one), or the
+ * end of the demo messages with `--demo`. Resolves with the exit code; a fatal error (no
+ * connection) is printed as one line, with a hint when the cause is known, and resolves 1. The
+ * token (`--token`, or `token=` in `--url`) is masked in every banner, error and verbose line.
  */
 export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const style = createStyle(io.color ?? false);
-  const screen = new Screen(io.output);
   const terminal = io.terminal ?? false;
+  const screen = new Screen(io.output, terminal);
+  const secrets = [args.token, tokenOf(args.url)];
+  const mask = (text: string): string => maskSecrets(text, secrets);
   const reader = new LineReader({ input: io.input, output: io.output, screen, terminal });
   const subscriptions = new Subscription();
   const exit$ = new Subject<void>();
@@ -59,6 +69,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   let url = args.url;
 
   // Ctrl-C: stops the running turn; exits at the prompt, or when a stop was not followed by a new line.
+  // (In a terminal, Ctrl-C on a half-typed line only clears it: the reader does not report it.)
   let stopTurn: (() => void) | undefined;
   let stoppedSinceInput = false;
   let exitCode: number | undefined;
@@ -82,17 +93,23 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
 
   try {
     if (url === undefined) {
-      server = await startMockServer(demoServerOptions({ ...(args.token !== undefined ? { token: args.token } : {}), ...io.serverOptions }));
+      server = await startMockServer(
+        demoServerOptions({
+          ...(args.token !== undefined ? { token: args.token } : {}),
+          ...(args.delayMs !== undefined ? { tokenDelayMs: args.delayMs } : {}),
+          ...io.serverOptions,
+        }),
+      );
       url = server.url;
     }
     client = createSmoothClient({ url, ...(args.token !== undefined ? { token: args.token } : {}) });
     const connected = client;
     if (args.verbose) {
-      subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(`  · diagnostic ${d.kind}: ${d.message}`))));
-      subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(`  · connection ${state}`))));
+      subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(mask(`  · diagnostic ${d.kind}: ${d.message}`)))));
+      subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(mask(`  · connection ${describeState(state)}`)))));
     }
 
-    const shownUrl = withoutSecrets(url);
+    const shownUrl = mask(url);
     screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${shownUrl}` : shownUrl}`);
     const session = await firstValueFrom(
       connected
@@ -109,7 +126,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     });
     if (session === undefined) return exitCode ?? EXIT_INTERRUPTED;
 
-    screen.line(style.dim(`session ${session.sessionId} with ${session.agentName} · Ctrl-C stops a turn · Ctrl-D or /quit exits`));
+    screen.line(style.dim(`session ${session.sessionId} with ${session.agentName} · Ctrl-C stops a turn or clears the line · Ctrl-D or /quit exits`));
     if (server !== undefined && !args.demo) {
       screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
       DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));
@@ -121,20 +138,28 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
 
     const runTurn = (message: string): Promise<TurnOutcome> =>
       new Promise<TurnOutcome>((resolve) => {
-        const renderer = new TurnRenderer(screen, style);
+        const columns = io.columns?.();
+        const renderer = new TurnRenderer(screen, style, { mask, ...(columns !== undefined ? { columns } : {}) });
         const latest = new ReplaySubject<TurnTranscript>(1);
         let settled = false;
         const done = (outcome: TurnOutcome): void => {
           if (settled) return;
           settled = true;
           stopTurn = undefined;
+          screen.clearStatus();
           latest.complete();
           resolve(outcome);
         };
         const subscription = connected
           .turn({ sessionId: session.sessionId, message })
           .pipe(
-            confirmWrites((ask) => confirmWithCall(ask, latest, prompter)),
+            confirmWrites((ask) =>
+              confirmWithCall(ask, latest, prompter).pipe(
+                tap((approved) => {
+                  if (!approved) renderer.denied(ask.data.data.toolId);
+                }),
+              ),
+            ),
             answerInteractions(
               {
                 identity_intake: (ask) => prompter.identity(ask),
@@ -156,6 +181,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
             complete: () => done('completed'),
           });
         if (!settled) {
+          screen.status(style.dim('thinking…'));
           stopTurn = () => {
             // Unsubscribing is the stop: the client sends `cancel` and holds the next turn until the server confirms.
             subscription.unsubscribe();
@@ -191,7 +217,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       }
       if (line === '/quit' || line === '/exit') break;
       if (line === '/help') {
-        screen.line(style.dim('Type a message and press Enter. Ctrl-C stops a running turn; Ctrl-C at the prompt, Ctrl-D or /quit exits.'));
+        screen.line(style.dim('Type a message and press Enter. Ctrl-C stops a running turn or clears the line; Ctrl-C at an empty prompt, Ctrl-D or /quit exits.'));
         continue;
       }
       if ((await runTurn(line)) === 'fatal') return 1;
@@ -199,7 +225,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     return exitCode ?? 0;
   } catch (error) {
     screen.newline();
-    (io.errorOutput ?? io.output).write(`smooth-rx: ${describeError(error)}\n`);
+    (io.errorOutput ?? io.output).write(`smooth-rx: ${mask(describeFailure(error))}\n`);
     return 1;
   } finally {
     stopTurn?.();
@@ -229,14 +255,10 @@ function confirmWithCall(ask: WriteConfirmationRequiredEvent, latest: Observable
   return toolCallOf(ask.data.data.toolId, latest).pipe(switchMap(() => prompter.confirmWrite(ask)));
 }
 
-/** The URL as shown on screen: a `token` in its query is masked (terminals get shared and recorded). */
-export function withoutSecrets(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.searchParams.has('token')) return url;
-    parsed.searchParams.set('token', '***');
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+/** A connection state for `--verbose`: a plain status, or one with details (`{ status, … }`). */
+function describeState(state: unknown): string {
+  if (typeof state !== 'object' || state === null) return String(state);
+  const { status, ...details } = state as { status?: unknown };
+  const shown = Object.entries(details).filter(([, value]) => value !== undefined);
+  return `${String(status)}${shown.length > 0 ? ` (${shown.map(([key, value]) => `${key} ${String(value)}`).join(', ')})` : ''}`;
 }

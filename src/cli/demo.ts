@@ -75,7 +75,21 @@ const TURNS: readonly (readonly MockModelOutput[])[] = [
   ],
 ];
 
+/** One round of the demo: the model outputs for {@link DEMO_MESSAGES}, in order. */
 export const DEMO_SCRIPT: readonly MockModelOutput[] = TURNS.flat();
+
+/**
+ * Rounds of the script the demo server is given: the mock server's script is a finite list, and
+ * an exhausted one answers empty text; this many rounds start over after the last message for
+ * longer than anyone keeps a `serve` running.
+ */
+const DEMO_ROUNDS = 1000;
+
+/**
+ * Default pause (ms) before each frame of a demo turn: slow enough to watch the answer stream
+ * (and to try Ctrl-C), fast enough for `chat --demo --yes` to finish in a few seconds.
+ */
+export const DEMO_DELAY_MS = 90;
 
 export const DEMO_TOOLS: readonly MockTool[] = [
   {
@@ -103,15 +117,15 @@ export const DEMO_KNOWLEDGE: readonly MockKnowledgeDocument[] = [
   },
 ];
 
-/** Options of the embedded mock server that plays the demo agent. */
+/** Options of the embedded mock server that plays the demo agent (its script starts over after the last message). */
 export function demoServerOptions(overrides: MockServerOptions = {}): MockServerOptions {
   return {
     agentName: 'Demo Shop assistant',
-    script: DEMO_SCRIPT,
+    script: Array.from({ length: DEMO_ROUNDS }, () => DEMO_SCRIPT).flat(),
     tools: DEMO_TOOLS,
     confirmTools: ['cancel_order'],
     knowledge: DEMO_KNOWLEDGE,
-    tokenDelayMs: 15,
+    tokenDelayMs: DEMO_DELAY_MS,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { Subject } from 'rxjs';
 import { CliError, helpText, parseArgs, type CliArgs } from './args.js';
 import { runChat } from './chat.js';
 import { describeError, useColor } from './render.js';
+import { maskSecrets } from './secrets.js';
 import { runServe } from './serve.js';
 
 function version(): string {
@@ -28,7 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`smooth-rx: ${describeError(error)}\n`);
+    process.stderr.write(`smooth-rx: ${maskSecrets(describeError(error))}\n`);
     return error instanceof CliError && error.code === 'USAGE' ? 2 : 1;
   }
   if (args.command === 'help') {
@@ -50,11 +51,12 @@ async function main(argv: readonly string[]): Promise<number> {
       output: process.stdout,
       errorOutput: process.stderr,
       terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
+      columns: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
       color: useColor(args.color, process.stdout.isTTY, process.env),
       interrupts,
     });
   } catch (error) {
-    process.stderr.write(`smooth-rx: ${describeError(error)}\n`);
+    process.stderr.write(`smooth-rx: ${maskSecrets(describeError(error), [args.token])}\n`);
     return 1;
   } finally {
     process.off('SIGINT', onSigint);

@@ -35,8 +35,12 @@ export class LineReader {
   private readonly rl: Interface;
   private readonly queue: string[] = [];
   private waiting: ((line: string | null) => void) | undefined;
+  private waitingKind: 'message' | 'question' = 'message';
   private ended = false;
-  /** Ctrl-C typed in the terminal (readline's SIGINT). */
+  /**
+   * Ctrl-C typed in the terminal (readline's SIGINT), except one that only cleared a half-typed
+   * message: like a shell, Ctrl-C on typed text at the prompt drops the text, not the chat.
+   */
   readonly interrupts$ = new Subject<void>();
 
   constructor(private readonly options: LineReaderOptions) {
@@ -65,7 +69,23 @@ export class LineReader {
       }
     });
     // A listener keeps readline from closing itself on Ctrl-C.
-    this.rl.on('SIGINT', () => this.interrupts$.next());
+    this.rl.on('SIGINT', () => {
+      const typed = this.rl.line !== '';
+      // readline keeps the line on Ctrl-C: the next prompt would show it and Enter would send it.
+      this.clearLine();
+      if (typed && this.waiting !== undefined && this.waitingKind === 'message') return;
+      this.interrupts$.next();
+    });
+  }
+
+  /**
+   * Empties readline's line at an open prompt (readline redraws the prompt). Type-ahead while a
+   * turn streams is left alone: a redraw there would overwrite the streaming line.
+   */
+  private clearLine(): void {
+    if (!this.options.terminal || this.waiting === undefined || this.rl.line === '') return;
+    this.rl.write(null, { ctrl: true, name: 'e' });
+    this.rl.write(null, { ctrl: true, name: 'u' });
   }
 
   /** Whether the input has ended (Ctrl-D, end of a pipe). */
@@ -100,6 +120,8 @@ export class LineReader {
     return new Promise<string | null>((resolve, reject) => {
       const onAbort = (): void => {
         if (this.waiting !== settle) return;
+        // What was typed at an abandoned question answers nothing: it must not start the next message.
+        this.clearLine();
         this.waiting = undefined;
         screen.direct('\n');
         reject(new PromptAbortedError());
@@ -109,6 +131,7 @@ export class LineReader {
         resolve(line);
       };
       this.waiting = settle;
+      this.waitingKind = kind;
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -1,8 +1,9 @@
 /** Terminal rendering of `smooth-rx chat`: styles, the output screen, and a turn's transcript. */
 import type { Citation, Usage } from '../generated/types.js';
-import { SmoothError } from '../errors.js';
+import { SmoothConnectionError, SmoothError } from '../errors.js';
 import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
 import { CliError } from './args.js';
+import { WordWrap } from './wrap.js';
 
 /** ANSI styles; identity functions when colour is off. */
 export interface Style {
@@ -22,9 +23,14 @@ export function createStyle(color: boolean): Style {
   return { dim: sgr(2, 22), bold: sgr(1, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
 }
 
-/** Whether to use ANSI styles: only on a TTY, unless `--no-color` or `NO_COLOR` says otherwise. */
+/**
+ * Whether to use ANSI styles: `--no-color` first; then `FORCE_COLOR` (on unless `0` or `false`,
+ * over `NO_COLOR`, as in Node); then a non-empty `NO_COLOR` turns them off; else only on a TTY.
+ */
 export function useColor(flag: boolean | undefined, isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
   if (flag !== undefined) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return isTTY === true;
 }
@@ -44,13 +50,19 @@ export interface TextSink {
  * The chat's output. Tracks whether the cursor is at the start of a line, and holds back the
  * turn's output while a question is open (a prompt waiting for the user's answer), so that
  * frames arriving meanwhile do not tear the prompt line; they are written once it is answered.
+ * On a terminal it also shows a transient status (`thinking…`) that the next output erases.
  */
 export class Screen {
   private held: string[] = [];
   private prompts = 0;
   private lineStart = true;
+  private statusShown = false;
 
-  constructor(private readonly sink: TextSink) {}
+  constructor(
+    private readonly sink: TextSink,
+    /** The sink is a terminal: cursor controls are understood. @default false */
+    private readonly terminal = false,
+  ) {}
 
   get atLineStart(): boolean {
     return this.lineStart;
@@ -83,6 +95,23 @@ export class Screen {
     if (text !== '') this.emit(text);
   }
 
+  /**
+   * A transient status on an empty line of a terminal (`thinking…`), erased in place by the next
+   * output; nothing elsewhere (a pipe, a log file would keep it for good).
+   */
+  status(text: string): void {
+    if (!this.terminal || !this.lineStart || this.prompts > 0 || this.statusShown) return;
+    this.sink.write(text);
+    this.statusShown = true;
+  }
+
+  /** Erases the status, if shown (the cursor is back at the start of the empty line). */
+  clearStatus(): void {
+    if (!this.statusShown) return;
+    this.statusShown = false;
+    this.sink.write('\r\u001b[K');
+  }
+
   /** A question opens: hold the turn's output back. */
   beginPrompt(): void {
     this.prompts += 1;
@@ -110,6 +139,7 @@ export class Screen {
   }
 
   private emit(text: string): void {
+    this.clearStatus();
     this.sink.write(text);
     this.lineStart = text.endsWith('\n');
   }
@@ -137,7 +167,6 @@ export function formatArguments(args: unknown, max = 100): string {
 
 export const AGENT_PREFIX = 'agent › ';
 export const USER_PROMPT = '› ';
-const INDENT = ' '.repeat(AGENT_PREFIX.length);
 
 /** `  ⚙ lookup_order {"orderId":"1001"}` */
 export function formatToolCall(activity: ToolActivity, style: Style): string {
@@ -145,9 +174,10 @@ export function formatToolCall(activity: ToolActivity, style: Style): string {
   return style.dim(`  ⚙ ${activity.name}${args === '' ? '' : ` ${args}`}`);
 }
 
-/** `  ✓ lookup_order → Order 1001 …` or `  ✗ cancel_order failed: Denied by human …` */
-export function formatToolResult(activity: ToolActivity, style: Style): string {
+/** `  ✓ lookup_order → Order 1001 …`, `  ✗ lookup_order failed: …`, or `  ✗ cancel_order denied` when the user denied it. */
+export function formatToolResult(activity: ToolActivity, style: Style, denied = false): string {
   const result = truncate(activity.result?.result ?? '', 120);
+  if (activity.status === 'failed' && denied) return style.dim(`  ${style.red('✗')} ${activity.name} denied`);
   if (activity.status === 'failed') return style.dim(`  ${style.red('✗')} ${activity.name} failed: ${result}`);
   return style.dim(`  ${style.green('✓')} ${activity.name} → ${result}`);
 }
@@ -216,6 +246,24 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/** Close codes servers use to refuse a connection's credentials (and policy violation). */
+const AUTH_CLOSE_CODES = new Set([1008, 4001, 4003]);
+
+/** What to try for a connection error with a known cause; `undefined` otherwise. */
+export function hintFor(error: unknown): string | undefined {
+  if (!(error instanceof SmoothConnectionError)) return undefined;
+  if (error.closeCode !== undefined && AUTH_CLOSE_CODES.has(error.closeCode)) return 'check --token';
+  // The handshake answered with an HTTP status instead of upgrading: servers refuse other paths with 400.
+  if (/\b(?:server response|HTTP|status):? 400\b/i.test(error.message)) return 'wrong path? reference servers serve /ws';
+  return undefined;
+}
+
+/** {@link describeError}, with a hint when the cause is known: `… (CONNECTION_CLOSED) — check --token`. */
+export function describeFailure(error: unknown): string {
+  const hint = hintFor(error);
+  return hint === undefined ? describeError(error) : `${describeError(error)} — ${hint}`;
+}
+
 // The turn ----------------------------------------------------------------------------------
 
 type Channel = 'answer' | 'reasoning' | 'preamble';
@@ -225,18 +273,34 @@ type Channel = 'answer' | 'reasoning' | 'preamble';
  * calls and their results, the server's validation errors of a form, then the sources and the
  * usage. Questions (write confirmations, forms) are asked by the prompts, not rendered here.
  */
+export interface TurnRendererOptions {
+  /** The terminal's width: streamed text wraps between words; `undefined` leaves lines whole. */
+  readonly columns?: number;
+  /** Applied to error lines (masks secrets). @default identity */
+  readonly mask?: (text: string) => string;
+}
+
 export class TurnRenderer {
   private previous: TurnTranscript | undefined;
   private channel: Channel | undefined;
+  private wrap: WordWrap | undefined;
   private readonly shown = new Map<object, ToolActivity['status']>();
   /** Raise tools of interactions asked as forms: their tool lines would only repeat the form. */
   private readonly formTools = new Set<string>();
+  /** Tools whose write the user denied: their error result is the denial, not a failure. */
+  private readonly deniedTools = new Set<string>();
   private finished = false;
 
   constructor(
     private readonly screen: Screen,
     private readonly style: Style,
+    private readonly options: TurnRendererOptions = {},
   ) {}
+
+  /** The user denied the write of `toolName`: its result reads "denied". */
+  denied(toolName: string): void {
+    this.deniedTools.add(toolName);
+  }
 
   update(t: TurnTranscript): void {
     const before = this.previous;
@@ -277,7 +341,8 @@ export class TurnRenderer {
     if (this.finished) return;
     this.finished = true;
     this.endStream();
-    this.screen.line(this.style.red(`  ✗ ${describeError(error)}`));
+    const mask = this.options.mask ?? ((text: string) => text);
+    this.screen.line(this.style.red(`  ✗ ${mask(describeFailure(error))}`));
   }
 
   private renderStream(channel: Channel, before: string, now: string): void {
@@ -294,17 +359,23 @@ export class TurnRenderer {
     if (this.channel !== channel) {
       this.endStream();
       this.channel = channel;
-      const prefix = channel === 'answer' ? this.style.cyan(AGENT_PREFIX) : this.style.dim(channel === 'reasoning' ? '  (thinking) ' : '  (preamble) ');
+      const prefix = channel === 'answer' ? AGENT_PREFIX : channel === 'reasoning' ? '  (thinking) ' : '  (preamble) ';
+      this.wrap = new WordWrap(this.options.columns, prefix.length, AGENT_PREFIX.length);
       this.screen.newline();
-      this.screen.write(prefix);
+      this.screen.write(channel === 'answer' ? this.style.cyan(prefix) : this.style.dim(prefix));
     }
-    const body = delta.replace(/\n/g, `\n${INDENT}`);
-    this.screen.write(channel === 'answer' ? body : this.style.dim(body));
+    this.writeStream(this.wrap!.push(delta));
+  }
+
+  private writeStream(text: string): void {
+    if (text !== '') this.screen.write(this.channel === 'answer' ? text : this.style.dim(text));
   }
 
   private endStream(): void {
     if (this.channel === undefined) return;
+    this.writeStream(this.wrap!.flush());
     this.channel = undefined;
+    this.wrap = undefined;
     this.screen.write('\n');
   }
 
@@ -323,7 +394,7 @@ export class TurnRenderer {
       }
       this.endStream();
       if (seen === undefined) this.screen.line(formatToolCall(activity, this.style));
-      if (activity.status !== 'running') this.screen.line(formatToolResult(activity, this.style));
+      if (activity.status !== 'running') this.screen.line(formatToolResult(activity, this.style, this.deniedTools.has(activity.name)));
     }
   }
 

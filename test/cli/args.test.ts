@@ -48,6 +48,19 @@ describe('parseArgs', () => {
     expect(parseArgs(['serve', '-p', '0', '--host', '0.0.0.0', '--token=s'])).toEqual({ command: 'serve', port: 0, host: '0.0.0.0', token: 's' });
   });
 
+  it('takes --delay for the embedded demo server of chat and for serve', () => {
+    expect(parseArgs(['chat', '--demo', '--delay', '0'])).toMatchObject({ command: 'chat', delayMs: 0 });
+    expect(parseArgs(['serve', '--delay=250'])).toMatchObject({ command: 'serve', delayMs: 250 });
+    expect(parseArgs(['serve'])).toMatchObject({ delayMs: undefined });
+  });
+
+  it('never repeats a token of a malformed --url in its usage error', () => {
+    const error = usageError(['chat', '--url', 'ws://exa mple/ws?tenant=a&token=SECRET']);
+    expect(error.message).toMatch(/is not a URL/);
+    expect(error.message).not.toContain('SECRET');
+    expect(error.message).toContain('token=***');
+  });
+
   it('maps help and version forms', () => {
     expect(parseArgs([])).toEqual({ command: 'help', topic: undefined });
     expect(parseArgs(['--help'])).toEqual({ command: 'help', topic: undefined });
@@ -71,6 +84,9 @@ describe('parseArgs', () => {
     [['serve', '--port', '70000'], /--port must be an integer/],
     [['serve', '--port', 'x'], /--port must be an integer/],
     [['serve', '--yes'], /unknown option '--yes' for serve/],
+    [['serve', '--delay', 'slow'], /--delay must be a number of milliseconds/],
+    [['chat', '--delay', '-5'], /--delay needs a value|--delay must be a number/],
+    [['chat', '--url', 'ws://h/ws', '--delay', '10'], /--delay paces the embedded demo server/],
     [['help', 'me'], /no help on 'me'/],
   ])('rejects %j with a USAGE error', (argv, message) => {
     const error = usageError(argv);
@@ -83,7 +99,7 @@ describe('parseArgs', () => {
 describe('helpText', () => {
   it('documents every command and flag', () => {
     expect(helpText(undefined)).toMatch(/smooth-rx chat --demo --yes/);
-    for (const flag of ['--url', '--agent', '--token', '--user', '--email', '--yes', '--demo', '--verbose', '--no-color']) expect(helpText('chat')).toContain(flag);
-    for (const flag of ['--port', '--host', '--token']) expect(helpText('serve')).toContain(flag);
+    for (const flag of ['--url', '--agent', '--token', '--user', '--email', '--yes', '--demo', '--verbose', '--no-color', '--delay']) expect(helpText('chat')).toContain(flag);
+    for (const flag of ['--port', '--host', '--token', '--delay']) expect(helpText('serve')).toContain(flag);
   });
 });

@@ -78,12 +78,105 @@ describe('chat edges', () => {
 
 describe('secrets on screen', () => {
   it('a token in --url is masked in the header and in connection errors', async () => {
-    const { withoutSecrets } = await import('../../src/cli/chat.js');
-    expect(withoutSecrets('ws://h:1/ws?tenant=a&token=s3cret')).toBe('ws://h:1/ws?tenant=a&token=***');
-    expect(withoutSecrets('ws://h:1/ws')).toBe('ws://h:1/ws');
     const chat = startChat(chatArgs({ url: 'ws://127.0.0.1:9/ws?token=s3cret' }));
     expect(await chat.exit).toBe(1);
     expect(chat.output).not.toContain('s3cret');
     expect(chat.output).toContain('token=***');
+  });
+});
+
+describe('write confirmations', () => {
+  it('with a slow server the tool call line still comes before the [y/N] question', async () => {
+    const srv = await server({
+      script: [{ kind: 'toolCall', name: 'wipe', arguments: '{"all":true}' }, text('Done.')],
+      tools: [{ name: 'wipe', result: 'wiped' }],
+      confirmTools: ['wipe'],
+      tokenDelayMs: 450,
+    });
+    const chat = startChat(chatArgs({ url: srv.url }));
+    chat.type('wipe it');
+    await chat.until('[y/N] ');
+    chat.type('y');
+    await chat.until('agent › Done.', { timeoutMs: 8000 });
+    chat.end();
+    expect(await chat.exit).toBe(0);
+    expect(chat.output.indexOf('⚙ wipe {"all":true}')).toBeGreaterThan(-1);
+    expect(chat.output.indexOf('⚙ wipe {"all":true}')).toBeLessThan(chat.output.indexOf('[y/N]'));
+  }, 10_000);
+
+  it('a denied write reads "denied", not "failed"', async () => {
+    const srv = await server({ script: [{ kind: 'toolCall', name: 'wipe', arguments: '{}' }, text('Okay.')], tools: [{ name: 'wipe', result: 'wiped' }], confirmTools: ['wipe'] });
+    const chat = startChat(chatArgs({ url: srv.url }));
+    chat.type('wipe it');
+    await chat.until('[y/N] ');
+    chat.type('n');
+    await chat.until('agent › Okay.');
+    chat.end();
+    expect(await chat.exit).toBe(0);
+    expect(chat.output).toContain('  ✗ wipe denied\n');
+    expect(chat.output).not.toContain('failed');
+  });
+});
+
+describe('connection errors give hints', () => {
+  it('HTTP 400 at the handshake: wrong path', async () => {
+    const srv = await server({});
+    const chat = startChat(chatArgs({ url: srv.url.replace(/\/ws$/, '/chat') }));
+    expect(await chat.exit).toBe(1);
+    expect(chat.output).toMatch(/smooth-rx: cannot connect to .*wrong path\? reference servers serve \/ws\n$/);
+  });
+
+  it('close code 4001: check --token', async () => {
+    const srv = await server({ token: 'right' });
+    const chat = startChat(chatArgs({ url: srv.url, token: 'wrong' }));
+    expect(await chat.exit).toBe(1);
+    expect(chat.output).toMatch(/smooth-rx: cannot connect to .*4001.*check --token\n$/);
+  });
+});
+
+describe('the token never reaches the screen', () => {
+  it('not in an error whose text carries it (a server echoing the query in its close reason), nor in --verbose lines', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (socket, request) => socket.close(4003, `refused ${request.url ?? ''}`));
+    try {
+      const { port } = wss.address() as { port: number };
+      const chat = startChat(chatArgs({ url: `ws://127.0.0.1:${port}/ws?tenant=a`, token: 'T0P-SECRET', verbose: true }));
+      expect(await chat.exit).toBe(1);
+      expect(chat.output).toContain('refused /ws?tenant=a&token=');
+      expect(chat.output).not.toContain('T0P-SECRET');
+    } finally {
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  });
+
+  it('not in a server error that echoes it', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (socket, request) => {
+      const token = new URL(request.url ?? '/', 'ws://x').searchParams.get('token') ?? '';
+      socket.on('message', (data: Buffer) => {
+        const { requestId } = JSON.parse(data.toString()) as { requestId: string };
+        const error = { code: 'UNAUTHORIZED', message: `token ${token} is not valid here` };
+        socket.send(JSON.stringify({ type: 'error', requestId, data: { requestId, error }, error }));
+      });
+    });
+    try {
+      const { port } = wss.address() as { port: number };
+      const chat = startChat(chatArgs({ url: `ws://127.0.0.1:${port}/ws`, token: 'T0P-SECRET' }));
+      expect(await chat.exit).toBe(1);
+      expect(chat.output).toContain('is not valid here');
+      expect(chat.output).not.toContain('T0P-SECRET');
+    } finally {
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  });
+
+  it('not in the usage error of a malformed --url', async () => {
+    const chat = startChat(chatArgs({ url: 'ws://exa mple/ws?token=SECRET' }));
+    expect(await chat.exit).toBe(1);
+    expect(chat.output).not.toContain('SECRET');
   });
 });

@@ -5,7 +5,7 @@ import { chatArgs, mockServer as server, startChat, text, waitFor } from './harn
 
 describe('chat --demo --yes', () => {
   it('runs the whole demo unattended and exits 0', async () => {
-    const chat = startChat(chatArgs({ demo: true, yes: true }));
+    const chat = startChat(chatArgs({ demo: true, yes: true }), { serverOptions: { tokenDelayMs: 0 } });
     expect(await chat.exit).toBe(0);
     const out = chat.output;
     for (const message of DEMO_MESSAGES) expect(out).toContain(`› ${message}`);
@@ -56,7 +56,7 @@ describe('interactive chat', () => {
     chat.type('Please cancel order 1001.');
     await chat.until('[y/N] ');
     chat.type('n');
-    await chat.until('✗ cancel_order failed: Denied by human: user rejected the action');
+    await chat.until('✗ cancel_order denied');
     await chat.until('agent › Understood.');
 
     chat.type('Email me a cancellation confirmation.');
@@ -65,7 +65,7 @@ describe('interactive chat', () => {
     await chat.until('Email*: ');
     const before = chat.output.length;
     chat.type('not-an-email');
-    await chat.until('email: Enter a valid email address.', { from: before });
+    await chat.until('email: must be a valid email address', { from: before });
     expect(chat.output.slice(before)).toContain('✗ Some fields need attention.');
     await chat.until('Email*: ', { from: before + 20 });
     chat.type('bob@example.com');
@@ -111,7 +111,7 @@ describe('interactive chat', () => {
     chat.end();
     expect(await chat.exit).toBe(0);
     expect(chat.output).toContain('(input ended: denied)');
-    expect(chat.output).toContain('✗ wipe failed: Denied by human');
+    expect(chat.output).toContain('✗ wipe denied');
   });
 });
 

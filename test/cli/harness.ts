@@ -3,7 +3,6 @@ import { PassThrough } from 'node:stream';
 import { Subject } from 'rxjs';
 import type { ChatArgs } from '../../src/cli/args.js';
 import { runChat } from '../../src/cli/chat.js';
-import { stripAnsi } from '../../src/cli/render.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
 
 export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): ChatArgs => ({
@@ -17,6 +16,7 @@ export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): Ch
   demo: false,
   verbose: false,
   color: undefined,
+  delayMs: undefined,
   ...overrides,
 });
 
@@ -29,15 +29,29 @@ export interface ChatHarness {
   type(line: string): void;
   /** Ctrl-D. */
   end(): void;
-  /** Ctrl-C. */
+  /** Ctrl-C (SIGINT, as the process gets it when the input is not a terminal). */
   interrupt(): void;
+  /** Raw keys, without Enter (in a terminal, `'\u0003'` is Ctrl-C as readline reads it). */
+  keys(data: string): void;
   /** Waits until the output contains `text` (after `from`, an earlier output length). */
   until(text: string | RegExp, options?: { from?: number; timeoutMs?: number }): Promise<void>;
   /** The exit code. */
   readonly exit: Promise<number>;
 }
 
-export function startChat(args: ChatArgs, options: { serverOptions?: MockServerOptions; color?: boolean } = {}): ChatHarness {
+// eslint-disable-next-line no-control-regex
+const stripTerminal = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+
+export interface ChatOptions {
+  readonly serverOptions?: MockServerOptions;
+  readonly color?: boolean;
+  /** As in a terminal: readline echoes and edits the lines and reads Ctrl-C as a key. */
+  readonly terminal?: boolean;
+  /** The terminal's width. */
+  readonly columns?: number;
+}
+
+export function startChat(args: ChatArgs, options: ChatOptions = {}): ChatHarness {
   const input = new PassThrough();
   const output = new PassThrough();
   const interrupts = new Subject<void>();
@@ -51,11 +65,13 @@ export function startChat(args: ChatArgs, options: { serverOptions?: MockServerO
     output,
     interrupts,
     ...(options.color !== undefined ? { color: options.color } : {}),
+    ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
+    ...(options.columns !== undefined ? { columns: () => options.columns } : {}),
     ...(options.serverOptions !== undefined ? { serverOptions: options.serverOptions } : {}),
   });
   return {
     get output() {
-      return stripAnsi(written);
+      return stripTerminal(written);
     },
     get raw() {
       return written;
@@ -63,11 +79,12 @@ export function startChat(args: ChatArgs, options: { serverOptions?: MockServerO
     type: (line) => input.write(`${line}\n`),
     end: () => input.end(),
     interrupt: () => interrupts.next(),
+    keys: (data) => input.write(data),
     until: (text, { from = 0, timeoutMs = 5000 } = {}) =>
       waitFor(() => {
-        const seen = stripAnsi(written).slice(from);
+        const seen = stripTerminal(written).slice(from);
         return typeof text === 'string' ? seen.includes(text) : text.test(seen);
-      }, timeoutMs, () => `output never contained ${String(text)}:\n${stripAnsi(written)}`),
+      }, timeoutMs, () => `output never contained ${String(text)}:\n${stripTerminal(written)}`),
     exit,
   };
 }

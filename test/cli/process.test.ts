@@ -1,5 +1,6 @@
 /** The real `smooth-rx` process (tsx on src/cli/main.ts): piped stdio, SIGINT, and a pseudo-terminal. */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { firstValueFrom, switchMap } from 'rxjs';
 import { text as answerText } from '../../operators/index.js';
@@ -37,7 +38,7 @@ afterEach(async () => {
 
 describe('smooth-rx (process)', () => {
   it('chat --demo --yes runs the demo end to end and exits 0', async () => {
-    const cli = run(['chat', '--demo', '--yes']);
+    const cli = run(['chat', '--demo', '--yes', '--delay', '0']);
     cli.child.stdin.end();
     expect(await cli.exit).toBe(0);
     const out = cli.stdout();
@@ -68,7 +69,7 @@ describe('smooth-rx (process)', () => {
   });
 
   it('serve prints a URL a client can use, and stops on SIGINT', async () => {
-    const cli = run(['serve', '--port', '0']);
+    const cli = run(['serve', '--port', '0', '--delay', '0']);
     await waitFor(() => /listening on (ws:\/\/\S+)/.test(cli.stdout()), 8000, cli.stdout);
     const url = /listening on (ws:\/\/\S+)/.exec(cli.stdout())![1]!;
     const client = createSmoothClient({ url });
@@ -104,6 +105,27 @@ describe('smooth-rx (process)', () => {
     expect(usage.stderr()).toBe("smooth-rx: unknown option '--bogus' for chat (see: smooth-rx chat --help)\n");
     expect(refusedExit).toBe(1);
     expect(refused.stderr()).toMatch(/^smooth-rx: cannot connect to ws:\/\/.*\(CONNECTION_ERROR\)\n$/);
+  });
+
+  it('serve on a port in use: one line, exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const cli = run(['serve', '--port', String(port)]);
+      expect(await cli.exit).toBe(1);
+      expect(cli.stderr()).toBe(`smooth-rx: port ${port} is in use (try --port 0 or another port)\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('never prints the token of a malformed --url', async () => {
+    const cli = run(['chat', '--url', 'ws://exa mple/ws?token=SECRET']);
+    cli.child.stdin.end();
+    expect(await cli.exit).toBe(2);
+    expect(cli.stderr()).toMatch(/^smooth-rx: --url '.*token=\*\*\*' is not a URL/);
+    expect(cli.stdout() + cli.stderr()).not.toContain('SECRET');
   });
 });
 

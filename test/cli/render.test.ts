@@ -6,6 +6,7 @@ import {
   TurnRenderer,
   createStyle,
   describeError,
+  describeFailure,
   formatArguments,
   formatCitations,
   formatFormOutcome,
@@ -16,6 +17,8 @@ import {
   truncate,
   useColor,
 } from '../../src/cli/render.js';
+import { maskSecrets } from '../../src/cli/secrets.js';
+import { WordWrap } from '../../src/cli/wrap.js';
 import { SmoothConnectionError } from '../../src/errors.js';
 import type { WriteConfirmationRequiredEvent } from '../../src/generated/types.js';
 
@@ -52,6 +55,15 @@ describe('styles', () => {
     expect(useColor(undefined, undefined, {})).toBe(false);
     expect(useColor(undefined, true, { NO_COLOR: '1' })).toBe(false);
     expect(useColor(false, true, {})).toBe(false);
+  });
+
+  it('honours FORCE_COLOR (over NO_COLOR, as Node does), but not over --no-color', () => {
+    expect(useColor(undefined, false, { FORCE_COLOR: '1' })).toBe(true);
+    expect(useColor(undefined, undefined, { FORCE_COLOR: '' })).toBe(true);
+    expect(useColor(undefined, true, { FORCE_COLOR: '0' })).toBe(false);
+    expect(useColor(undefined, true, { FORCE_COLOR: 'false' })).toBe(false);
+    expect(useColor(undefined, false, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(true);
+    expect(useColor(false, true, { FORCE_COLOR: '1' })).toBe(false);
   });
 });
 
@@ -110,6 +122,28 @@ describe('formatters', () => {
     );
     expect(formatFormOutcome(form('{"status":"declined","message":"no"}'), plain)).toBe('  – declined');
     expect(formatFormOutcome(form('not json'), plain)).toBe('  ✓ request_identity_intake → not json');
+  });
+
+  it('a denied write reads "denied"', () => {
+    expect(formatToolResult(denied, plain, true)).toBe('  ✗ cancel_order denied');
+  });
+
+  it('adds a hint to errors with a known cause: a wrong path, a refused token', () => {
+    expect(describeFailure(new SmoothConnectionError('CONNECTION_ERROR', 'the connection failed: Unexpected server response: 400'))).toBe(
+      'the connection failed: Unexpected server response: 400 (CONNECTION_ERROR) — wrong path? reference servers serve /ws',
+    );
+    for (const code of [4001, 4003, 1008]) {
+      expect(describeFailure(new SmoothConnectionError('CONNECTION_CLOSED', `closed (${code})`, code))).toBe(`closed (${code}) (CONNECTION_CLOSED) — check --token`);
+    }
+    expect(describeFailure(new SmoothConnectionError('CONNECTION_CLOSED', 'closed (1006)', 1006))).toBe('closed (1006) (CONNECTION_CLOSED)');
+    expect(describeFailure(new SmoothConnectionError('CONNECTION_ERROR', 'Unexpected server response: 4001'))).toBe('Unexpected server response: 4001 (CONNECTION_ERROR)');
+  });
+
+  it('masks secrets: token query values and the given secrets, raw or percent-encoded', () => {
+    expect(maskSecrets('ws://exa mple/ws?token=SECRET&a=1', [])).toBe('ws://exa mple/ws?token=***&a=1');
+    expect(maskSecrets('refused: s3 cr/et and s3%20cr%2Fet', ['s3 cr/et'])).toBe('refused: *** and ***');
+    expect(maskSecrets('ws://bob:pa55@h:1/ws', [])).toBe('ws://bob:***@h:1/ws');
+    expect(maskSecrets('nothing here', ['', undefined])).toBe('nothing here');
   });
 
   it('describes errors in one line, with the code of typed errors', () => {
@@ -216,5 +250,41 @@ describe('TurnRenderer', () => {
       pending: { ...pending, errors: [{ field: 'email', message: 'Enter a valid email address.' }], invalidMessage: 'Some fields need attention.' },
     });
     expect(sink.text).toBe('  ✗ Some fields need attention.\n    email: Enter a valid email address.\n');
+  });
+});
+
+describe('WordWrap', () => {
+  const TEXT = 'Order 1001 shipped on Monday by express and should reach you on Thursday before 6 pm.\nThanks!';
+
+  const wrapAll = (pieces: readonly string[], width: number): string => {
+    const wrap = new WordWrap(width, 8, 8);
+    return 'agent › ' + pieces.map((p) => wrap.push(p)).join('') + wrap.flush();
+  };
+
+  it('breaks lines between words, indents continuation lines, and keeps every word whole', () => {
+    const out = wrapAll([TEXT], 30);
+    const lines = out.split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(30);
+    expect(lines.slice(1).every((line) => line.startsWith('        ') && line[8] !== ' ')).toBe(true);
+    expect(out.slice(8).split(/\s+/).filter(Boolean).join(' ')).toBe(TEXT.split(/\s+/).join(' '));
+  });
+
+  it('gives the same lines however the stream is cut into pieces (mid-word included)', () => {
+    const whole = wrapAll([TEXT], 30);
+    const chars = Array.from(TEXT);
+    expect(wrapAll(chars, 30)).toBe(whole);
+    expect(wrapAll([TEXT.slice(0, 13), TEXT.slice(13, 41), TEXT.slice(41)], 30)).toBe(whole);
+  });
+
+  it('breaks a word longer than the line', () => {
+    const out = wrapAll(['see https://shop.example.com/policies/returns-and-refunds now'], 30);
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(30);
+    expect(out.replace(/\n {8}/g, '')).toContain('https://shop.example.com/policies/returns-and-refunds');
+  });
+
+  it('without a width only indents the lines of a multi-line text', () => {
+    const wrap = new WordWrap(undefined, 8, 8);
+    expect(wrap.push('one\ntw')).toBe('one\n        tw');
+    expect(wrap.push('o') + wrap.flush()).toBe('o');
   });
 });
