@@ -1,7 +1,7 @@
 import { filter, map, scan, type OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf } from './finalResponse.js';
-import { startsTurn } from './internal/turn-start.js';
+import { startsTurn } from '../src/turn/rules.js';
 
 /**
  * @internal The answer text after `event`: the tokens so far joined, replaced by the final

@@ -1,10 +1,9 @@
 import { scan, type OperatorFunction } from 'rxjs';
 import type { InteractionFieldError, OtpInvalid, OtpSent } from '../src/generated/types.js';
 import { findTurnOf } from '../src/turn/context.js';
-import { endsTurn, resumesTurn } from '../src/turn/rules.js';
+import { endsTurn, resumesTurn, startsTurn } from '../src/turn/rules.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf, type FinalResponse } from './finalResponse.js';
-import { startsTurn } from './internal/turn-start.js';
 import { preambleAfter } from './preamble.js';
 import { reasoningAfter } from './reasoning.js';
 import { answerAfter } from './text.js';

@@ -133,8 +133,8 @@ class TurnRun implements TurnContext, Route {
         if (submit === undefined) return this.end(new SmoothProtocolError(event));
         const error = new SmoothProtocolError(event);
         this.reportMoot(error);
-        // Still parked on the ask: the human answers again, with no timeout meanwhile.
-        this.park();
+        // Still parked on the ask (unless it was moot): the human answers again, with no timeout meanwhile.
+        if (this.phase === 'parked') this.park();
         return this.settleSubmit(submit, error);
       }
       case 'eventual_response':

@@ -14,6 +14,11 @@ export function endsTurn(type: unknown): type is TurnEndType {
   return type === 'eventual_response' || type === 'cancelled' || type === 'error';
 }
 
+/** Whether the event is a turn's acceptance (`immediate_response` 202): a new turn starts in the stream. */
+export function startsTurn(event: ServerEvent): boolean {
+  return event.type === 'immediate_response' && event.status === 202;
+}
+
 /** Whether the event parks the turn on a human (a write confirmation or an interaction ask). */
 export function parksTurn(event: ServerEvent): boolean {
   return event.type === 'write_confirmation_required' || event.type === 'interaction_required';

@@ -322,3 +322,28 @@ describe('an answer to an ask the server already resolved', () => {
     expect(outcome).toEqual(['moot-answer', 'submit NO_PENDING_INTERACTION']);
   });
 });
+
+describe('a moot answer on a running turn', () => {
+  it('does not park the turn again: it stays guarded by its inactivity timeout', () => {
+    const h = harness(
+      (a) => {
+        if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')], [4, token(a.requestId, 'on')]];
+        if (a.action === 'submit_interaction') return [[2, error(a.requestId, 'NO_PENDING_INTERACTION')]];
+      },
+      { turnTimeoutMs: 50 },
+    );
+    const outcome: string[] = [];
+    testScheduler().run(({ cold, flush }) => {
+      let ask: TurnEvent | undefined;
+      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
+        next: (e) => (ask ??= e.type === 'interaction_required' ? e : undefined),
+        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
+      });
+      cold('---x').subscribe(() => {
+        if (ask) turnOf(ask).submitInteraction({ interactionId: 'i1', values: {} }).subscribe({ error: (err: SmoothError) => outcome.push(`submit ${err.code}`) });
+      });
+      flush();
+    });
+    expect(outcome).toEqual(['submit NO_PENDING_INTERACTION', 'turn TURN_TIMEOUT']);
+  });
+});
