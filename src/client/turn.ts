@@ -208,7 +208,11 @@ class TurnRun implements TurnContext, Route {
       ).subscribe({
         next: (value) => subscriber.next(value),
         error: (err: unknown) => {
-          if (err instanceof SmoothProtocolError) this.reportMoot(err);
+          if (err instanceof SmoothProtocolError) {
+            this.reportMoot(err);
+            // Refused while still parked: the human answers again, with no timeout meanwhile.
+            if (RESUME_ERRORS.has(err.code) && this.phase === 'parked') this.park();
+          }
           subscriber.error(err);
         },
         complete: () => subscriber.complete(),
@@ -358,8 +362,14 @@ class TurnRun implements TurnContext, Route {
   }
 
   private notifyEnd(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
-    // A resume still unanswered when the turn ends normally is moot: it completes quietly.
-    for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error);
+    // A resume still unanswered when the turn ends normally is moot: it completes quietly. A
+    // draining turn keeps its submits' entries: their answers still arrive, and are theirs.
+    if (this.phase === 'draining') this.settleResumes(error ?? new SmoothTurnEndedError(this.requestId));
+    else for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error);
+    for (const confirm of [...this.confirms]) {
+      if (error !== undefined) confirm.error(error);
+      else confirm.complete();
+    }
     this.settleCancelWaiters(endEvent);
     if (error !== undefined) this.subscriber.error(error);
     else this.subscriber.complete();
@@ -399,7 +409,8 @@ class TurnRun implements TurnContext, Route {
   private park(): void {
     if (!this.live) return;
     this.phase = 'parked';
-    this.inactivity.stop();
+    // A cancel owes an answer whatever else happens: it stays guarded.
+    if (!this.cancelSent) this.inactivity.stop();
   }
 
   /**

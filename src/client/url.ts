@@ -2,19 +2,23 @@ import { SmoothConnectionError } from '../errors.js';
 
 /**
  * Puts `token` into the URL's query string with the URL API: other parameters are kept, an
- * existing `token` is replaced, the value is percent-encoded. A URL that does not parse fails
- * with `INVALID_URL`, its secrets redacted: the URL API's own TypeError carries the whole URL.
+ * existing `token` is replaced, the value is percent-encoded. Without a token the URL is returned
+ * as given. A URL that does not parse fails with `INVALID_URL`, its secrets redacted: the URL
+ * API's own TypeError carries the whole URL.
  */
 export function withToken(url: string, token: string | undefined): string {
+  // Untouched without a token: browsers resolve a relative URL against the page themselves.
+  if (token === undefined) return url;
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // A relative URL resolves against the page, as the browser's WebSocket would resolve it.
+    parsed = new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
   } catch {
     throw new SmoothConnectionError('INVALID_URL', `invalid URL: ${redact(url, token)}`);
   }
   // Browsers and ws accept http(s) as ws(s); anything else would fail inside the constructor.
   if (!SCHEMES.has(parsed.protocol)) throw new SmoothConnectionError('INVALID_URL', `invalid URL scheme ${parsed.protocol}: ${redact(url, token)}`);
-  if (token !== undefined) parsed.searchParams.set('token', token);
+  parsed.searchParams.set('token', token);
   return parsed.toString();
 }
 

@@ -14,6 +14,7 @@ import { FakeSockets } from '../../src/testing/fake-socket.js';
 import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { ack, cancelled, error, eventual, interactionRequired, ok, session, token, toolCall, writeConfirmation } from '../fixtures/events.js';
+import { withToken } from '../../src/client/url.js';
 import { harness, short, testScheduler } from './harness.js';
 
 const types = (turn$: Observable<TurnEvent>) => turn$.pipe(map((e) => e.type));
@@ -345,5 +346,89 @@ describe('a moot answer on a running turn', () => {
       flush();
     });
     expect(outcome).toEqual(['submit NO_PENDING_INTERACTION', 'turn TURN_TIMEOUT']);
+  });
+});
+
+describe('review findings', () => {
+  it('a confirm still unanswered when the turn times out is settled with the timeout', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'w')]];
+    }, { turnTimeoutMs: 50, requestTimeoutMs: 0 });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
+        next: (e) => {
+          if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
+        },
+        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
+      });
+      flush();
+    });
+    expect(outcome).toEqual(['confirm TURN_TIMEOUT', 'turn TURN_TIMEOUT']);
+  });
+
+  it('an unanswered cancel stays guarded when interaction_invalid parks the turn again', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')]];
+      if (a.action === 'submit_interaction') return [[2, { ...interactionRequired(a.requestId, 'i1'), type: 'interaction_invalid', data: { requestId: a.requestId, data: { interactionId: 'i1', kind: 'identity_intake', errors: [{ field: 'email', message: 'bad' }], message: 'fix it' } } }]];
+    }, { turnTimeoutMs: 50 });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
+        next: (e) => {
+          if (e.type === 'interaction_required') {
+            turnOf(e).submitInteraction({ interactionId: 'i1', values: { email: 'x' } }).subscribe();
+            turnOf(e).cancel().subscribe();
+          }
+        },
+        error: (err: SmoothError) => outcome.push(err.code),
+      });
+      flush();
+    });
+    expect(outcome).toEqual(['TURN_TIMEOUT']);
+  });
+
+  it('a resume error while draining after a timeout belongs to the resume: the slot is held until cancelled', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message' && short(a.requestId) === '1') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')]];
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, eventual(a.requestId, 'two')]];
+      if (a.action === 'submit_interaction') return [[60, error(a.requestId, 'INTERACTION_MISMATCH')]];
+      if (a.action === 'cancel') return [[20, cancelled(a.requestId)]];
+    }, { turnTimeoutMs: 50, requestTimeoutMs: 0 });
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
+        next: (e) => {
+          if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: 'stale', values: {} }).subscribe({ error: () => undefined });
+        },
+        error: () => undefined,
+      });
+      h.client.turn({ sessionId: 's', message: 'two' }).subscribe({ error: () => undefined });
+      flush();
+    });
+    // submit at 2 re-arms the guard: timeout at 52 (cancel), mismatch at 62, cancelled at 72
+    expect(h.timedLog).toEqual(['0 send_message:1', '2 submit_interaction:1', '52 cancel:1', '72 send_message:2']);
+  });
+
+  it('a confirm refused while still parked parks the turn again: no timeout while the human retries', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'w')]];
+      if (a.action === 'confirm_tool_action') return [[1, error(a.requestId, 'VALIDATION_ERROR')]];
+    }, { turnTimeoutMs: 50 });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
+        next: (e) => {
+          if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
+        },
+        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
+      });
+      flush();
+    });
+    expect(outcome).toEqual(['confirm VALIDATION_ERROR']);
+  });
+
+  it('a URL without a token is passed through as given (browsers resolve relative URLs)', () => {
+    expect(withToken('/ws', undefined)).toBe('/ws');
+    expect(withToken('ws://h', undefined)).toBe('ws://h');
   });
 });
