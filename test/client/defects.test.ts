@@ -13,7 +13,7 @@ import { chunkFrame } from '../../src/testing/frames.js';
 import { FakeSockets } from '../../src/testing/fake-socket.js';
 import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
-import { ack, cancelled, error, eventual, interactionRequired, ok, session, token, toolCall, writeConfirmation } from '../fixtures/events.js';
+import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, session, token, toolCall, writeConfirmation } from '../fixtures/events.js';
 import { withToken } from '../../src/client/url.js';
 import { harness, short, testScheduler } from './harness.js';
 
@@ -116,7 +116,7 @@ describe('answers the server never acknowledges (3)', () => {
     const h = harness(
       (a) => {
         if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')]];
-        if (a.action === 'submit_interaction') return [[1, { ...interactionRequired(a.requestId, 'i1'), type: 'interaction_invalid', data: { requestId: a.requestId, data: { interactionId: 'i1', kind: 'identity_intake', errors: [{ field: 'email', message: 'bad' }], message: 'fix it' } } }]];
+        if (a.action === 'submit_interaction') return [[1, interactionInvalid(a.requestId, 'i1')]];
       },
       { turnTimeoutMs: 100 },
     );
@@ -370,7 +370,7 @@ describe('review findings', () => {
   it('an unanswered cancel stays guarded when interaction_invalid parks the turn again', () => {
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')]];
-      if (a.action === 'submit_interaction') return [[2, { ...interactionRequired(a.requestId, 'i1'), type: 'interaction_invalid', data: { requestId: a.requestId, data: { interactionId: 'i1', kind: 'identity_intake', errors: [{ field: 'email', message: 'bad' }], message: 'fix it' } } }]];
+      if (a.action === 'submit_interaction') return [[2, interactionInvalid(a.requestId, 'i1')]];
     }, { turnTimeoutMs: 50 });
     const outcome: string[] = [];
     testScheduler().run(({ flush }) => {
