@@ -429,12 +429,7 @@ class TurnRun implements TurnContext, Route {
 
   /** Settles every resume still waiting (the turn was abandoned); their answers are still consumed as they come. */
   private settleResumes(error: SmoothError): void {
-    for (const submit of this.submits) {
-      submit.timer?.unsubscribe();
-      const subscriber = submit.subscriber;
-      submit.subscriber = undefined;
-      subscriber?.error(error);
-    }
+    for (const submit of this.submits) this.settleSubmit(submit, error);
     for (const confirm of [...this.confirms]) confirm.error(error);
   }
 
