@@ -19,6 +19,16 @@ import { harness, short, testScheduler } from './harness.js';
 
 const types = (turn$: Observable<TurnEvent>) => turn$.pipe(map((e) => e.type));
 
+/** Runs turn `one` to its end on virtual time: `onEvent` sees each event; a turn error is recorded as `turn CODE`. */
+function runTurn(h: ReturnType<typeof harness>, onEvent: (event: TurnEvent, outcome: string[]) => void): string[] {
+  const outcome: string[] = [];
+  testScheduler().run(({ flush }) => {
+    h.client.turn({ sessionId: 's', message: 'one' }).subscribe({ next: (e) => onEvent(e, outcome), error: (err: SmoothError) => outcome.push(`turn ${err.code}`) });
+    flush();
+  });
+  return outcome;
+}
+
 describe('hostile frames (1)', () => {
   const deep = (depth: number): string => `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
   it.each([
@@ -98,15 +108,8 @@ describe('answers the server never acknowledges (3)', () => {
       },
       { turnTimeoutMs: 100, requestTimeoutMs: 0 },
     );
-    const outcome: string[] = [];
-    testScheduler().run(({ flush }) => {
-      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
-        next: (e) => {
-          if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: 'i1', values: { email: 'a@b.c' } }).subscribe({ error: (err: SmoothError) => outcome.push(`submit ${err.code}`) });
-        },
-        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
-      });
-      flush();
+    const outcome = runTurn(h, (e, outcome) => {
+      if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: 'i1', values: { email: 'a@b.c' } }).subscribe({ error: (err: SmoothError) => outcome.push(`submit ${err.code}`) });
     });
     expect(outcome).toEqual(['submit TURN_TIMEOUT', 'turn TURN_TIMEOUT']);
     expect(h.sentLog()).toEqual(['send_message:1', 'submit_interaction:1', 'cancel:1']);
@@ -120,15 +123,8 @@ describe('answers the server never acknowledges (3)', () => {
       },
       { turnTimeoutMs: 100 },
     );
-    const outcome: string[] = [];
-    testScheduler().run(({ flush }) => {
-      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
-        next: (e) => {
-          if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: 'i1', values: { email: 'x' } }).subscribe((o) => outcome.push(o.type));
-        },
-        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
-      });
-      flush();
+    const outcome = runTurn(h, (e, outcome) => {
+      if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: 'i1', values: { email: 'x' } }).subscribe((o) => outcome.push(o.type));
     });
     expect(outcome).toEqual(['interaction_invalid']);
   });
@@ -354,15 +350,8 @@ describe('review findings', () => {
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'w')]];
     }, { turnTimeoutMs: 50, requestTimeoutMs: 0 });
-    const outcome: string[] = [];
-    testScheduler().run(({ flush }) => {
-      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
-        next: (e) => {
-          if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
-        },
-        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
-      });
-      flush();
+    const outcome = runTurn(h, (e, outcome) => {
+      if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
     });
     expect(outcome).toEqual(['confirm TURN_TIMEOUT', 'turn TURN_TIMEOUT']);
   });
@@ -414,15 +403,8 @@ describe('review findings', () => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'w')]];
       if (a.action === 'confirm_tool_action') return [[1, error(a.requestId, 'VALIDATION_ERROR')]];
     }, { turnTimeoutMs: 50 });
-    const outcome: string[] = [];
-    testScheduler().run(({ flush }) => {
-      h.client.turn({ sessionId: 's', message: 'one' }).subscribe({
-        next: (e) => {
-          if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
-        },
-        error: (err: SmoothError) => outcome.push(`turn ${err.code}`),
-      });
-      flush();
+    const outcome = runTurn(h, (e, outcome) => {
+      if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: (err: SmoothError) => outcome.push(`confirm ${err.code}`) });
     });
     expect(outcome).toEqual(['confirm VALIDATION_ERROR']);
   });
