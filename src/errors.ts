@@ -1,4 +1,4 @@
-import type { ProtocolErrorEvent } from './generated/types.js';
+import type { ProtocolErrorEvent, ServerEvent } from './generated/types.js';
 import type { ValidationIssue } from './validation/validate.js';
 
 /**
@@ -42,15 +42,16 @@ export class SmoothTimeoutError extends SmoothError {
   }
 }
 
-export type ConnectionErrorCode = 'CONNECTION_CLOSED' | 'CONNECTION_ERROR' | 'CLIENT_CLOSED' | 'INVALID_URL';
+export type ConnectionErrorCode = 'CONNECTION_CLOSED' | 'CONNECTION_ERROR' | 'CLIENT_CLOSED' | 'INVALID_URL' | 'OUTBOX_FULL';
 
 /**
  * The socket closed or failed under a request or turn (CONNECTION_CLOSED, CONNECTION_ERROR), the
- * client was closed (CLIENT_CLOSED), or its `url` does not parse as a WebSocket URL (INVALID_URL,
- * secrets redacted). Servers abort a running turn on disconnect.
+ * client was closed (CLIENT_CLOSED), its `url` does not parse as a WebSocket URL (INVALID_URL,
+ * secrets redacted), or too many actions wait for a socket that is not open (OUTBOX_FULL).
+ * Servers abort a running turn on disconnect.
  */
 export class SmoothConnectionError extends SmoothError {
-  override readonly name = 'SmoothConnectionError';
+  override readonly name: string = 'SmoothConnectionError';
   constructor(
     readonly code: ConnectionErrorCode,
     message: string,
@@ -59,6 +60,32 @@ export class SmoothConnectionError extends SmoothError {
     readonly reason?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The socket went away under a turn or a request that cannot be re-sent by itself
+ * (`CONNECTION_CLOSED` with the close code, or `CONNECTION_ERROR`). `retryable`: the client
+ * reconnects on its own, and the caller may start the turn again (a turn is never re-sent for it:
+ * the server may already have run a tool). `pendingAsk` is the ask a parked turn was waiting on.
+ */
+export class SmoothConnectionLostError extends SmoothConnectionError {
+  override readonly name: string = 'SmoothConnectionLostError';
+  readonly retryable = true;
+  constructor(
+    code: 'CONNECTION_CLOSED' | 'CONNECTION_ERROR',
+    message: string,
+    closeCode?: number,
+    reason?: string,
+    /** The `write_confirmation_required` / `interaction_required` event the turn was parked on. */
+    readonly pendingAsk?: ServerEvent,
+  ) {
+    super(code, message, closeCode, reason);
+  }
+
+  /** The same loss, for a turn that was parked on `ask`. */
+  withPendingAsk(ask: ServerEvent): SmoothConnectionLostError {
+    return new SmoothConnectionLostError(this.code as 'CONNECTION_CLOSED' | 'CONNECTION_ERROR', this.message, this.closeCode, this.reason, ask);
   }
 }
 

@@ -9,14 +9,15 @@ export {
   type ValidationResult,
 } from './validation/validate.js';
 export { createSmoothClient, type AllMessagesOptions, type CreateSessionOptions, type GetMessagesOptions, type SmoothClient } from './client/client.js';
-export type { SmoothClientOptions, WebSocketImplementation } from './client/options.js';
-export type { ConnectionState } from './client/connection.js';
+export type { CloseDetails, SmoothClientOptions, WebSocketImplementation } from './client/options.js';
+export type { ClosedWhy, ConnectionState, ConnectionStatus } from './client/connection.js';
 export type { Diagnostic, DiagnosticKind } from './client/diagnostics.js';
 export { withToken } from './client/url.js';
 export { turnOf, findTurnOf, type AnyInteractionValues, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from './turn/context.js';
 export type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent, TurnEventOf, TurnEventType } from './turn/turn-event.js';
 export {
   SmoothConnectionError,
+  SmoothConnectionLostError,
   SmoothError,
   SmoothInvalidActionError,
   SmoothInvalidFrameError,

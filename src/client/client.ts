@@ -87,6 +87,15 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     turnConcurrency: options.turnConcurrency ?? 'queue',
     cancelDrainMs: options.cancelDrainMs ?? 10_000,
     validateOutgoing: options.validateOutgoing ?? true,
+    retryAttempts: options.retryAttempts ?? 10,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+    shouldRetry: options.shouldRetry ?? (() => true),
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? (onTestingSocket(options.webSocketImpl) ? 0 : 15_000),
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
+    lazyCloseTimeoutMs: options.lazyCloseTimeoutMs ?? 30_000,
+    maxQueuedActions: options.maxQueuedActions ?? 1000,
     scheduler: options.scheduler ?? asyncScheduler,
   };
   const connection = new Connection(resolved);
@@ -101,13 +110,14 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     diagnostics$: connection.diagnostics$,
     createSession: (session) =>
       request(connection, { build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply, timeoutMs, scheduler }),
-    getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler }),
+    getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler, idempotent: true }),
     getMessages: (page) =>
       request(connection, {
         build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }),
         answer: pageReply,
         timeoutMs,
         scheduler,
+        idempotent: true,
       }),
     allMessages: ({ sessionId, pageSize }) => {
       const walk = (cursor: string | undefined): Observable<ConversationMessage> =>
@@ -124,6 +134,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         answer: listReply,
         timeoutMs,
         scheduler,
+        idempotent: true,
       }).pipe(map((reply) => reply.conversations)),
     ping: () =>
       request(connection, {
@@ -132,9 +143,15 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         timeoutMs,
         scheduler,
         isPing: true,
+        idempotent: true,
       }),
     turn: (turnRequest) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest),
     close: () => connection.close(),
   };
   return client;
+}
+
+/** The testing kit's sockets say so: marble tests get no periodic heartbeat unless they ask for one. */
+function onTestingSocket(impl: SmoothClientOptions['webSocketImpl']): boolean {
+  return (impl as { smoothTestingSocket?: unknown } | undefined)?.smoothTestingSocket === true;
 }

@@ -1,7 +1,8 @@
-import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
-import { SmoothConnectionError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
+import { SmoothConnectionError, SmoothConnectionLostError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
 import { validateAction } from '../validation/validate.js';
+import { fullJitterDelay } from './backoff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
 import { Router, type Route } from './router.js';
@@ -11,25 +12,58 @@ import { withToken } from './url.js';
 
 export type { Route } from './router.js';
 
-/**
- * Where the socket is. `idle` before first use; `connecting` → `open` → (`closing` →) `closed`;
- * the next use of a closed connection reconnects.
- */
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+/** Why the connection is `closed`. */
+export type ClosedWhy =
+  /** `client.close()`. */
+  | 'client'
+  /** Nothing needed the open socket for `lazyCloseTimeoutMs`: the client closed it; the next use reconnects. */
+  | 'idle'
+  /** The socket went away while nothing needed it: the next use reconnects. */
+  | 'lost'
+  /** A close code retrying cannot fix (e.g. 4001, 4003, 1008), or `shouldRetry` said no. */
+  | 'fatal'
+  /** `retryAttempts` reconnects in a row failed. */
+  | 'retries-exhausted';
 
 /**
- * The client's connection: one socket at a time (a {@link Transport}), opened lazily by the first
- * send and shared by every request and turn, with one {@link Router} for what comes in. It owns
- * the state, the diagnostics, outgoing checks, and what happens to everything in flight when a
- * socket goes away.
+ * Where the connection is, as plain data (`status` discriminates):
+ * - `idle`: nothing has been sent yet;
+ * - `connecting`: handshake of attempt `attempt` (1 on first use, counting up while reconnecting);
+ * - `open`: the socket is up;
+ * - `closing`: the client is closing it;
+ * - `reconnecting`: the socket went away (`closeCode`, `reason`) while needed; attempt `attempt` starts in `delayMs`;
+ * - `closed`: see {@link ClosedWhy}; with the close code and reason of the socket, if any.
+ */
+export type ConnectionState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'connecting'; readonly attempt: number }
+  | { readonly status: 'open' }
+  | { readonly status: 'closing' }
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly closeCode: number | undefined; readonly reason: string | undefined }
+  | { readonly status: 'closed'; readonly why: ClosedWhy; readonly closeCode: number | undefined; readonly reason: string | undefined };
+
+export type ConnectionStatus = ConnectionState['status'];
+
+/** Close codes that retrying cannot fix: policy violation, and the auth failures servers use. */
+const FATAL_CLOSE_CODES = new Set([1008, 4001, 4003]);
+/** Our close of a socket that stopped answering heartbeats. */
+const HEARTBEAT_CLOSE = { code: 4000, reason: 'heartbeat timeout' };
+
+/**
+ * The client's connection, and its supervisor: one socket at a time (a {@link Transport}) shared
+ * by every request and turn, with one {@link Router} for what comes in. It opens lazily, holds
+ * sends in a bounded outbox until the socket is open, reconnects with back-off while something
+ * needs it, detects dead sockets (handshake timeout, heartbeat), closes an idle socket, and
+ * decides what a lost socket means to everything in flight: turns and non-idempotent requests
+ * fail, idempotent requests are re-sent.
  */
 export class Connection {
-  private readonly stateSubject = new BehaviorSubject<ConnectionState>('idle');
+  private readonly stateSubject = new BehaviorSubject<ConnectionState>({ status: 'idle' });
   private readonly diagnosticsSubject = new Subject<Diagnostic>();
-  /** The current state, then every change; after close() it replays `closed` and completes. */
+  /** The current state, then every change; after close() it replays the closed state and completes. */
   readonly state$: Observable<ConnectionState> = new Observable<ConnectionState>((subscriber) => {
     if (!this.closedByClient) return this.stateSubject.subscribe(subscriber);
-    subscriber.next('closed');
+    subscriber.next(this.stateSubject.value);
     subscriber.complete();
     return undefined;
   });
@@ -37,7 +71,26 @@ export class Connection {
 
   private readonly router = new Router((diagnostic) => this.report(diagnostic));
   private transport: Transport | undefined;
+  private transportOpen = false;
+  /** Frames waiting for an open socket, in send order. */
+  private outbox: string[] = [];
+  /** Serialized idempotent requests, re-sent on the next socket when theirs is lost. */
+  private readonly resendable = new Map<string, string>();
+  /** Attempts since the last socket opened. */
+  private attempts = 0;
+  /** Session handles and other holders that keep the connection wanted while nothing is in flight. */
+  private holds = 0;
   private closedByClient = false;
+  /** Why we are closing the current socket ourselves, if we are. */
+  private dropping: { why: 'idle' } | { why: 'dead'; close: CloseInfo } | undefined;
+  private retryTimer: Subscription | undefined;
+  private connectTimer: Subscription | undefined;
+  private lazyCloseTimer: Subscription | undefined;
+  private heartbeatTimer: Subscription | undefined;
+  private heartbeatPing: string | undefined;
+  /** Inbound frames so far: the heartbeat compares counts instead of reading the clock per frame. */
+  private inbound = 0;
+  private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
   private readonly idPrefix = `rx-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -53,17 +106,35 @@ export class Connection {
 
   register(requestId: string, route: Route, isPing = false): void {
     this.router.register(requestId, route, isPing);
+    this.lazyCloseTimer?.unsubscribe();
+    this.lazyCloseTimer = undefined;
   }
 
   unregister(requestId: string): void {
     this.router.unregister(requestId);
+    this.resendable.delete(requestId);
+    this.idleCheck();
+  }
+
+  /** Keeps the connection wanted (reconnected after a loss, not closed when idle) until released. */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.idleCheck();
+    };
   }
 
   /**
-   * Sends an action, opening the socket if needed. Throws SmoothInvalidActionError (nothing sent)
-   * or SmoothConnectionError when the client is closed, the socket is closing or the URL is bad.
+   * Sends an action, opening the socket if needed; until it is open the frame waits in the
+   * outbox. `resend`: an idempotent request, sent again on the next socket if this one is lost.
+   * Throws SmoothInvalidActionError (nothing sent) or SmoothConnectionError (closed client, bad
+   * URL, full outbox).
    */
-  send(action: ClientAction): void {
+  send(action: ClientAction, resend = false): void {
     if (this.closedByClient) throw new SmoothConnectionError('CLIENT_CLOSED', 'the client is closed');
     if (this.options.validateOutgoing) {
       const result = validateAction(action);
@@ -79,9 +150,15 @@ export class Connection {
     } catch (err) {
       throw new SmoothInvalidActionError(action, [{ path: '', rule: 'json', message: `not serializable as JSON: ${err instanceof Error ? err.message : 'unknown error'}` }]);
     }
-    // rxjs drops frames sent while the socket is CLOSING; fail loudly instead.
-    if (this.state === 'closing') throw new SmoothConnectionError('CONNECTION_CLOSED', 'the socket is closing');
-    this.open().send(text);
+    if (resend) this.resendable.set(action.requestId, text);
+    if (this.transportOpen && this.transport !== undefined) return this.transport.send(text);
+    if (this.outbox.length >= this.options.maxQueuedActions) {
+      throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
+    }
+    // A bad URL fails this caller now rather than the attempt later.
+    const url = this.transport === undefined && this.retryTimer === undefined ? withToken(this.options.url, this.options.token) : undefined;
+    this.outbox.push(text);
+    if (url !== undefined) this.connect(url);
   }
 
   report(diagnostic: Diagnostic): void {
@@ -92,51 +169,214 @@ export class Connection {
   close(): void {
     if (this.closedByClient) return;
     this.closedByClient = true;
+    this.stopTimers();
     const transport = this.transport;
+    const wasOpen = this.transportOpen;
     this.transport = undefined;
-    transport?.close(1000, 'client closed', this.state === 'open');
+    this.transportOpen = false;
+    this.outbox = [];
+    if (transport !== undefined && wasOpen) this.setState({ status: 'closing' });
+    transport?.close(1000, 'client closed', wasOpen);
     this.router.failAll(new SmoothConnectionError('CLIENT_CLOSED', 'the client was closed'));
-    this.setState('closed');
+    this.setState({ status: 'closed', why: 'client', closeCode: wasOpen ? 1000 : undefined, reason: undefined });
     this.stateSubject.complete();
     this.diagnosticsSubject.complete();
   }
 
-  private open(): Transport {
-    if (this.transport) return this.transport;
-    const url = withToken(this.options.url, this.options.token);
-    this.setState('connecting');
+  // The supervisor ----------------------------------------------------------------------------
+
+  private get needed(): boolean {
+    return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeatPing === undefined ? 0 : 1);
+  }
+
+  private connect(url: string): void {
+    this.retryTimer = undefined;
+    this.attempts++;
+    this.setState({ status: 'connecting', attempt: this.attempts });
     let transport: Transport | undefined;
     transport = new Transport(
       { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token: this.options.token },
       {
-        open: () => this.setState('open'),
-        closing: () => this.setState('closing'),
-        message: (data) => this.router.receive(data),
-        // A late close of a socket already replaced must not describe its successor. A constructor
-        // that throws ends its transport before `this.transport` is set.
+        open: () => this.opened(),
+        closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
+        message: (data) => {
+          this.inbound++;
+          this.router.receive(data);
+        },
+        // A constructor that throws ends its transport before `this.transport` is set.
         closed: (close) => (this.transport === undefined || this.transport === transport ? this.lost(close) : undefined),
       },
     );
-    // Ended inside its constructor: the failure has been dealt with (and a queued turn it released
-    // may already have opened a successor); sends to it are dropped.
-    if (!transport.ended) this.transport = transport;
-    return transport;
+    if (transport.ended) return;
+    this.transport = transport;
+    const { connectTimeoutMs, scheduler } = this.options;
+    if (connectTimeoutMs > 0) {
+      this.connectTimer = scheduler.schedule(() => this.drop({ code: undefined, reason: `no handshake within ${connectTimeoutMs} ms` }), connectTimeoutMs);
+    }
   }
 
+  private opened(): void {
+    this.connectTimer?.unsubscribe();
+    this.connectTimer = undefined;
+    this.transportOpen = true;
+    this.attempts = 0;
+    this.setState({ status: 'open' });
+    const outbox = this.outbox;
+    this.outbox = [];
+    for (const text of outbox) {
+      if (this.transport === undefined || !this.transportOpen) break;
+      this.transport.send(text);
+    }
+    this.scheduleHeartbeat();
+    this.idleCheck();
+  }
+
+  /** The current socket ended: by a close, an error, or our own drop. */
   private lost(close: CloseInfo): void {
     if (this.closedByClient) return;
+    const dropping = this.dropping;
+    this.dropping = undefined;
+    this.stopTimers();
     this.transport = undefined;
-    this.setState('closed');
-    this.router.failAll(lostError(close));
+    this.transportOpen = false;
+    if (dropping?.why === 'idle') {
+      this.setState({ status: 'closed', why: 'idle', closeCode: close.code, reason: close.reason });
+      // Something arrived while the idle socket was closing: it waits in the outbox.
+      if (this.needed) this.reconnectNow();
+      return;
+    }
+    const cause = dropping?.why === 'dead' ? dropping.close : close;
+    // Idempotent requests wait for the next socket; everything else learns now, and what waited
+    // for the lost socket belonged to callers just failed.
+    this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId));
+    this.outbox = [...this.resendable.values()];
+    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.options.shouldRetry(cause)) return this.giveUp('fatal', cause);
+    if (!this.needed) {
+      this.outbox = [];
+      return this.setState({ status: 'closed', why: 'lost', closeCode: cause.code, reason: cause.reason });
+    }
+    if (this.attempts >= this.options.retryAttempts) return this.giveUp('retries-exhausted', cause);
+    const attempt = this.attempts + 1;
+    const delayMs = fullJitterDelay(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
+    this.setState({ status: 'reconnecting', attempt, delayMs, closeCode: cause.code, reason: cause.reason });
+    this.retryTimer = this.options.scheduler.schedule(() => this.reconnectNow(), delayMs);
+    this.listenForWake();
+  }
+
+  private reconnectNow(): void {
+    this.retryTimer?.unsubscribe();
+    this.retryTimer = undefined;
+    this.removeWakeListeners?.();
+    this.removeWakeListeners = undefined;
+    let url: string;
+    try {
+      url = withToken(this.options.url, this.options.token);
+    } catch (err) {
+      return this.giveUp('fatal', { code: undefined, reason: err instanceof Error ? err.message : 'invalid URL' });
+    }
+    this.connect(url);
+  }
+
+  private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo): void {
+    this.attempts = 0;
+    this.outbox = [];
+    this.resendable.clear();
+    this.router.failAll(lostError(cause));
+    this.setState({ status: 'closed', why, closeCode: cause.code, reason: cause.reason });
+  }
+
+  /** Closes the current socket ourselves: it is dead (no handshake, no heartbeat answer). */
+  private drop(close: CloseInfo): void {
+    const transport = this.transport;
+    if (transport === undefined) return;
+    this.dropping = { why: 'dead', close };
+    transport.close(this.transportOpen ? HEARTBEAT_CLOSE.code : undefined, close.reason ?? HEARTBEAT_CLOSE.reason, this.transportOpen);
+  }
+
+  private idleCheck(): void {
+    if (!this.transportOpen || this.needed || this.lazyCloseTimer !== undefined) return;
+    this.lazyCloseTimer = this.options.scheduler.schedule(() => {
+      this.lazyCloseTimer = undefined;
+      if (this.needed || this.transport === undefined) return;
+      this.dropping = { why: 'idle' };
+      this.transport.close(1000, 'idle', true);
+    }, this.options.lazyCloseTimeoutMs);
+  }
+
+  private scheduleHeartbeat(): void {
+    const { heartbeatIntervalMs, heartbeatTimeoutMs, scheduler } = this.options;
+    if (heartbeatIntervalMs <= 0) return;
+    let seen = this.inbound;
+    const check = (): void => {
+      // An idle socket is closed lazily, not probed: only a socket something waits on is checked.
+      if (this.inbound !== seen || !this.needed) {
+        seen = this.inbound;
+        this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
+        return;
+      }
+      this.sendHeartbeatPing();
+      this.heartbeatTimer = scheduler.schedule(() => {
+        this.clearHeartbeatPing();
+        if (this.inbound === seen) return this.drop({ code: undefined, reason: `no answer to a heartbeat ping within ${heartbeatTimeoutMs} ms` });
+        seen = this.inbound;
+        this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
+      }, heartbeatTimeoutMs);
+    };
+    this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
+  }
+
+  private sendHeartbeatPing(): void {
+    if (this.transport === undefined) return;
+    // Marked as the heartbeat's: the testing controller answers these itself, as a live server would.
+    const requestId = `${this.idPrefix}-hb-${++this.idCounter}`;
+    this.heartbeatPing = requestId;
+    // Its pong is a frame like any other: the inbound count is what the heartbeat reads.
+    this.router.register(requestId, { deliver: () => this.clearHeartbeatPing(), invalid: () => undefined, fail: () => undefined }, true);
+    this.transport.send(JSON.stringify({ action: 'ping', requestId }));
+  }
+
+  private clearHeartbeatPing(): void {
+    if (this.heartbeatPing === undefined) return;
+    const requestId = this.heartbeatPing;
+    this.heartbeatPing = undefined;
+    this.router.unregister(requestId);
+  }
+
+  /** In a browser, coming back online or to the page is a reason to try now rather than after the back-off. */
+  private listenForWake(): void {
+    const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void; document?: { visibilityState?: string } };
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function' || this.removeWakeListeners !== undefined) return;
+    const wake = (): void => {
+      if (target.document?.visibilityState === 'hidden') return;
+      if (this.retryTimer !== undefined) this.reconnectNow();
+    };
+    target.addEventListener('online', wake);
+    target.addEventListener('visibilitychange', wake);
+    const remove = target.removeEventListener.bind(target);
+    this.removeWakeListeners = () => {
+      remove('online', wake);
+      remove('visibilitychange', wake);
+    };
+  }
+
+  private stopTimers(): void {
+    for (const timer of [this.retryTimer, this.connectTimer, this.lazyCloseTimer, this.heartbeatTimer]) timer?.unsubscribe();
+    this.retryTimer = this.connectTimer = this.lazyCloseTimer = this.heartbeatTimer = undefined;
+    this.clearHeartbeatPing();
+    this.removeWakeListeners?.();
+    this.removeWakeListeners = undefined;
   }
 
   private setState(state: ConnectionState): void {
-    if (this.stateSubject.value !== state && !this.stateSubject.closed) this.stateSubject.next(state);
+    const current = this.stateSubject.value;
+    if (this.stateSubject.closed || this.stateSubject.isStopped) return;
+    if (current.status === state.status && state.status !== 'connecting' && state.status !== 'reconnecting') return;
+    this.stateSubject.next(state);
   }
 }
 
 function lostError(close: CloseInfo): SmoothError {
   return close.code !== undefined
-    ? new SmoothConnectionError('CONNECTION_CLOSED', `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`, close.code, close.reason)
-    : new SmoothConnectionError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`);
+    ? new SmoothConnectionLostError('CONNECTION_CLOSED', `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`, close.code, close.reason)
+    : new SmoothConnectionLostError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`);
 }

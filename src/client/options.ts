@@ -1,5 +1,12 @@
 import type { SchedulerLike } from 'rxjs';
 
+/** How a socket ended, as `shouldRetry` sees it. */
+export interface CloseDetails {
+  /** The WebSocket close code; `undefined` when the socket failed without one (a network error, a handshake timeout). */
+  readonly code: number | undefined;
+  readonly reason: string | undefined;
+}
+
 /** Anything constructed like the WebSocket of the DOM: the global one, `ws`, or a test double. */
 export type WebSocketImplementation = new (url: string, protocols?: string | string[]) => unknown;
 
@@ -63,6 +70,63 @@ export interface SmoothClientOptions {
    * @default true
    */
   validateOutgoing?: boolean;
+  /**
+   * How many reconnect attempts in a row, after a socket that was needed went away (any close but
+   * the client's own, an error, a failed heartbeat, a handshake timeout), before giving up: then
+   * everything waiting for the connection fails and `state$` says `closed` (`retries-exhausted`).
+   * The count restarts after a socket opens. `0` never reconnects.
+   * @default 10
+   */
+  retryAttempts?: number;
+  /**
+   * Back-off before reconnect attempt n: a random delay (full jitter) between 0 and
+   * `min(retryMaxDelayMs, retryBaseDelayMs * 2^(n-1))`.
+   * @default 500
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * The longest back-off between two reconnect attempts.
+   * @default 30000
+   */
+  retryMaxDelayMs?: number;
+  /**
+   * Whether to reconnect after this close. Never asked for the client's own close. Close codes
+   * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures) are fatal
+   * whatever it says: retrying cannot fix them.
+   * @default () => true
+   */
+  shouldRetry?: (close: CloseDetails) => boolean;
+  /**
+   * How long the WebSocket handshake may take before the attempt counts as failed (a server that
+   * accepts TCP but never answers the upgrade). `0` waits for ever.
+   * @default 10000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Heartbeat: when nothing has come in for between one and two of these intervals, the client
+   * sends `ping`; no frame at all within `heartbeatTimeoutMs` after it means the socket is dead
+   * (half-open): it is dropped and, if still needed, reconnected. Any inbound frame counts as
+   * liveness. `0` disables the heartbeat.
+   * @default 15000 (0 on the testing kit's sockets: `SmoothTestingController`, `FakeSockets`)
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * How long a heartbeat `ping` waits for any frame before the socket is declared dead.
+   * @default 5000
+   */
+  heartbeatTimeoutMs?: number;
+  /**
+   * How long an open socket that nothing needs any more (no request, turn or session handle in
+   * flight) stays open before the client closes it (code 1000); the next use opens a new one.
+   * @default 30000
+   */
+  lazyCloseTimeoutMs?: number;
+  /**
+   * How many actions may wait for a socket that is not open yet (connecting or reconnecting).
+   * Past it, a send fails at once with `SmoothConnectionError` (`OUTBOX_FULL`).
+   * @default 1000
+   */
+  maxQueuedActions?: number;
   /**
    * Scheduler of every timer (timeouts, drains). Pass a `TestScheduler` to drive time in tests;
    * inside `TestScheduler.run()` the default is virtual already.

@@ -20,6 +20,8 @@ export interface RequestSpec<T> {
   timeoutMs: number;
   scheduler: SchedulerLike;
   isPing?: boolean;
+  /** Safe to send twice: re-sent on the next socket if the connection is lost before the answer. */
+  idempotent?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export function request<T>(connection: Connection, spec: RequestSpec<T>): Observ
       spec.isPing,
     );
     try {
-      connection.send(spec.build(requestId));
+      connection.send(spec.build(requestId), spec.idempotent === true);
     } catch (err) {
       finish();
       subscriber.error(err);

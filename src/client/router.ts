@@ -43,12 +43,21 @@ export class Router {
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.values().next().value as string);
   }
 
-  /** Fails every route (the socket went away, or the client closed). */
-  failAll(error: SmoothError): void {
-    const routes = [...this.routes.values()];
-    this.routes.clear();
-    this.pings.clear();
-    for (const route of routes) route.fail(error);
+  /** How many routes wait for an answer. */
+  get size(): number {
+    return this.routes.size;
+  }
+
+  /** Fails every route but those `keep` retains (re-sent on the next socket). */
+  failAll(error: SmoothError, keep?: (requestId: string) => boolean): void {
+    const failed: Route[] = [];
+    for (const [requestId, route] of this.routes) {
+      if (keep?.(requestId) === true) continue;
+      this.routes.delete(requestId);
+      this.pings.delete(requestId);
+      failed.push(route);
+    }
+    for (const route of failed) route.fail(error);
   }
 
   /** One inbound frame, as the socket delivered it (text, or binary read as UTF-8). */

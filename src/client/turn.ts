@@ -1,7 +1,7 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
 import { endsTurn, resumesTurn } from '../turn/rules.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
-import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
+import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
@@ -54,6 +54,8 @@ class TurnRun implements TurnContext, Route {
   private readonly timeoutMs: number;
   private readonly inactivity: InactivityDeadline;
   private drainTimer: Subscription | undefined;
+  /** The latest ask (write confirmation, interaction), for a connection lost while parked on it. */
+  private ask: TurnEvent | undefined;
 
   constructor(
     private readonly deps: TurnDeps,
@@ -159,6 +161,7 @@ class TurnRun implements TurnContext, Route {
       case 'interaction_required':
         // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
         this.park();
+        this.ask = event;
         return this.emit(event);
       case 'pong':
         return this.deps.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
@@ -193,6 +196,8 @@ class TurnRun implements TurnContext, Route {
 
   fail(error: SmoothError): void {
     if (this.phase === 'draining') return this.finishDrain(undefined);
+    // A UI can say what was lost: the ask the human had not answered yet.
+    if (this.phase === 'parked' && this.ask !== undefined && error instanceof SmoothConnectionLostError) return this.end(error.withPendingAsk(this.ask));
     if (this.live) this.end(error);
   }
 

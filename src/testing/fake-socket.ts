@@ -19,6 +19,12 @@ export class FakeWebSocket {
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
+  /**
+   * Tells the client it runs on a test double: the heartbeat is then off unless
+   * `heartbeatIntervalMs` is given (a periodic timer would keep `TestScheduler` flushing for ever
+   * while a turn stays open).
+   */
+  static readonly smoothTestingSocket = true;
 
   readyState = FakeWebSocket.CONNECTING;
   binaryType = 'blob';

@@ -288,7 +288,7 @@ describe('state$ after close() (17)', () => {
     const sockets = new FakeSockets();
     const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: sockets.WebSocket });
     client.close();
-    expect(await firstValueFrom(client.state$.pipe(toArray()))).toEqual(['closed']);
+    expect(await firstValueFrom(client.state$.pipe(toArray()))).toEqual([{ status: 'closed', why: 'client', closeCode: undefined, reason: undefined }]);
   });
 });
 

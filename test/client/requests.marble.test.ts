@@ -1,6 +1,6 @@
 import { take, toArray } from 'rxjs';
 import { SmoothConnectionError, SmoothInvalidActionError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError } from '../../src/errors.js';
-import type { ConnectionState } from '../../src/client/connection.js';
+import type { ConnectionStatus } from '../../src/client/connection.js';
 import { ack, error, ok, session, token } from '../fixtures/events.js';
 import { harness, testScheduler } from './harness.js';
 
@@ -140,9 +140,9 @@ describe('history paging', () => {
 
 describe('connection', () => {
   it('opens lazily, reports its state, and is shared by requests and turns', () => {
-    const states: ConnectionState[] = [];
+    const states: ConnectionStatus[] = [];
     const h = harness((a) => (a.action === 'send_message' ? [[1, ack(a.requestId)]] : [[1, ok(a.requestId, session())]]), { turnTimeoutMs: 0 });
-    h.client.state$.subscribe((s) => states.push(s));
+    h.client.state$.subscribe((s) => states.push(s.status));
     expect(states).toEqual(['idle']);
     testScheduler().run(({ flush }) => {
       h.client.getSession('s').subscribe();
@@ -154,9 +154,9 @@ describe('connection', () => {
   });
 
   it('close() closes with 1000, errors everything in flight with CLIENT_CLOSED, and refuses new work', () => {
-    const states: ConnectionState[] = [];
+    const states: string[] = [];
     const h = harness(() => undefined, { turnTimeoutMs: 0, requestTimeoutMs: 0 });
-    h.client.state$.subscribe({ next: (s) => states.push(s), complete: () => states.push('closed' as const) });
+    h.client.state$.subscribe({ next: (s) => states.push(s.status), complete: () => states.push('complete') });
     const errors: string[] = [];
     testScheduler().run(({ flush }) => {
       h.client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: (e: SmoothConnectionError) => errors.push(`turn ${e.code}`) });
@@ -168,7 +168,7 @@ describe('connection', () => {
     expect(h.sockets.current.clientClose).toEqual({ code: 1000, reason: 'client closed' });
     expect(errors).toEqual(['turn CLIENT_CLOSED', 'request CLIENT_CLOSED', 'after CLIENT_CLOSED']);
     expect(h.sentLog()).toEqual(['send_message:1', 'get_session:2']); // no cancel into a closing socket
-    expect(states.slice(-3)).toEqual(['closing', 'closed', 'closed']);
+    expect(states.slice(-3)).toEqual(['closing', 'closed', 'complete']);
   });
 
   it('a dropped connection errors what runs with CONNECTION_ERROR; a server close carries its code; the next use reconnects', () => {

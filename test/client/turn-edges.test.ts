@@ -207,10 +207,9 @@ describe('diagnostics', () => {
 
 describe('connection', () => {
   it('a socket that fails is reported as CONNECTION_ERROR, not with the close code of the previous socket', () => {
-    // connection.ts:129 writes lastClose from any socket's closeObserver: the previous socket's
-    // late close event (error first, then close 1006, as ws does on ECONNREFUSED) lands after
-    // open() reset it for the new socket, and lost() (connection.ts:146) then reports it.
-    const h = harness(() => undefined, { requestTimeoutMs: 0 });
+    // A previous socket's late close event (error first, then close 1006, as ws does on
+    // ECONNREFUSED) must not describe its successor. Without reconnects, so that the caller sees each loss.
+    const h = harness(() => undefined, { requestTimeoutMs: 0, retryAttempts: 0 });
     const errors: string[] = [];
     testScheduler().run(({ flush }) => {
       h.client

@@ -250,7 +250,7 @@ describe('requests, resume, auth and faults', () => {
   it('state$ follows the socket', async () => {
     const client = await start();
     const states: string[] = [];
-    client.state$.subscribe((s) => states.push(s));
+    client.state$.subscribe((s) => states.push(s.status));
     await firstValueFrom(client.ping());
     client.close();
     expect(states).toEqual(['idle', 'connecting', 'open', 'closing', 'closed']);

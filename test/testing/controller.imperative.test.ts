@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { text } from '../../operators/index.js';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
-import type { ConnectionState } from '../../src/client/connection.js';
+import type { ConnectionStatus } from '../../src/client/connection.js';
 import type { Diagnostic } from '../../src/client/diagnostics.js';
 import { SmoothTestingController, TestingControllerError, createTestingController } from '../../src/testing/index.js';
 import { turnOf } from '../../src/turn/context.js';
@@ -144,8 +144,8 @@ describe('imperative use', () => {
   it('with autoOpen: false, the handshake waits for open()', () => {
     const manual = new SmoothTestingController({ autoOpen: false });
     const c = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: manual.WebSocket });
-    const states: ConnectionState[] = [];
-    c.state$.subscribe((s) => states.push(s));
+    const states: ConnectionStatus[] = [];
+    c.state$.subscribe((s) => states.push(s.status));
     const pongs: string[] = [];
     c.ping().subscribe((p) => pongs.push(p.type));
     expect(manual.sent).toEqual([]);

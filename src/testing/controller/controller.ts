@@ -4,10 +4,14 @@ import type { ClientAction, ClientActionName, ClientActionOf, SendMessageAction,
 import type { WebSocketImplementation } from '../../client/options.js';
 import { validateEvent } from '../../validation/validate.js';
 import { FakeSockets, FakeWebSocket } from '../fake-socket.js';
+import { pongFrame } from '../frames.js';
 import { TestCancel, TestConfirm, TestRequest, TestSubmit, TestVerifyOtp, type RequestActionName, type RequestActions } from './expectations.js';
 import { Slot, TestingControllerError, type ControllerLink, type Recorded } from './handle.js';
 import { bulletList, describeAction, describeExpectation, matches, type ActionMatcher } from './matching.js';
 import { TestTurn } from './test-turn.js';
+
+/** The requestIds of the client's heartbeat pings. */
+const HEARTBEAT_PING = /-hb-\d+$/;
 
 /** Options of {@link SmoothTestingController}. */
 export interface TestingControllerOptions {
@@ -254,6 +258,12 @@ export class SmoothTestingController {
   }
 
   private record(action: ClientAction, socket: FakeWebSocket): void {
+    // The client's own heartbeat: answered at once, as a live server would, so that a test sees
+    // only what its code sent (a test of the heartbeat itself uses fake sockets).
+    if (action.action === 'ping' && HEARTBEAT_PING.test(action.requestId)) {
+      if (socket.readyState === FakeWebSocket.OPEN) socket.receive(pongFrame(action.requestId));
+      return;
+    }
     const entry: Recorded = {
       action,
       socket,

@@ -1,0 +1,9 @@
+/**
+ * Full-jitter exponential back-off: a uniformly random delay in `[0, min(max, base * 2^(attempt-1)))`.
+ * Spreading reconnects over the whole window keeps a fleet of clients from reconnecting in step
+ * after a server restart.
+ */
+export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
