@@ -102,7 +102,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       );
       url = server.url;
     }
-    client = createSmoothClient({ url, ...(args.token !== undefined ? { token: args.token } : {}) });
+    // Until the chat shows reconnects, a lost or refused connection ends it as before.
+    client = createSmoothClient({ url, retryAttempts: 0, ...(args.token !== undefined ? { token: args.token } : {}) });
     const connected = client;
     if (args.verbose) {
       subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(mask(`  · diagnostic ${d.kind}: ${d.message}`)))));

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, EmptyError, combineLatest, defer, first, from, isObservable, map, of, type Subscription } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
 import { SmoothConnectionError, SmoothConnectionLostError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
 import { validateAction } from '../validation/validate.js';
@@ -8,7 +8,7 @@ import type { ResolvedOptions } from './options.js';
 import { Router, type Route } from './router.js';
 import { createWebSocketCtor } from './socket.js';
 import { Transport, type CloseInfo } from './transport.js';
-import { withToken } from './url.js';
+import { redact, withToken } from './url.js';
 
 export type { Route } from './router.js';
 
@@ -72,8 +72,8 @@ export class Connection {
   private readonly router = new Router((diagnostic) => this.report(diagnostic));
   private transport: Transport | undefined;
   private transportOpen = false;
-  /** Frames waiting for an open socket, in send order. */
-  private outbox: string[] = [];
+  /** Frames waiting for an open socket, in send order, with the requestId each belongs to. */
+  private outbox: QueuedFrame[] = [];
   /** Serialized idempotent requests, re-sent on the next socket when theirs is lost. */
   private readonly resendable = new Map<string, string>();
   /** Attempts since the last socket opened. */
@@ -84,6 +84,8 @@ export class Connection {
   /** Why we are closing the current socket ourselves, if we are. */
   private dropping: { why: 'idle' } | { why: 'dead'; close: CloseInfo } | undefined;
   private retryTimer: Subscription | undefined;
+  /** The url and token functions of the current attempt, while they run. */
+  private resolving: Subscription | undefined;
   private connectTimer: Subscription | undefined;
   private lazyCloseTimer: Subscription | undefined;
   private heartbeatTimer: Subscription | undefined;
@@ -113,6 +115,8 @@ export class Connection {
   unregister(requestId: string): void {
     this.router.unregister(requestId);
     this.resendable.delete(requestId);
+    // A caller that gave up (timeout, unsubscribe) before the socket opened: its frame is not sent.
+    if (this.outbox.length > 0) this.outbox = this.outbox.filter((frame) => frame.requestId !== requestId);
     this.idleCheck();
   }
 
@@ -150,15 +154,19 @@ export class Connection {
     } catch (err) {
       throw new SmoothInvalidActionError(action, [{ path: '', rule: 'json', message: `not serializable as JSON: ${err instanceof Error ? err.message : 'unknown error'}` }]);
     }
-    if (resend) this.resendable.set(action.requestId, text);
-    if (this.transportOpen && this.transport !== undefined) return this.transport.send(text);
+    if (this.transportOpen && this.transport !== undefined) {
+      if (resend) this.resendable.set(action.requestId, text);
+      return this.transport.send(text);
+    }
     if (this.outbox.length >= this.options.maxQueuedActions) {
       throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
     }
-    // A bad URL fails this caller now rather than the attempt later.
-    const url = this.transport === undefined && this.retryTimer === undefined ? withToken(this.options.url, this.options.token) : undefined;
-    this.outbox.push(text);
-    if (url !== undefined) this.connect(url);
+    const idle = this.transport === undefined && this.retryTimer === undefined && this.resolving === undefined;
+    // A static URL that cannot work fails this caller now rather than the attempt later.
+    if (idle && typeof this.options.url === 'string' && typeof this.options.token !== 'function') withToken(this.options.url, this.options.token);
+    if (resend) this.resendable.set(action.requestId, text);
+    this.outbox.push({ requestId: action.requestId, text });
+    if (idle) this.attempt();
   }
 
   report(diagnostic: Diagnostic): void {
@@ -170,6 +178,8 @@ export class Connection {
     if (this.closedByClient) return;
     this.closedByClient = true;
     this.stopTimers();
+    this.resolving?.unsubscribe();
+    this.resolving = undefined;
     const transport = this.transport;
     const wasOpen = this.transportOpen;
     this.transport = undefined;
@@ -189,13 +199,52 @@ export class Connection {
     return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeatPing === undefined ? 0 : 1);
   }
 
-  private connect(url: string): void {
+  /**
+   * One attempt: evaluates the url and token (functions may refresh them), then opens a socket.
+   * The handshake timeout covers both, so a token function that never answers fails the attempt.
+   */
+  private attempt(): void {
+    this.retryTimer?.unsubscribe();
     this.retryTimer = undefined;
+    this.removeWakeListeners?.();
+    this.removeWakeListeners = undefined;
     this.attempts++;
     this.setState({ status: 'connecting', attempt: this.attempts });
-    let transport: Transport | undefined;
-    transport = new Transport(
-      { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token: this.options.token },
+    const { connectTimeoutMs, scheduler } = this.options;
+    if (connectTimeoutMs > 0) {
+      this.connectTimer = scheduler.schedule(() => {
+        this.connectTimer = undefined;
+        const close = { code: undefined, reason: `no handshake within ${connectTimeoutMs} ms` };
+        if (this.transport !== undefined) return this.drop(close);
+        this.resolving?.unsubscribe();
+        this.resolving = undefined;
+        this.lost(close);
+      }, connectTimeoutMs);
+    }
+    let resolved = false;
+    const resolving = resolveEndpoint(this.options.url, this.options.token).subscribe({
+      next: (endpoint) => {
+        const { url, token } = endpoint;
+        resolved = true;
+        this.resolving = undefined;
+        this.openSocket(url, token);
+      },
+      error: (err: unknown) => {
+        resolved = true;
+        this.resolving = undefined;
+        if (err instanceof SmoothConnectionError && err.code === 'INVALID_URL') return this.giveUp('fatal', { code: undefined, reason: err.message });
+        // An Observable that completed empty fails the attempt like one that errored.
+        const why = err instanceof EmptyError ? 'completed without a value' : err instanceof Error ? err.message : 'failed';
+        this.lost({ code: undefined, reason: redact(`url or token: ${why}`, typeof this.options.token === 'string' ? this.options.token : undefined) });
+      },
+    });
+    if (!resolved) this.resolving = resolving;
+  }
+
+  private openSocket(url: string, token: string | undefined): void {
+    let constructing = true;
+    const transport: Transport = new Transport(
+      { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token },
       {
         open: () => this.opened(),
         closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
@@ -203,16 +252,13 @@ export class Connection {
           this.inbound++;
           this.router.receive(data);
         },
-        // A constructor that throws ends its transport before `this.transport` is set.
-        closed: (close) => (this.transport === undefined || this.transport === transport ? this.lost(close) : undefined),
+        // A constructor that throws ends its transport before `this.transport` is set: the
+        // WebSocket rejected the URL or the protocols, which no retry can fix.
+        closed: (close) => (constructing ? this.giveUp('fatal', close) : this.transport === transport ? this.lost(close) : undefined),
       },
     );
-    if (transport.ended) return;
-    this.transport = transport;
-    const { connectTimeoutMs, scheduler } = this.options;
-    if (connectTimeoutMs > 0) {
-      this.connectTimer = scheduler.schedule(() => this.drop({ code: undefined, reason: `no handshake within ${connectTimeoutMs} ms` }), connectTimeoutMs);
-    }
+    constructing = false;
+    if (!transport.ended) this.transport = transport;
   }
 
   private opened(): void {
@@ -223,17 +269,18 @@ export class Connection {
     this.setState({ status: 'open' });
     const outbox = this.outbox;
     this.outbox = [];
-    for (const text of outbox) {
+    for (const frame of outbox) {
       if (this.transport === undefined || !this.transportOpen) break;
-      this.transport.send(text);
+      this.transport.send(frame.text);
     }
     this.scheduleHeartbeat();
     this.idleCheck();
   }
 
-  /** The current socket ended: by a close, an error, or our own drop. */
+  /** The current socket ended (a close, an error, our own drop), or an attempt failed before it had one. */
   private lost(close: CloseInfo): void {
     if (this.closedByClient) return;
+    const wasOpen = this.transportOpen;
     const dropping = this.dropping;
     this.dropping = undefined;
     this.stopTimers();
@@ -242,14 +289,16 @@ export class Connection {
     if (dropping?.why === 'idle') {
       this.setState({ status: 'closed', why: 'idle', closeCode: close.code, reason: close.reason });
       // Something arrived while the idle socket was closing: it waits in the outbox.
-      if (this.needed) this.reconnectNow();
+      if (this.needed) this.attempt();
       return;
     }
     const cause = dropping?.why === 'dead' ? dropping.close : close;
-    // Idempotent requests wait for the next socket; everything else learns now, and what waited
-    // for the lost socket belonged to callers just failed.
-    this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId));
-    this.outbox = [...this.resendable.values()];
+    if (wasOpen) {
+      // What was sent on the lost socket: idempotent requests wait for the next socket, everything
+      // else learns now. A failed attempt sent nothing, so its queue waits for the next one intact.
+      this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId));
+      this.outbox = [...this.resendable].map(([requestId, text]) => ({ requestId, text }));
+    }
     if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.options.shouldRetry(cause)) return this.giveUp('fatal', cause);
     if (!this.needed) {
       this.outbox = [];
@@ -259,25 +308,12 @@ export class Connection {
     const attempt = this.attempts + 1;
     const delayMs = fullJitterDelay(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
     this.setState({ status: 'reconnecting', attempt, delayMs, closeCode: cause.code, reason: cause.reason });
-    this.retryTimer = this.options.scheduler.schedule(() => this.reconnectNow(), delayMs);
+    this.retryTimer = this.options.scheduler.schedule(() => this.attempt(), delayMs);
     this.listenForWake();
   }
 
-  private reconnectNow(): void {
-    this.retryTimer?.unsubscribe();
-    this.retryTimer = undefined;
-    this.removeWakeListeners?.();
-    this.removeWakeListeners = undefined;
-    let url: string;
-    try {
-      url = withToken(this.options.url, this.options.token);
-    } catch (err) {
-      return this.giveUp('fatal', { code: undefined, reason: err instanceof Error ? err.message : 'invalid URL' });
-    }
-    this.connect(url);
-  }
-
   private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo): void {
+    this.stopTimers();
     this.attempts = 0;
     this.outbox = [];
     this.resendable.clear();
@@ -348,7 +384,7 @@ export class Connection {
     if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function' || this.removeWakeListeners !== undefined) return;
     const wake = (): void => {
       if (target.document?.visibilityState === 'hidden') return;
-      if (this.retryTimer !== undefined) this.reconnectNow();
+      if (this.retryTimer !== undefined) this.attempt();
     };
     target.addEventListener('online', wake);
     target.addEventListener('visibilitychange', wake);
@@ -373,6 +409,29 @@ export class Connection {
     if (current.status === state.status && state.status !== 'connecting' && state.status !== 'reconnecting') return;
     this.stateSubject.next(state);
   }
+}
+
+interface QueuedFrame {
+  readonly requestId: string;
+  readonly text: string;
+}
+
+/** The url and token of one attempt, each given as a value or a function of one (sync, Promise or Observable). */
+function resolveEndpoint(url: ResolvedOptions['url'], token: ResolvedOptions['token']): Observable<{ url: string; token: string | undefined }> {
+  return defer(() => combineLatest([evaluate(url), evaluate(token)])).pipe(
+    first(),
+    map(([u, t]) => ({ url: withToken(u, t), token: t })),
+  );
+}
+
+function evaluate<T>(value: T | (() => T | PromiseLike<T> | Observable<T>)): Observable<T> {
+  if (typeof value !== 'function') return of(value);
+  const result = (value as () => T | PromiseLike<T> | Observable<T>)();
+  return isObservable(result) || isPromiseLike(result) ? from(result) : of(result);
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function lostError(close: CloseInfo): SmoothError {

@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 
 /** How a socket ended, as `shouldRetry` sees it. */
 export interface CloseDetails {
@@ -7,19 +7,29 @@ export interface CloseDetails {
   readonly reason: string | undefined;
 }
 
+/** A value, or a function evaluated on every connection attempt that returns it, a Promise or an Observable of it (its first value is used). */
+export type EndpointValue<T> = T | (() => T | PromiseLike<T> | Observable<T>);
+
 /** Anything constructed like the WebSocket of the DOM: the global one, `ws`, or a test double. */
 export type WebSocketImplementation = new (url: string, protocols?: string | string[]) => unknown;
 
 /** Options of `createSmoothClient`. */
 export interface SmoothClientOptions {
-  /** Server URL, e.g. `ws://127.0.0.1:8787/ws`. */
-  url: string;
+  /**
+   * Server URL, e.g. `ws://127.0.0.1:8787/ws`, or a function of it (returning the URL, a Promise
+   * or an Observable of it), evaluated on every connection attempt. A function that throws,
+   * rejects or completes empty fails that attempt (retried like a refused socket); a URL that
+   * does not parse is fatal (`INVALID_URL`).
+   */
+  url: EndpointValue<string>;
   /**
    * Auth token, sent as the `token` query parameter (browsers cannot set handshake headers). An
-   * existing query string is kept, an existing `token` replaced, the value percent-encoded.
+   * existing query string is kept, an existing `token` replaced, the value percent-encoded. A
+   * function (sync, Promise or Observable) is evaluated on every attempt, so a reconnect carries a
+   * refreshed token; the token never appears in an error, diagnostic or state.
    * @default undefined (no token)
    */
-  token?: string;
+  token?: EndpointValue<string | undefined>;
   /**
    * Handshake headers. Node only (passed to `ws`); browsers cannot send them and ignore this.
    * @default undefined
@@ -136,7 +146,7 @@ export interface SmoothClientOptions {
 }
 
 export interface ResolvedOptions extends Required<Omit<SmoothClientOptions, 'token' | 'headers' | 'protocols' | 'webSocketImpl'>> {
-  token: string | undefined;
+  token: EndpointValue<string | undefined>;
   headers: Record<string, string> | undefined;
   protocols: string | string[] | undefined;
   webSocketImpl: WebSocketImplementation | undefined;
