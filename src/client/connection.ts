@@ -94,9 +94,15 @@ export class Connection {
   private inbound = 0;
   private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
+  private socketsOpened = 0;
   private readonly idPrefix = `rx-${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly options: ResolvedOptions) {}
+
+  /** How many sockets have opened so far: a session created on an earlier one is resumed before its next use. */
+  get generation(): number {
+    return this.socketsOpened;
+  }
 
   get state(): ConnectionState {
     return this.stateSubject.value;
@@ -265,6 +271,7 @@ export class Connection {
     this.connectTimer?.unsubscribe();
     this.connectTimer = undefined;
     this.transportOpen = true;
+    this.socketsOpened++;
     this.attempts = 0;
     this.setState({ status: 'open' });
     const outbox = this.outbox;
