@@ -185,10 +185,14 @@ export class MockConnection implements TurnTransport {
     turn.submit({ declined: false, values: verdict.values });
   }
 
-  /** A turn of the session parked on `type`; servers find the park by session, this connection's first. */
+  /**
+   * This connection's turn when it is of the session and parked on `type`. Servers find the park
+   * by session, but only among the turns of the connection the answer arrives on: parks belong to
+   * their socket, so a confirm or submit sent on another socket finds none.
+   */
   private findParked(session: SessionRecord, type: 'confirmation' | 'interaction'): Turn | undefined {
-    const parked = [...this.ctx.turns].filter((t) => t.session === session && t.park?.type === type);
-    return parked.find((t) => t.transport === this) ?? parked[0];
+    const turn = this.turn;
+    return turn !== undefined && turn.session === session && turn.park?.type === type ? turn : undefined;
   }
 
   private withSession(action: { requestId: string; sessionId: string }, then: (session: SessionRecord) => void): void {
