@@ -143,3 +143,12 @@ export class SmoothTurnEndedError extends SmoothError {
     super(`turn ${requestId} has ended`);
   }
 }
+
+/** A session handle was used after its `close()`. */
+export class SmoothSessionClosedError extends SmoothError {
+  override readonly name = 'SmoothSessionClosedError';
+  readonly code = 'SESSION_CLOSED';
+  constructor() {
+    super('this session handle was closed');
+  }
+}

@@ -9,6 +9,7 @@ export {
   type ValidationResult,
 } from './validation/validate.js';
 export { createSmoothClient, type AllMessagesOptions, type CreateSessionOptions, type GetMessagesOptions, type SmoothClient } from './client/client.js';
+export type { SessionOptions, SessionTurnRequest, SmoothSession } from './client/session.js';
 export type { CloseDetails, EndpointValue, SmoothClientOptions, WebSocketImplementation } from './client/options.js';
 export type { ClosedWhy, ConnectionState, ConnectionStatus } from './client/connection.js';
 export type { Diagnostic, DiagnosticKind } from './client/diagnostics.js';
@@ -23,6 +24,7 @@ export {
   SmoothInvalidFrameError,
   SmoothNoTurnContextError,
   SmoothProtocolError,
+  SmoothSessionClosedError,
   SmoothTimeoutError,
   SmoothTurnEndedError,
   SmoothTurnInProgressError,

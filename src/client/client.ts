@@ -15,6 +15,7 @@ import { Connection, type ConnectionState } from './connection.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions, SmoothClientOptions } from './options.js';
 import { replyOf, request } from './request.js';
+import { createSession, type SessionOptions, type SmoothSession } from './session.js';
 import { turn } from './turn.js';
 import { TurnSlot } from './turn-slot.js';
 
@@ -61,6 +62,18 @@ export interface SmoothClient {
    * `turnOf(event)` or the operators of `smooth-operator-rx/operators`.
    */
   turn(request: TurnRequest): Observable<TurnEvent>;
+  /**
+   * A handle on one conversation that survives reconnects: creates its session on first use,
+   * resumes it (same `conversationId`, new `sessionId`) after a lost connection, runs turns on it
+   * and can stop them from anywhere. See {@link SmoothSession}.
+   *
+   * @example
+   * const session = client.session({ agentId: 'support', userName: 'Alice' });
+   * session.info$.subscribe((s) => console.log('session', s.sessionId));
+   * session.turn('Where is my order?').pipe(text()).subscribe(render);
+   * stopButton.onclick = () => session.cancel();
+   */
+  session(options: SessionOptions): SmoothSession;
   /** Closes the socket (code 1000); everything in flight errors with CLIENT_CLOSED. */
   close(): void;
 }
@@ -146,6 +159,16 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         idempotent: true,
       }),
     turn: (turnRequest) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest),
+    session: (sessionOptions) =>
+      createSession(
+        {
+          connection,
+          createSession: client.createSession,
+          turn: (turnRequest, started) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest, started),
+          allMessages: client.allMessages,
+        },
+        sessionOptions,
+      ),
     close: () => connection.close(),
   };
   return client;

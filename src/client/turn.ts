@@ -19,10 +19,14 @@ export interface TurnDeps {
   turn(request: TurnRequest): Observable<TurnEvent>;
 }
 
-/** A cold turn: each subscription is a new turn with a fresh requestId. */
-export function turn(deps: TurnDeps, turnRequest: TurnRequest): Observable<TurnEvent> {
+/**
+ * A cold turn: each subscription is a new turn with a fresh requestId. `started` sees each turn's
+ * context before it is queued (a session handle keeps it to stop the turn from elsewhere).
+ */
+export function turn(deps: TurnDeps, turnRequest: TurnRequest, started?: (context: TurnContext) => void): Observable<TurnEvent> {
   return new Observable<TurnEvent>((subscriber) => {
     const run = new TurnRun(deps, turnRequest, subscriber);
+    started?.(run);
     run.enqueue();
     return () => run.abandon();
   });

@@ -1,0 +1,167 @@
+import { Observable, ReplaySubject, defer, finalize, of, share, switchMap, tap, throwError } from 'rxjs';
+import type { ConversationMessage, Session } from '../generated/types.js';
+import { SmoothSessionClosedError } from '../errors.js';
+import type { TurnContext, TurnRequest } from '../turn/context.js';
+import type { TurnEvent } from '../turn/turn-event.js';
+import type { CreateSessionOptions } from './client.js';
+import type { Connection } from './connection.js';
+
+/**
+ * What `client.session()` creates: `create_conversation_session` without the envelope. With
+ * `conversationId` it resumes that conversation; without, the first use starts a new one.
+ */
+export type SessionOptions = CreateSessionOptions;
+
+/** What `session.turn()` sends: a turn request without the sessionId, which the handle supplies. */
+export type SessionTurnRequest = Omit<TurnRequest, 'sessionId'>;
+
+/**
+ * One conversation with an agent, across sockets: the handle creates its session on first use,
+ * and after the connection was lost re-creates it with the same `conversationId` (a resume, which
+ * mints a new `sessionId`) before the next use, so callers never see a stale sessionId.
+ * While the handle is open the client keeps the connection up: it reconnects after a loss and
+ * does not close the socket as idle. `close()` releases it.
+ */
+export interface SmoothSession {
+  /**
+   * The session in use: emitted when it is created and again after every resume (a new
+   * `sessionId`, the same `conversationId`). Replays the latest to each subscriber; subscribing
+   * creates nothing. Completes on `close()`.
+   */
+  readonly info$: Observable<Session>;
+  /** The latest session, or `undefined` before the first use. */
+  readonly info: Session | undefined;
+  /** The conversation, once known (given in the options or learnt from the first session). */
+  readonly conversationId: string | undefined;
+  /**
+   * The session to use now: the current one, or a new one (created, or resumed after a lost
+   * connection) when there is none. Cold; concurrent callers share one `create_conversation_session`.
+   * Errors as `createSession` does (nothing is retried by itself: creating is not idempotent).
+   */
+  open(): Observable<Session>;
+  /**
+   * A turn on the current session (created or resumed first if needed): like `client.turn()`,
+   * cold, one turn per subscription. A turn in flight when the connection is lost errors with
+   * `SmoothConnectionLostError` and is not re-sent; the next `turn()` runs on the resumed session.
+   *
+   * @example
+   * const session = client.session({ agentId: 'support', userName: 'Alice', supports: ['identity_form'] });
+   * session.turn('Where is my order?').pipe(confirmWrites(() => of(true)), text()).subscribe(render);
+   */
+  turn(message: string | SessionTurnRequest): Observable<TurnEvent>;
+  /**
+   * The conversation's messages, newest first, fetched page by page as they are consumed (see
+   * `client.allMessages`). Resumes the session first if needed.
+   * @param options.pageSize messages per request, 1..100. @default 50
+   */
+  history(options?: { pageSize?: number }): Observable<ConversationMessage>;
+  /**
+   * Stops the session's running or queued turns, whichever part of the app subscribed to them
+   * (a Stop button need not hold the turn): sends `cancel` on the turn's connection; each turn
+   * stream then completes with the server's `cancelled` (or its `eventual_response`, if the answer
+   * won the race); a queued turn completes at once. Returns whether there was a turn to stop.
+   */
+  cancel(): boolean;
+  /**
+   * Releases the connection (it may close when idle) and completes `info$`. Turns still running
+   * are stopped as by `cancel()`. Afterwards `open`, `turn` and `history` error with
+   * `SmoothSessionClosedError`. Idempotent.
+   */
+  close(): void;
+}
+
+export interface SessionDeps {
+  connection: Connection;
+  createSession(options: CreateSessionOptions): Observable<Session>;
+  turn(request: TurnRequest, started: (context: TurnContext) => void): Observable<TurnEvent>;
+  allMessages(options: { sessionId: string; pageSize?: number }): Observable<ConversationMessage>;
+}
+
+export function createSession(deps: SessionDeps, options: SessionOptions): SmoothSession {
+  const infoSubject = new ReplaySubject<Session>(1);
+  const turns = new Set<TurnContext>();
+  let current: { session: Session; generation: number } | undefined;
+  let creating: Observable<Session> | undefined;
+  let conversationId = options.conversationId;
+  let release: (() => void) | undefined;
+  let closed = false;
+
+  /** Current while the socket it was created on is the open one: any loss since means resume. */
+  const usable = (): Session | undefined =>
+    current !== undefined && current.generation === deps.connection.generation && deps.connection.state.status === 'open' ? current.session : undefined;
+
+  const open = (): Observable<Session> =>
+    defer(() => {
+      if (closed) return throwError(() => new SmoothSessionClosedError());
+      release ??= deps.connection.hold();
+      const session = usable();
+      if (session !== undefined) return of(session);
+      creating ??= deps
+        .createSession({ ...options, ...(conversationId !== undefined ? { conversationId } : {}) })
+        .pipe(
+          tap((created) => {
+            // Learnt from the reply, so a resume after this socket goes keeps the conversation.
+            conversationId = created.conversationId;
+            current = { session: created, generation: deps.connection.generation };
+            if (!closed) infoSubject.next(created);
+          }),
+          finalize(() => (creating = undefined)),
+          share(),
+        );
+      return creating;
+    });
+
+  const stop = (): boolean => {
+    let stopped = false;
+    for (const context of [...turns]) {
+      if (context.status === 'ended') continue;
+      stopped = true;
+      // Fire and forget: the turn's own stream reports how it ended.
+      context.cancel().subscribe({ error: () => undefined });
+    }
+    return stopped;
+  };
+
+  return {
+    info$: infoSubject.asObservable(),
+    get info() {
+      return current?.session;
+    },
+    get conversationId() {
+      return conversationId;
+    },
+    open,
+    turn: (message) => {
+      const request: SessionTurnRequest = typeof message === 'string' ? { message } : message;
+      return open().pipe(
+        switchMap(
+          (session) =>
+            new Observable<TurnEvent>((subscriber) => {
+              let context: TurnContext | undefined;
+              const subscription = deps
+                .turn({ ...request, sessionId: session.sessionId }, (started) => {
+                  context = started;
+                  turns.add(started);
+                })
+                .subscribe(subscriber);
+              return () => {
+                subscription.unsubscribe();
+                if (context !== undefined) turns.delete(context);
+              };
+            }),
+        ),
+      );
+    },
+    history: (historyOptions = {}) =>
+      open().pipe(switchMap((session) => deps.allMessages({ sessionId: session.sessionId, ...(historyOptions.pageSize !== undefined ? { pageSize: historyOptions.pageSize } : {}) }))),
+    cancel: stop,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      stop();
+      infoSubject.complete();
+      release?.();
+      release = undefined;
+    },
+  };
+}
