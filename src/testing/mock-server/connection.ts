@@ -2,6 +2,7 @@
  * One client connection of the mock server: parses and validates each frame and answers each
  * action the way reference servers do.
  */
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type {
   ClientAction,
@@ -20,21 +21,58 @@ import { Turn, type TurnTransport } from './turn-runner.js';
 export class MockConnection implements TurnTransport {
   /** The turn running or parked on this connection: one at a time. */
   private turn: Turn | undefined;
+  private dead = false;
 
   constructor(
     readonly index: number,
     private readonly socket: WebSocket,
+    /** The TCP socket under it, paused when the connection goes half-open. */
+    private readonly tcp: Duplex,
     private readonly ctx: ServerContext,
     private readonly record: (index: number, frame: unknown) => void,
   ) {}
 
+  /** Whether it went half-open (`server.faults.halfOpen()`): it neither sends nor reads any more. */
+  get halfOpen(): boolean {
+    return this.dead;
+  }
+
   send(frame: object | string): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.dead || this.socket.readyState !== WebSocket.OPEN) return;
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
   terminate(): void {
     this.socket.terminate();
+  }
+
+  /** Closes the socket (a close handshake with `code`, or abruptly without one); its turn dies at once. */
+  close(code: number | undefined, reason: string): void {
+    this.turn?.abort();
+    if (code === undefined) this.socket.terminate();
+    else this.socket.close(code, reason);
+  }
+
+  /** Closes with a close handshake and resolves once the socket is gone; a client that does not answer is cut after `graceMs`. */
+  closeAndWait(code: number, reason: string, graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) return resolve();
+      const timer = setTimeout(() => this.socket.terminate(), graceMs);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.close(code, reason);
+    });
+  }
+
+  /**
+   * Goes half-open, as behind a dead NAT: the TCP socket stays, but nothing is sent and nothing
+   * read any more (a paused socket reads neither frames nor the client's close). The turn runs on.
+   */
+  goHalfOpen(): void {
+    this.dead = true;
+    this.tcp.pause();
   }
 
   /** The socket closed: a running or parked turn dies with it (no reply is stored). */
@@ -44,6 +82,8 @@ export class MockConnection implements TurnTransport {
 
   /** Handles one inbound frame (text, or binary read as UTF-8 text). */
   receive(text: string): void {
+    // Frames `ws` had already read when the socket paused never reach a server behind a dead route.
+    if (this.dead) return;
     let frame: unknown;
     try {
       frame = JSON.parse(text);
@@ -111,6 +151,10 @@ export class MockConnection implements TurnTransport {
         this.turn?.cancel();
         return;
       case 'ping':
+        if (this.ctx.faults.pongsStopped) {
+          this.ctx.faults.counts.ignoredPings += 1;
+          return;
+        }
         this.send(pongFrame(action.requestId));
         return;
     }

@@ -3,6 +3,7 @@
  * apart from the browser-safe `smooth-operator-rx/testing`, as it needs `node:http` and `ws`'s server).
  */
 export { startMockServer, type HandshakeHeaders, type MockServer, type ReceivedFrame } from './server.js';
+export type { MockCloseOptions, MockFaultControls, MockFaultStats, MockRefuseOptions } from './faults.js';
 export type {
   MockFaults,
   MockInjectedFrame,

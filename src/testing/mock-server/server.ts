@@ -1,9 +1,11 @@
 /** `startMockServer`: a real WebSocket server speaking the smooth-operator protocol on loopback. */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MockConnection } from './connection.js';
 import type { ServerContext } from './context.js';
+import { checkClose, FaultState, type MockFaultControls } from './faults.js';
 import { ScriptedModel } from './model.js';
 import { type MockServerOptions, resolveOptions } from './options.js';
 import { SessionStore } from './session-store.js';
@@ -38,6 +40,8 @@ export interface MockServer {
   headers(connectionIndex: number): HandshakeHeaders;
   /** Terminates every socket abruptly (no close handshake; clients see 1006). The server keeps listening. */
   dropConnections(): void;
+  /** Fault knobs to turn on and off while clients are connected: see {@link MockFaultControls}. */
+  readonly faults: MockFaultControls;
   /** Terminates every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,12 +64,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     options: resolved,
     store: new SessionStore(resolved.agentName, resolved.otp.maxAttempts),
     model: new ScriptedModel(resolved.script),
+    faults: new FaultState(),
     turns: new Set<Turn>(),
     nextTurnIndex: () => turnIndex++,
   };
   const received: ReceivedFrame[] = [];
   const headers: HandshakeHeaders[] = [];
   const sockets = new Set<WebSocket>();
+  const connections = new Set<MockConnection>();
+  /** Upgrade requests left unanswered by `stallUpgrades`. */
+  const stalled = new Set<Duplex>();
   let rejected = 0;
 
   // Our own HTTP server, so close() can also end connections that never finished (or began) a
@@ -86,7 +94,26 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       resolve();
     });
   });
-  const wss = new WebSocketServer({ server: http, path: resolved.path });
+  // Upgrades are routed here rather than by ws itself, so the handshake knobs can refuse or stall
+  // one before ws sees it; the rest goes to ws exactly as with its `server` option.
+  const wss = new WebSocketServer({ noServer: true, path: resolved.path });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const refusal = ctx.faults.takeRefusal();
+    if (refusal !== undefined || ctx.faults.stalled) socket.on('error', () => socket.destroy());
+    if (refusal !== undefined) {
+      socket.once('finish', () => socket.destroy());
+      socket.end(refusal);
+      return;
+    }
+    if (ctx.faults.stalled) {
+      ctx.faults.counts.stalledHandshakes += 1;
+      stalled.add(socket);
+      socket.once('close', () => stalled.delete(socket));
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, socket));
+  };
+  http.on('upgrade', onUpgrade);
   // An error after start-up (e.g. a socket error surfacing on the server) must not crash the host.
   http.on('error', () => undefined);
   wss.on('error', () => undefined);
@@ -96,7 +123,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     received.push({ connection, action: typeof action === 'string' ? action : undefined, frame });
   };
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+  const onConnection = (socket: WebSocket, request: IncomingMessage, tcp: Duplex): void => {
     const index = headers.length;
     headers.push({ ...request.headers });
     sockets.add(socket);
@@ -110,15 +137,46 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         return;
       }
     }
-    const connection = new MockConnection(index, socket, ctx, record);
+    const connection = new MockConnection(index, socket, tcp, ctx, record);
+    connections.add(connection);
     socket.on('message', (data: RawData) => connection.receive(rawText(data)));
-    socket.on('close', () => connection.closed());
-  });
+    socket.on('close', () => {
+      connections.delete(connection);
+      connection.closed();
+    });
+  };
 
   const { port } = http.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   const dropConnections = (): void => {
     for (const socket of sockets) socket.terminate();
+  };
+  const live = (): MockConnection[] => [...connections].filter((c) => !c.halfOpen);
+  const faults: MockFaultControls = {
+    dropAtEvent: (n, options) => ctx.faults.armDrop(n, options),
+    refuseHandshakes: (m, options) => ctx.faults.armRefusals(m, options),
+    closeAll: (code, reason = '') => {
+      checkClose(code, reason, 'closeAll');
+      for (const connection of live()) connection.close(code, reason);
+    },
+    stallUpgrades: (on) => {
+      ctx.faults.stalled = on;
+    },
+    stopPongs: (on) => {
+      ctx.faults.pongsStopped = on;
+    },
+    halfOpen: () => {
+      for (const connection of connections) connection.goHalfOpen();
+    },
+    restart: async () => {
+      // Sessions go first: a client reconnecting while the sockets close must not find its old one.
+      ctx.store.forgetSessions();
+      for (const turn of ctx.turns) turn.abort();
+      for (const socket of stalled) socket.destroy();
+      await Promise.all(live().map((c) => c.closeAndWait(1000, 'server restart', RESTART_GRACE_MS)));
+    },
+    reset: () => ctx.faults.reset(),
+    stats: () => ({ ...ctx.faults.counts }),
   };
 
   return {
@@ -134,8 +192,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return found;
     },
     dropConnections,
+    faults,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        http.off('upgrade', onUpgrade);
         for (const turn of ctx.turns) turn.abort();
         dropConnections();
         wss.close();
@@ -146,6 +206,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
   };
 }
+
+/** How long `restart()` waits for a client to answer its close before cutting the socket. */
+const RESTART_GRACE_MS = 1000;
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');

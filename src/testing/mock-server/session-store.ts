@@ -98,6 +98,11 @@ export class SessionStore {
     return session;
   }
 
+  /** A restart: every session is gone (and with it its OTP state); conversations and history stay. */
+  forgetSessions(): void {
+    this.sessions.clear();
+  }
+
   getSession(sessionId: string): SessionRecord | undefined {
     return this.sessions.get(sessionId);
   }

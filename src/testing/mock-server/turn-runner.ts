@@ -29,6 +29,7 @@ import {
 } from './interactions.js';
 import { retrieve } from './knowledge.js';
 import { parseToolArguments } from './model.js';
+import type { ArmedDrop } from './faults.js';
 import type { MockFaults, MockTurnInfo } from './options.js';
 import { maskEmail } from './otp.js';
 import type { SessionRecord } from './session-store.js';
@@ -38,6 +39,8 @@ export interface TurnTransport {
   send(frame: object | string): void;
   /** Destroys the socket without a close handshake. */
   terminate(): void;
+  /** Closes the socket: with a close handshake carrying `code`, or abruptly without one. */
+  close(code: number | undefined, reason: string): void;
 }
 
 /** What a parked turn waits for. */
@@ -59,6 +62,8 @@ export class Turn {
   readonly info: MockTurnInfo;
   private readonly controller = new AbortController();
   private readonly faults: MockFaults | undefined;
+  /** The `server.faults.dropAtEvent` knob, when this turn took it. */
+  private readonly drop: ArmedDrop | undefined;
   private events = 0;
   private modelCalls = 0;
   private ended = false;
@@ -76,6 +81,7 @@ export class Turn {
     this.info = { requestId, sessionId: session.sessionId, turnIndex };
     const { faults } = ctx.options;
     this.faults = faults.turns === undefined || faults.turns.includes(turnIndex) ? faults : undefined;
+    this.drop = ctx.faults.takeDrop();
     ctx.turns.add(this);
   }
 
@@ -280,9 +286,14 @@ export class Turn {
     this.sendCounted(frame);
   }
 
-  /** Sends one event of the turn, then applies the faults due after it. */
+  /** Sends one event of the turn (or closes the socket in its place: `dropAtEvent`), then applies the faults due after it. */
   private sendCounted(frame: object): void {
     if (this.controller.signal.aborted) throw new TurnAborted();
+    if (this.drop?.at === this.events + 1) {
+      this.abort();
+      this.transport.close(this.drop.code, this.drop.reason);
+      throw new TurnAborted();
+    }
     this.transport.send(frame);
     this.events += 1;
     const injected = this.faults?.malformedFrameAfterEvents;
