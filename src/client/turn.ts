@@ -2,7 +2,7 @@ import { Observable, defer, throwError, type Subscriber, type Subscription } fro
 import { endsTurn, resumesTurn } from '../turn/rules.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
-import { bindTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
+import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
@@ -93,6 +93,7 @@ class TurnRun implements TurnContext, Route {
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
+    registerTurn(this);
     this.deps.connection.register(this.requestId, this);
     this.inactivity.start();
     try {
@@ -333,7 +334,8 @@ class TurnRun implements TurnContext, Route {
   }
 
   private emit(event: TurnEvent): void {
-    bindTurn(event, this);
+    // The turn's own events find it by requestId (see turnOf); only others, and the end, are bound.
+    if (event.requestId !== this.requestId || endsTurn(event.type)) bindTurn(event, this);
     this.subscriber.next(event);
   }
 
@@ -401,6 +403,7 @@ class TurnRun implements TurnContext, Route {
   /** Releases the route, the timers and the slot (the next queued turn starts). */
   private finish(): void {
     this.phase = 'ended';
+    retireTurn(this);
     this.inactivity.stop();
     this.drainTimer?.unsubscribe();
     this.deps.connection.unregister(this.requestId);

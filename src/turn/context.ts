@@ -71,17 +71,44 @@ export interface TurnContext {
   resend(): Observable<TurnEvent>;
 }
 
-// A WeakMap, not a property: wire events stay exactly what was received, so serializing one
-// gives its wire form and deep-equality against a plain frame holds.
-const contexts = new WeakMap<object, TurnContext>();
+// How an event finds its turn without any per-event work (a WeakMap write per frame was the
+// client's largest cost): a turn's own events carry its requestId, so turns are found by it —
+// live turns, then the most recently ended ones (bounded, so a long-running process does not
+// keep every turn). Only events the turn did not mint — the acks of confirm/submit, which carry
+// their own requestId, and the events that stay useful after the end (the terminal event, OTP
+// answers) — are bound one by one. Wire events stay exactly what was received: nothing is
+// written on them, so a copy (or a serialized round trip) finds the same turn.
+const bound = new WeakMap<object, TurnContext>();
+const turns = new Map<string, TurnContext>();
+const ended = new Set<string>();
+/** Ended turns still found by requestId. */
+const ENDED_TURNS_KEPT = 256;
 
-/** @internal Binds an event to its turn as the client emits it. */
+/** @internal Binds one event to its turn (for events not carrying the turn's requestId, or that must outlive the bound). */
 export function bindTurn(event: TurnEvent, context: TurnContext): void {
-  contexts.set(event, context);
+  bound.set(event, context);
+}
+
+/** @internal A turn that started: its events find it by requestId. */
+export function registerTurn(context: TurnContext): void {
+  turns.set(context.requestId, context);
+}
+
+/** @internal A turn that ended: still found by requestId until {@link ENDED_TURNS_KEPT} later turns have ended. */
+export function retireTurn(context: TurnContext): void {
+  if (turns.get(context.requestId) !== context || ended.has(context.requestId)) return;
+  ended.add(context.requestId);
+  if (ended.size <= ENDED_TURNS_KEPT) return;
+  const oldest = ended.values().next().value as string;
+  ended.delete(oldest);
+  turns.delete(oldest);
 }
 
 /**
  * The turn an event of a turn stream belongs to, for answering the agent from inside `.pipe()`.
+ * Works on the event as emitted and on copies of it (found by its requestId); the terminal event
+ * and OTP answers find their turn for as long as they live, other events of an ended turn until
+ * 256 later turns have ended.
  *
  * @example
  * client.turn({ sessionId, message }).pipe(
@@ -89,15 +116,19 @@ export function bindTurn(event: TurnEvent, context: TurnContext): void {
  *     ? turnOf(event).confirm(true).pipe(ignoreElements(), startWith(event))
  *     : of(event)),
  * );
- * @throws SmoothNoTurnContextError when the event did not come from a turn stream (e.g. a copy).
+ * @throws SmoothNoTurnContextError when no turn of this process knows the event (made up, or from a turn long gone).
  */
 export function turnOf(event: TurnEvent): TurnContext {
-  const context = contexts.get(event);
+  const context = findTurnOf(event);
   if (context === undefined) throw new SmoothNoTurnContextError();
   return context;
 }
 
 /** Like `turnOf`, but `undefined` instead of throwing. */
 export function findTurnOf(event: TurnEvent): TurnContext | undefined {
-  return contexts.get(event);
+  if (typeof event !== 'object' || event === null) return undefined;
+  const context = bound.get(event);
+  if (context !== undefined) return context;
+  const requestId = (event as { requestId?: unknown }).requestId;
+  return typeof requestId === 'string' ? turns.get(requestId) : undefined;
 }

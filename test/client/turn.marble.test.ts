@@ -1,6 +1,6 @@
 import { concat, ignoreElements, last, map, mergeMap, of, switchMap, tap, timer, type Observable } from 'rxjs';
 import { SmoothInvalidFrameError, SmoothNoTurnContextError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnInProgressError, type SmoothError } from '../../src/errors.js';
-import { turnOf } from '../../src/turn/context.js';
+import { findTurnOf, turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import type { Diagnostic } from '../../src/client/diagnostics.js';
 import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
@@ -284,7 +284,28 @@ describe('answering the agent from the turn context', () => {
     expect(first).toEqual(ack(first.requestId));
     expect(Object.keys(first)).toEqual(Object.keys(ack(first.requestId)));
     expect(turnOf(first)).toMatchObject({ requestId: first.requestId, sessionId: 's', status: 'ended', request: { message: 'hi', model: 'm-1' } });
-    expect(() => turnOf({ ...first })).toThrow(SmoothNoTurnContextError);
+    // Nothing is written on the event: a copy, or a serialized round trip, finds the same turn.
+    expect(turnOf({ ...first })).toBe(turnOf(first));
+    expect(turnOf(JSON.parse(JSON.stringify(first)) as TurnEvent)).toBe(turnOf(first));
+    expect(() => turnOf({ ...first, requestId: 'made-up' })).toThrow(SmoothNoTurnContextError);
+  });
+
+  it('events of an ended turn find it until 256 later turns have ended; its terminal event for as long as it lives', () => {
+    const h = harness(streaming(['Hi']));
+    const seen: TurnEvent[][] = [];
+    testScheduler().run(({ flush }) => {
+      for (let i = 0; i < 257; i++) {
+        const events: TurnEvent[] = [];
+        seen.push(events);
+        h.client.turn({ sessionId: 's', message: `m${i}` }).subscribe((e) => events.push(e));
+        flush();
+      }
+    });
+    const [oldest, second] = seen;
+    const tokenOf = (events: TurnEvent[] | undefined) => events?.find((e) => e.type === 'stream_token') as TurnEvent;
+    expect(findTurnOf(tokenOf(oldest))).toBeUndefined();
+    expect(findTurnOf(tokenOf(second))?.request.message).toBe('m1');
+    expect(turnOf(oldest?.at(-1) as TurnEvent).request.message).toBe('m0');
   });
 });
 
