@@ -7,19 +7,18 @@ export function figure(suite: string, line: string): void {
 }
 
 /**
- * Collects what rxjs would otherwise rethrow on a timer (an error nobody handles, a notification
- * after the end): in these suites every one of them is a defect, counted instead of lost.
+ * Collects the errors rxjs would otherwise rethrow on a timer (an error nobody handles): in these
+ * suites each is a defect, counted instead of lost. Notifications after the end are not counted:
+ * rxjs itself makes them for any synchronous source behind `first()` (`of(x).pipe(first())`).
  */
 export function captureUnhandled(): { readonly errors: unknown[]; restore(): void } {
   const errors: unknown[] = [];
-  const previous = { onUnhandledError: config.onUnhandledError, onStoppedNotification: config.onStoppedNotification };
+  const previous = config.onUnhandledError;
   config.onUnhandledError = (err) => errors.push(err);
-  config.onStoppedNotification = (notification) => errors.push(new Error(`notification after the end: ${notification.kind}`));
   return {
     errors,
     restore: () => {
-      config.onUnhandledError = previous.onUnhandledError;
-      config.onStoppedNotification = previous.onStoppedNotification;
+      config.onUnhandledError = previous;
     },
   };
 }
