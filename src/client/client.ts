@@ -11,13 +11,13 @@ import type {
 import { objectValidators } from '../generated/validators/index.js';
 import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
-import { Connection, type ConnectionState } from './connection.js';
+import type { ConnectionState } from './connection.js';
+import { ConnectionPool } from './pool.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions, SmoothClientOptions } from './options.js';
 import { replyOf, request } from './request.js';
 import { createSession, type SessionOptions, type SmoothSession } from './session.js';
 import { turn } from './turn.js';
-import { TurnSlot } from './turn-slot.js';
 
 /** What `createSession` sends: `create_conversation_session` without the envelope. */
 export type CreateSessionOptions = Omit<CreateConversationSessionAction, 'action' | 'requestId'>;
@@ -109,18 +109,19 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
     lazyCloseTimeoutMs: options.lazyCloseTimeoutMs ?? 30_000,
     maxQueuedActions: options.maxQueuedActions ?? 1000,
+    maxConnections: Math.max(1, Math.floor(options.maxConnections ?? 1)),
     scheduler: options.scheduler ?? asyncScheduler,
   };
-  const connection = new Connection(resolved);
-  const slot = new TurnSlot();
+  const pool = new ConnectionPool(resolved);
+  const connection = pool.primary;
   const { requestTimeoutMs: timeoutMs, scheduler } = resolved;
   const sessionReply = replyOf<Session>(objectValidators.Session);
   const pageReply = replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage);
   const listReply = replyOf<ConversationList>(objectValidators.ConversationList);
 
   const client: SmoothClient = {
-    state$: connection.state$,
-    diagnostics$: connection.diagnostics$,
+    state$: pool.state$,
+    diagnostics$: pool.diagnostics$,
     createSession: (session) =>
       request(connection, { build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply, timeoutMs, scheduler }),
     getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler, idempotent: true }),
@@ -158,18 +159,18 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         isPing: true,
         idempotent: true,
       }),
-    turn: (turnRequest) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest),
+    turn: (turnRequest) => turn({ pool, options: resolved, turn: client.turn }, turnRequest),
     session: (sessionOptions) =>
       createSession(
         {
           connection,
           createSession: client.createSession,
-          turn: (turnRequest, started) => turn({ connection, options: resolved, slot, turn: client.turn }, turnRequest, started),
+          turn: (turnRequest, started) => turn({ pool, options: resolved, turn: client.turn }, turnRequest, started),
           allMessages: client.allMessages,
         },
         sessionOptions,
       ),
-    close: () => connection.close(),
+    close: () => pool.close(),
   };
   return client;
 }

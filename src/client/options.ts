@@ -138,6 +138,15 @@ export interface SmoothClientOptions {
    */
   maxQueuedActions?: number;
   /**
+   * How many sockets the client may open for turns. Servers run one turn per connection, and
+   * sessions are not bound to one, so a turn that finds every connection busy opens another, up
+   * to this many, then waits (FIFO); a session's own turns still run one at a time. Extra sockets
+   * close when idle (`lazyCloseTimeoutMs`). Requests and `state$` use the first connection;
+   * `diagnostics$` reports every one. For server-side composition of many sessions.
+   * @default 1
+   */
+  maxConnections?: number;
+  /**
    * Scheduler of every timer (timeouts, drains). Pass a `TestScheduler` to drive time in tests;
    * inside `TestScheduler.run()` the default is virtual already.
    * @default asyncScheduler

@@ -9,12 +9,11 @@ import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { request, type RequestSpec } from './request.js';
 import { InactivityDeadline } from './inactivity-deadline.js';
-import type { TurnSlot } from './turn-slot.js';
+import type { ConnectionPool, PooledTurn } from './pool.js';
 
 export interface TurnDeps {
-  connection: Connection;
+  pool: ConnectionPool;
   options: ResolvedOptions;
-  slot: TurnSlot;
   /** Starts a new turn (for `resend`). */
   turn(request: TurnRequest): Observable<TurnEvent>;
 }
@@ -44,7 +43,7 @@ interface PendingSubmit {
 /** Error codes that answer a resume (submit_interaction) rather than end the turn it was sent on. */
 const RESUME_ERRORS = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
 
-class TurnRun implements TurnContext, Route {
+class TurnRun implements TurnContext, Route, PooledTurn {
   readonly requestId: string;
   readonly sessionId: string;
   private phase: Phase = 'queued';
@@ -60,13 +59,16 @@ class TurnRun implements TurnContext, Route {
   private drainTimer: Subscription | undefined;
   /** The latest ask (write confirmation, interaction), for a connection lost while parked on it. */
   private ask: TurnEvent | undefined;
+  /** The connection the turn runs on, from its start: its parks and cancels belong to it. */
+  private connection: Connection;
 
   constructor(
     private readonly deps: TurnDeps,
     readonly request: Readonly<TurnRequest>,
     private readonly subscriber: Subscriber<TurnEvent>,
   ) {
-    this.requestId = deps.connection.nextRequestId();
+    this.connection = deps.pool.primary;
+    this.requestId = this.connection.nextRequestId();
     this.sessionId = request.sessionId;
     this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
     this.inactivity = new InactivityDeadline(deps.options.scheduler, this.timeoutMs, () => this.expire());
@@ -81,23 +83,24 @@ class TurnRun implements TurnContext, Route {
   }
 
   enqueue(): void {
-    const outcome = this.deps.slot.acquire(this, this.deps.options.turnConcurrency === 'queue');
+    const outcome = this.deps.pool.acquire(this, this.deps.options.turnConcurrency === 'queue');
     if (outcome === 'busy') {
       this.phase = 'ended';
-      this.subscriber.error(new SmoothTurnInProgressError(this.deps.slot.activeRequestId ?? ''));
+      this.subscriber.error(new SmoothTurnInProgressError(this.deps.pool.activeRequestId ?? ''));
     }
   }
 
-  start(): void {
+  start(connection: Connection): void {
     if (this.phase !== 'queued') return;
+    this.connection = connection;
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
     registerTurn(this);
-    this.deps.connection.register(this.requestId, this);
+    this.connection.register(this.requestId, this);
     this.inactivity.start();
     try {
-      this.deps.connection.send(this.sendMessageAction());
+      this.connection.send(this.sendMessageAction());
     } catch (err) {
       this.end(err as SmoothError);
     }
@@ -107,7 +110,7 @@ class TurnRun implements TurnContext, Route {
   abandon(): void {
     if (this.phase === 'queued') {
       this.phase = 'ended';
-      this.deps.slot.withdraw(this);
+      this.deps.pool.withdraw(this);
     } else if (this.live) {
       this.sendCancel();
       this.drain();
@@ -126,10 +129,10 @@ class TurnRun implements TurnContext, Route {
       if (event.type === 'eventual_response' || event.type === 'cancelled') return this.finishDrain(event);
       const answersSubmit = event.type === 'error' ? RESUME_ERRORS.has(event.data.error.code) : event.type === 'interaction_invalid' || (event.type === 'immediate_response' && event.status === 200);
       if (answersSubmit && this.submits.shift() !== undefined) {
-        return this.deps.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
+        return this.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
       }
       if (event.type === 'error') return this.finishDrain(undefined);
-      return this.deps.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
+      return this.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
     }
     this.inactivity.touch();
     switch (event.type) {
@@ -169,7 +172,7 @@ class TurnRun implements TurnContext, Route {
         this.ask = event;
         return this.emit(event);
       case 'pong':
-        return this.deps.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
+        return this.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
       default:
         if (resumesTurn(event)) this.unpark();
         return this.emit(event);
@@ -242,7 +245,7 @@ class TurnRun implements TurnContext, Route {
       try {
         // Sent under the turn's requestId (servers expect it); its answers are told apart from the
         // turn's own events by `submits`.
-        this.deps.connection.send({
+        this.connection.send({
           action: 'submit_interaction',
           requestId: this.requestId,
           sessionId: this.sessionId,
@@ -301,7 +304,7 @@ class TurnRun implements TurnContext, Route {
 
   private resume<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
     const { requestTimeoutMs, scheduler } = this.deps.options;
-    return request<T>(this.deps.connection, {
+    return request<T>(this.connection, {
       build,
       answer,
       // The ack is part of the turn's story: it continues in the turn stream too.
@@ -354,7 +357,7 @@ class TurnRun implements TurnContext, Route {
     if (this.cancelSent) return;
     this.cancelSent = true;
     try {
-      this.deps.connection.send({ action: 'cancel', requestId: this.requestId, sessionId: this.sessionId });
+      this.connection.send({ action: 'cancel', requestId: this.requestId, sessionId: this.sessionId });
     } catch {
       // The socket is gone, and the server aborts the turn on disconnect anyway.
     }
@@ -406,8 +409,8 @@ class TurnRun implements TurnContext, Route {
     retireTurn(this);
     this.inactivity.stop();
     this.drainTimer?.unsubscribe();
-    this.deps.connection.unregister(this.requestId);
-    this.deps.slot.release(this);
+    this.connection.unregister(this.requestId);
+    this.deps.pool.release(this);
   }
 
   private drain(): void {
@@ -436,7 +439,7 @@ class TurnRun implements TurnContext, Route {
   /** An answer refused because its ask was already resolved (the turn went on without it) is reported. */
   private reportMoot(error: SmoothProtocolError): void {
     if (this.phase !== 'running' || !RESUME_ERRORS.has(error.code)) return;
-    this.deps.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
+    this.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
   }
 
   /** Settles every resume still waiting (the turn was abandoned); their answers are still consumed as they come. */

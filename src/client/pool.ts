@@ -1,0 +1,133 @@
+import { ReplaySubject, mergeMap, type Observable } from 'rxjs';
+import { Connection, type ConnectionState } from './connection.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { ResolvedOptions } from './options.js';
+
+/** What the pool needs of a turn. */
+export interface PooledTurn {
+  readonly requestId: string;
+  readonly sessionId: string;
+  /** Runs the turn on `connection`: it holds that connection's slot until `release`. */
+  start(connection: Connection): void;
+}
+
+interface Lane {
+  readonly connection: Connection;
+  active: PooledTurn | undefined;
+}
+
+/**
+ * The client's connections and who may run a turn on which. Servers run one turn per connection
+ * (a second gets TURN_IN_PROGRESS), and sessions are not bound to a connection, so a turn takes
+ * any free connection; when all are busy a new one opens, up to `maxConnections`, then turns wait
+ * FIFO. A session's own turns still run one at a time, wherever they run. Extra connections close
+ * by themselves when idle (the connection's lazy close) and reopen on their next turn.
+ * Requests (createSession, getSession, …) share the first connection with its turns.
+ */
+export class ConnectionPool {
+  readonly primary: Connection;
+  private readonly lanes: Lane[];
+  private readonly waiting: PooledTurn[] = [];
+  /** Sessions with a turn running, so that their next turn waits. */
+  private readonly busySessions = new Set<string>();
+  private readonly connections = new ReplaySubject<Connection>();
+  private closed = false;
+  /** What every connection reports, current and future ones. */
+  readonly diagnostics$: Observable<Diagnostic>;
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.primary = new Connection(options);
+    this.lanes = [{ connection: this.primary, active: undefined }];
+    this.connections.next(this.primary);
+    this.diagnostics$ = this.connections.pipe(mergeMap((connection) => connection.diagnostics$));
+  }
+
+  /** The first connection's state: with one connection (the default), the client's. */
+  get state$(): Observable<ConnectionState> {
+    return this.primary.state$;
+  }
+
+  /** The turn that `turnConcurrency: 'fail'` names as the one in the way. */
+  get activeRequestId(): string | undefined {
+    return this.lanes.find((lane) => lane.active !== undefined)?.active?.requestId;
+  }
+
+  /** Starts the turn now if a connection can take it; otherwise queues it (or refuses, with `queue` false). */
+  acquire(turn: PooledTurn, queue: boolean): 'started' | 'queued' | 'busy' {
+    // A closed client opens nothing: the turn fails at once with CLIENT_CLOSED.
+    if (this.closed) {
+      turn.start(this.primary);
+      return 'started';
+    }
+    // Every turn still waiting is blocked (no free connection, or its session busy): each release
+    // starts those that can go. So a newcomer that finds a lane jumps no one who could use it.
+    const lane = this.laneFor(turn);
+    if (lane !== undefined) {
+      this.run(lane, turn);
+      return 'started';
+    }
+    if (!queue) return 'busy';
+    this.waiting.push(turn);
+    return 'queued';
+  }
+
+  /** The turn is done with its connection: the first waiting turn that may run now starts. */
+  release(turn: PooledTurn): void {
+    const lane = this.lanes.find((candidate) => candidate.active === turn);
+    if (lane === undefined) return;
+    lane.active = undefined;
+    this.busySessions.delete(turn.sessionId);
+    this.drain();
+  }
+
+  /** A waiting turn gave up before it started. */
+  withdraw(turn: PooledTurn): void {
+    const index = this.waiting.indexOf(turn);
+    if (index >= 0) this.waiting.splice(index, 1);
+  }
+
+  /** Closes every connection; running turns fail first, then the waiting ones, in order, with CLIENT_CLOSED. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const waiting = this.waiting.splice(0);
+    for (const lane of this.lanes) lane.connection.close();
+    for (const turn of waiting) turn.start(this.primary);
+    this.connections.complete();
+  }
+
+  private drain(): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.waiting.length; i++) {
+      const turn = this.waiting[i] as PooledTurn;
+      const lane = this.laneFor(turn);
+      if (lane === undefined) continue;
+      this.waiting.splice(i, 1);
+      i--;
+      this.run(lane, turn);
+    }
+  }
+
+  /** A free connection (open ones first), a new one if there is room, or none. */
+  private laneFor(turn: PooledTurn): Lane | undefined {
+    if (this.busySessions.has(turn.sessionId)) return undefined;
+    let free: Lane | undefined;
+    for (const lane of this.lanes) {
+      if (lane.active !== undefined) continue;
+      if (lane.connection.state.status === 'open') return lane;
+      free ??= lane;
+    }
+    if (free !== undefined || this.lanes.length >= this.options.maxConnections) return free;
+    const connection = new Connection(this.options);
+    const lane: Lane = { connection, active: undefined };
+    this.lanes.push(lane);
+    this.connections.next(connection);
+    return lane;
+  }
+
+  private run(lane: Lane, turn: PooledTurn): void {
+    lane.active = turn;
+    this.busySessions.add(turn.sessionId);
+    turn.start(lane.connection);
+  }
+}

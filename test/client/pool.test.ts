@@ -1,0 +1,110 @@
+import type { Diagnostic } from '../../src/client/diagnostics.js';
+import type { SmoothError } from '../../src/errors.js';
+import { acceptedFrame, eventualFrame, immediateFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
+import { turnOf } from '../../src/turn/context.js';
+import type { TurnEvent } from '../../src/turn/turn-event.js';
+import { harness, type Script, testScheduler } from './harness.js';
+
+/** Each turn streams for `length` frames then answers; a message starting with "ask" parks on a write confirmation. */
+const server =
+  (length = 10): Script =>
+  (action) => {
+    if (action.action === 'send_message' && action.message.startsWith('ask')) return [[1, acceptedFrame(action.requestId)], [2, writeConfirmationFrame(action.requestId, 'refund')]];
+    if (action.action === 'send_message') return [[1, acceptedFrame(action.requestId)], [2, tokenFrame(action.requestId, action.message)], [length, eventualFrame(action.requestId, action.message)]];
+    if (action.action === 'confirm_tool_action') return [[1, immediateFrame(action.requestId, 200, 'Tool action approved', { approved: true })]];
+    return undefined;
+  };
+
+describe('maxConnections: a pool of sockets for turns', () => {
+  it('turns on different sessions run at once, each on its own socket, up to the limit; then FIFO', () => {
+    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0 });
+    const log: string[] = [];
+    testScheduler().run(({ flush }) => {
+      for (const [sessionId, message] of [['s1', 'a'], ['s2', 'b'], ['s3', 'c']] as const) {
+        h.client.turn({ sessionId, message }).subscribe({ complete: () => log.push(`${message} done`) });
+      }
+      flush();
+    });
+    expect(h.sockets.all).toHaveLength(2);
+    const [first, second] = h.sockets.all;
+    const messagesOn = (socket: typeof first) => socket?.sent.filter((a) => a.action === 'send_message').map((a) => (a as { message: string }).message);
+    expect(messagesOn(first)).toEqual(['a', 'c']);
+    expect(messagesOn(second)).toEqual(['b']);
+    // a and b ran side by side; c started when a freed the first socket.
+    expect(h.timedLog.filter((line) => line.includes('send_message')).map((line) => line.split(' ')[0])).toEqual(['0', '0', '10']);
+    expect(log).toEqual(['a done', 'b done', 'c done']);
+  });
+
+  it("a session's own turns run one at a time, even with a free socket", () => {
+    const h = harness(server(), { maxConnections: 3, turnTimeoutMs: 0 });
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
+      h.client.turn({ sessionId: 's1', message: 'b' }).subscribe();
+      h.client.turn({ sessionId: 's2', message: 'c' }).subscribe();
+      flush();
+    });
+    const starts = h.timedLog.filter((line) => line.includes('send_message')).map((line) => line.split(' ')[0]);
+    // a and c at once (two sockets), b after a.
+    expect(starts).toEqual(['0', '0', '10']);
+    expect(h.sockets.all).toHaveLength(2);
+  });
+
+  it('a parked turn is answered on its own socket (parks belong to the connection)', () => {
+    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0 });
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'long' }).subscribe();
+      h.client
+        .turn({ sessionId: 's2', message: 'ask me' })
+        .subscribe((e: TurnEvent) => (e.type === 'write_confirmation_required' ? turnOf(e).confirm(true).subscribe() : undefined));
+      flush();
+    });
+    const [first, second] = h.sockets.all;
+    expect(second?.sent.map((a) => a.action)).toEqual(['send_message', 'confirm_tool_action']);
+    expect(first?.sent.map((a) => a.action)).toEqual(['send_message']);
+  });
+
+  it('an extra socket closes when idle and reopens for the next busy moment; close() closes every socket', () => {
+    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0, lazyCloseTimeoutMs: 100 });
+    const errors: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
+      h.client.turn({ sessionId: 's2', message: 'b' }).subscribe();
+      flush();
+      expect(h.sockets.all.map((socket) => socket.readyState)).toEqual([3, 3]);
+      for (const [sessionId, message] of [['s1', 'c'], ['s2', 'd'], ['s3', 'e']] as const) {
+        h.client.turn({ sessionId, message }).subscribe({ error: (err: SmoothError) => errors.push(`${message} ${err.code}`) });
+      }
+      h.client.close();
+      h.client.turn({ sessionId: 's4', message: 'f' }).subscribe({ error: (err: SmoothError) => errors.push(`f ${err.code}`) });
+    });
+    // The waiting turn and one after close() fail too, and open nothing.
+    expect(errors).toEqual(['c CLIENT_CLOSED', 'd CLIENT_CLOSED', 'e CLIENT_CLOSED', 'f CLIENT_CLOSED']);
+    expect(h.sockets.all).toHaveLength(4);
+    expect(h.sockets.all.map((socket) => socket.readyState)).toEqual([3, 3, 3, 3]);
+  });
+
+  it("diagnostics$ reports every socket's bad frames", () => {
+    const h = harness((action, socket) => {
+      if (action.action !== 'send_message') return undefined;
+      return [[1, acceptedFrame(action.requestId)], [2, `not json from ${h.sockets.all.indexOf(socket)}`], [3, eventualFrame(action.requestId, 'x')]];
+    }, { maxConnections: 2 });
+    const diagnostics: Diagnostic[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.diagnostics$.subscribe((d) => diagnostics.push(d));
+      h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
+      h.client.turn({ sessionId: 's2', message: 'b' }).subscribe();
+      flush();
+    });
+    expect(diagnostics.map((d) => (d.kind === 'unparseable-frame' ? d.raw : d.kind)).sort()).toEqual(['not json from 0', 'not json from 1']);
+  });
+
+  it("turnConcurrency 'fail': a turn that finds every socket busy fails with TURN_IN_PROGRESS", () => {
+    const h = harness(server(), { maxConnections: 2, turnConcurrency: 'fail', turnTimeoutMs: 0 });
+    const errors: string[] = [];
+    testScheduler().run(({ flush }) => {
+      for (const sessionId of ['s1', 's2', 's3']) h.client.turn({ sessionId, message: sessionId }).subscribe({ error: (err: SmoothError) => errors.push(`${sessionId} ${err.code}`) });
+      flush();
+    });
+    expect(errors).toEqual(['s3 TURN_IN_PROGRESS']);
+  });
+});
