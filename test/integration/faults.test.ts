@@ -149,6 +149,15 @@ describe('refuseHandshakes', () => {
     expect(server.faults.stats().refusedHandshakes).toBe(2);
   });
 
+  it('refused after the upgrade with a fatal code (4001): closed/fatal, the waiting request fails, no further attempt', async () => {
+    const client = await start();
+    const states = track(client);
+    server.faults.refuseHandshakes(1, { close: { code: 4001, reason: 'Unauthorized' } });
+    await expect(firstValueFrom(client.ping().pipe(timeout(3000)))).rejects.toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: 4001 });
+    expect(states).toEqual(['idle', 'connecting 1', 'open', 'closed fatal (4001)']);
+    expect(server.connectionCount()).toBe(1);
+  });
+
   it('past retryAttempts the waiting request fails and the client rests closed (retries-exhausted)', async () => {
     const client = await start({}, { retryAttempts: 2 });
     server.faults.refuseHandshakes(10, { status: 502 });

@@ -84,6 +84,18 @@ describe('refuseHandshakes', () => {
     expect(server.connectionCount()).toBe(1);
   });
 
+  it('with close: upgrades, then closes at once with the code and reason (counted as a connection)', async () => {
+    const server = await h.server();
+    server.faults.refuseHandshakes(1, { close: { code: 4003, reason: 'Forbidden' } });
+    const refused = await h.client(server);
+    expect(await refused.closed).toEqual({ code: 4003, reason: 'Forbidden' });
+    const next = await h.client(server);
+    expect((await next.request({ action: 'ping', requestId: 'p' })).type).toBe('pong');
+    expect(server.faults.stats().refusedHandshakes).toBe(1);
+    expect(server.connectionCount()).toBe(2);
+    expect(() => server.faults.refuseHandshakes(1, { close: { code: 1005 } })).toThrow(RangeError);
+  });
+
   it('0 cancels the refusals still pending; open connections are untouched', async () => {
     const server = await h.server();
     const a = await h.client(server);

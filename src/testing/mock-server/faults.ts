@@ -30,11 +30,23 @@ export interface MockRefuseOptions {
    * @default 503
    */
   readonly status?: number;
+  /**
+   * Refuse after the upgrade instead: the handshake completes, then the server closes the socket
+   * at once with this code and reason, as servers that authenticate an open socket do (e.g.
+   * `{ code: 4001, reason: 'Unauthorized' }`). Such connections count in `connectionCount()`.
+   * `status` is then unused.
+   *
+   * @default undefined (refused with the HTTP `status`)
+   */
+  readonly close?: { readonly code: number; readonly reason?: string };
 }
+
+/** A refusal due for the handshake at hand: an HTTP response to write, or a close right after the upgrade. */
+export type Refusal = { readonly http: string } | { readonly close: { readonly code: number; readonly reason: string } };
 
 /** What the knobs have done so far. */
 export interface MockFaultStats {
-  /** Upgrade requests answered with an HTTP error by {@link MockFaultControls.refuseHandshakes}. */
+  /** Upgrade requests refused by {@link MockFaultControls.refuseHandshakes} (either way). */
   readonly refusedHandshakes: number;
   /** Upgrade requests left unanswered by {@link MockFaultControls.stallUpgrades}. */
   readonly stalledHandshakes: number;
@@ -67,10 +79,11 @@ export interface MockFaultControls {
   /**
    * Refuses the next `m` WebSocket upgrade requests with an HTTP error (`options.status`, 503 by
    * default) and no upgrade, as a server that is starting up or overloaded does; clients see a
-   * failed handshake. Counted in {@link MockFaultStats.refusedHandshakes}; `0` cancels the
+   * failed handshake. With `options.close`, each is upgraded and closed at once with that code
+   * instead (clients see an open socket, then the close). Counted in {@link MockFaultStats.refusedHandshakes}; `0` cancels the
    * refusals still pending. Connections already open are untouched.
    *
-   * @throws RangeError for an `m` that is not a non-negative integer or a status outside 400–599.
+   * @throws RangeError for an `m` that is not a non-negative integer, a status outside 400–599 or an invalid close code.
    */
   refuseHandshakes(m: number, options?: MockRefuseOptions): void;
   /**
@@ -132,7 +145,7 @@ export interface ArmedDrop {
 export class FaultState {
   private drop: ArmedDrop | undefined;
   private refusals = 0;
-  private refusalStatus = 503;
+  private refusal: Refusal = { http: httpRefusal(503) };
   stalled = false;
   pongsStopped = false;
   readonly counts = { refusedHandshakes: 0, stalledHandshakes: 0, ignoredPings: 0 };
@@ -154,16 +167,18 @@ export class FaultState {
     if (!Number.isInteger(m) || m < 0) throw new RangeError(`refuseHandshakes: m must be a non-negative integer (got ${String(m)})`);
     const status = options.status ?? 503;
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`refuseHandshakes: status must be 400–599 (got ${String(status)})`);
+    const close = options.close;
+    if (close !== undefined) checkClose(close.code, close.reason ?? '', 'refuseHandshakes');
     this.refusals = m;
-    this.refusalStatus = status;
+    this.refusal = close === undefined ? { http: httpRefusal(status) } : { close: { code: close.code, reason: close.reason ?? '' } };
   }
 
-  /** The HTTP response refusing this handshake, when one is due; counted. */
-  takeRefusal(): string | undefined {
+  /** How to refuse this handshake, when a refusal is due; counted. */
+  takeRefusal(): Refusal | undefined {
     if (this.refusals === 0) return undefined;
     this.refusals -= 1;
     this.counts.refusedHandshakes += 1;
-    return httpRefusal(this.refusalStatus);
+    return this.refusal;
   }
 
   reset(): void {

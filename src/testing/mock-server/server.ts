@@ -99,10 +99,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const wss = new WebSocketServer({ noServer: true, path: resolved.path });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refusal = ctx.faults.takeRefusal();
-    if (refusal !== undefined || ctx.faults.stalled) socket.on('error', () => socket.destroy());
-    if (refusal !== undefined) {
+    if ((refusal !== undefined && 'http' in refusal) || ctx.faults.stalled) socket.on('error', () => socket.destroy());
+    if (refusal !== undefined && 'http' in refusal) {
       socket.once('finish', () => socket.destroy());
-      socket.end(refusal);
+      socket.end(refusal.http);
       return;
     }
     if (ctx.faults.stalled) {
@@ -111,7 +111,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       socket.once('close', () => stalled.delete(socket));
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, socket));
+    const closeAtOnce = refusal !== undefined && 'close' in refusal ? refusal.close : undefined;
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request, socket, closeAtOnce));
   };
   http.on('upgrade', onUpgrade);
   // An error after start-up (e.g. a socket error surfacing on the server) must not crash the host.
@@ -123,12 +124,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     received.push({ connection, action: typeof action === 'string' ? action : undefined, frame });
   };
 
-  const onConnection = (socket: WebSocket, request: IncomingMessage, tcp: Duplex): void => {
+  const onConnection = (socket: WebSocket, request: IncomingMessage, tcp: Duplex, closeAtOnce?: { code: number; reason: string }): void => {
     const index = headers.length;
     headers.push({ ...request.headers });
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.terminate());
+    if (closeAtOnce !== undefined) {
+      socket.close(closeAtOnce.code, closeAtOnce.reason);
+      return;
+    }
     if (resolved.token !== undefined) {
       const token = new URL(request.url ?? '/', 'http://mock.invalid').searchParams.get('token');
       if (token !== resolved.token) {
