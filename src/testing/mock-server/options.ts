@@ -205,7 +205,9 @@ export interface MockServerOptions {
    */
   readonly tokenDelayMs?: number;
   /**
-   * Failure injection for resilience tests.
+   * Failure injection for resilience tests, fixed for the server's life. To arm faults while
+   * clients are connected (drops, refused or stalled handshakes, lost pongs, half-open sockets, a
+   * restart), use the knobs on the started server, `server.faults`.
    *
    * @default undefined (no faults)
    */
