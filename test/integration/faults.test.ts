@@ -149,6 +149,15 @@ describe('refuseHandshakes', () => {
     expect(server.faults.stats().refusedHandshakes).toBe(2);
   });
 
+  it('session handle: its first turn waits through refused handshakes, then creates the session and runs', async () => {
+    const client = await start({ script: [text('made it')] });
+    server.faults.refuseHandshakes(2);
+    const session = client.session({ agentId: 'support' });
+    expect(await answerOf(session.turn('hi'))).toBe('made it');
+    expect(creates().map((r) => r.connection)).toEqual([0]);
+    expect(server.faults.stats().refusedHandshakes).toBe(2);
+  });
+
   it('refused after the upgrade with a fatal code (4001): closed/fatal, the waiting request fails, no further attempt', async () => {
     const client = await start();
     const states = track(client);
@@ -211,6 +220,21 @@ describe('stallUpgrades', () => {
     expect((await pong).type).toBe('pong');
     expect(states).toEqual(['idle', 'connecting 1', 'reconnecting 2 (-)', 'connecting 2', 'open']);
     expect(server.faults.stats().stalledHandshakes).toBe(1);
+  });
+
+  it('session handle: a drop, then a reconnect that stalls once; the session resumes on the attempt after', async () => {
+    const client = await start({ script: [text('never seen'), text('resumed after the stall')] });
+    const session = client.session({ agentId: 'support' });
+    await lastValueFrom(session.open());
+    const states = track(client);
+    server.faults.dropAtEvent(2);
+    server.faults.stallUpgrades(true);
+    expect(await failure(session.turn('one'))).toBeInstanceOf(SmoothConnectionLostError);
+    await stateReached(client, (s) => s.status === 'reconnecting' && s.attempt === 2);
+    server.faults.stallUpgrades(false);
+    expect(await answerOf(session.turn('two'))).toBe('resumed after the stall');
+    expect(states.slice(1)).toEqual(['reconnecting 1 (1006)', 'connecting 1', 'reconnecting 2 (-)', 'connecting 2', 'open']);
+    expect(creates().map((r) => r.connection)).toEqual([0, 1]);
   });
 });
 
