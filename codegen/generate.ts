@@ -11,15 +11,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FetchingJSONSchemaStore, InputData, JSONSchemaInput, quicktype } from 'quicktype-core';
-// ajv ships CommonJS with the export on `.default` as well; NodeNext types only see that one.
-import AjvModule from 'ajv';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-
-const Ajv = AjvModule.default;
-const Ajv2020 = Ajv2020Module.default;
-const standaloneCode = standaloneModule.default;
-import { bundle, loadSpec, stripAnnotations, type SpecFile } from './spec.js';
+import { bundle, loadSpec, type SpecFile } from './spec.js';
+import { generateValidators } from './validators.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const specDir = path.join(root, 'spec');
@@ -91,81 +84,12 @@ function unions(files: SpecFile[]): string {
   ].join('\n');
 }
 
-function generateValidators(files: SpecFile[], defs: Record<string, unknown>): Map<string, string> {
-  const out = new Map<string, string>();
-  // The spec is draft 2020-12: prove each file against that meta-schema...
-  const meta = new Ajv2020({ strict: true, strictRequired: false, validateFormats: false });
-  for (const f of files) {
-    if (!meta.validateSchema(f.schema)) throw new Error(`${f.title}: ${meta.errorsText(meta.errors)}`);
-  }
-  // ...then emit code with core Ajv. Ajv2020 always emits $dynamicRef/unevaluated bookkeeping that
-  // every call pays for; the keywords we use mean the same in both dialects, and strict mode makes
-  // codegen fail on any 2020-only keyword instead of ignoring it.
-  const ajv = new Ajv({
-    code: { source: true, esm: true },
-    strict: true,
-    // if/else branches name properties declared at the root (submit_interaction: values unless declined).
-    strictRequired: false,
-    allErrors: false,
-    // Messages are composed at run time from keyword and params (src/validation/validate.ts):
-    // ajv's message strings would be most of every validator's bytes.
-    messages: false,
-    // Servers validate formats (email, date-time); the client checks shape only, and needs no
-    // ajv-formats at run time.
-    validateFormats: false,
-  });
-  ajv.addSchema({ $id: 'smooth', $defs: stripAnnotations(defs) });
-  for (const f of files) {
-    let code = standaloneCode(ajv, { validate: `smooth#/$defs/${f.title}` });
-    // ajv's string-length helper is CommonJS; ours is the same function as an ES module.
-    code = code.replace(
-      /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g,
-      'import { ucs2length as $1 } from "../../validation/ucs2length.js";',
-    );
-    if (/require\(/.test(code)) throw new Error(`${f.title}: standalone code still requires a module`);
-    code = code.replace(/^"use strict";/, '');
-    // schemaPath is never read; each error literal would carry it.
-    code = code.replace(/schemaPath:"[^"]*",/g, '');
-    code = code.replace(
-      /export const validate = (\w+);/,
-      `export const validate: CompiledValidator = $1 as unknown as CompiledValidator;`,
-    );
-    out.set(
-      `validators/${f.base}.ts`,
-      `${HEADER}// Validates ${f.title}.\n// @ts-nocheck\nimport type { CompiledValidator } from "../../validation/compiled.js";\n${code}\n`,
-    );
-  }
-  const imports = files.map((f, i) => `import { validate as v${i} } from './${f.base}.js';`).join('\n');
-  const entries = (group: string) =>
-    files
-      .map((f, i) => [f, i] as const)
-      .filter(([f]) => f.group === group)
-      .map(([f, i]) => `    ['${f.discriminator}', v${i}],`)
-      .join('\n');
-  const objects = files
-    .map((f, i) => [f, i] as const)
-    .filter(([f]) => f.group === 'objects' || f.group === 'interactions')
-    .map(([f, i]) => `    ${f.title}: v${i},`)
-    .join('\n');
-  out.set(
-    'validators/index.ts',
-    `${HEADER}import type { CompiledValidator } from '../../validation/compiled.js';\n${imports}\n\n` +
-      `/** Event \`type\` → its validator. A Map: a \`type\` such as "__proto__" must not reach Object.prototype. */\n` +
-      `export const eventValidators: ReadonlyMap<string, CompiledValidator> = new Map<string, CompiledValidator>([\n${entries('events')}\n]);\n\n` +
-      `/** Action name → its validator. */\n` +
-      `export const actionValidators: ReadonlyMap<string, CompiledValidator> = new Map<string, CompiledValidator>([\n${entries('actions')}\n]);\n\n` +
-      `/** Validators of the objects replies carry and of the interaction kinds, by type name. */\n` +
-      `export const objectValidators = {\n${objects}\n} as const satisfies Record<string, CompiledValidator>;\n`,
-  );
-  return out;
-}
-
 async function generate(): Promise<Map<string, string>> {
   const files = loadSpec(specDir);
   const { $defs } = bundle(files);
   const out = new Map<string, string>();
   out.set('types.ts', HEADER + '\n' + (await generateTypes(files, $defs)) + unions(files));
-  for (const [name, code] of generateValidators(files, $defs)) out.set(name, code);
+  for (const [name, code] of generateValidators(files, $defs)) out.set(name, HEADER + code);
   return out;
 }
 
