@@ -18,7 +18,10 @@ export type ClosedWhy =
   | 'client'
   /** Nothing needed the open socket for `lazyCloseTimeoutMs`: the client closed it; the next use reconnects. */
   | 'idle'
-  /** The socket went away while nothing needed it: the next use reconnects. */
+  /**
+   * The socket went away, or an attempt failed, and nothing needs the connection any more (also
+   * when the last caller gives up during the back-off wait): the next use reconnects.
+   */
   | 'lost'
   /** A close code retrying cannot fix (e.g. 4001, 4003, 1008), or `shouldRetry` said no. */
   | 'fatal'
@@ -28,7 +31,8 @@ export type ClosedWhy =
 /**
  * Where the connection is, as plain data (`status` discriminates):
  * - `idle`: nothing has been sent yet;
- * - `connecting`: handshake of attempt `attempt` (1 on first use, counting up while reconnecting);
+ * - `connecting`: handshake of attempt `attempt` (1 on first use, counting up while reconnecting,
+ *   from 1 again after a socket that opened and received a frame);
  * - `open`: the socket is up;
  * - `closing`: the client is closing it;
  * - `reconnecting`: the socket went away (`closeCode`, `reason`) while needed; attempt `attempt` starts in `delayMs`;
@@ -76,8 +80,12 @@ export class Connection {
   private outbox: QueuedFrame[] = [];
   /** Serialized idempotent requests, re-sent on the next socket when theirs is lost. */
   private readonly resendable = new Map<string, string>();
-  /** Attempts since the last socket opened. */
+  /** Attempts since the last socket that proved itself (or since a fresh start): what `state$` numbers. */
   private attempts = 0;
+  /** Reconnect attempts scheduled since then: what `retryAttempts` bounds (a first use's own attempt is not one). */
+  private reconnects = 0;
+  /** The inbound count when the current socket opened: a socket that received nothing has not proved itself. */
+  private inboundAtOpen = 0;
   /** Session handles and other holders that keep the connection wanted while nothing is in flight. */
   private holds = 0;
   private closedByClient = false;
@@ -167,12 +175,15 @@ export class Connection {
     if (this.outbox.length >= this.options.maxQueuedActions) {
       throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
     }
-    const idle = this.transport === undefined && this.retryTimer === undefined && this.resolving === undefined;
+    // From the state, not from timers: a caller reacting to a state change (a state$ subscriber,
+    // an error handler that retries) must join the attempt under way, not start a second one.
+    const { status } = this.state;
+    const idle = status === 'idle' || status === 'closed';
     // A static URL that cannot work fails this caller now rather than the attempt later.
     if (idle && typeof this.options.url === 'string' && typeof this.options.token !== 'function') withToken(this.options.url, this.options.token);
     if (resend) this.resendable.set(action.requestId, text);
     this.outbox.push({ requestId: action.requestId, text });
-    if (idle) this.attempt();
+    if (idle) this.start();
   }
 
   report(diagnostic: Diagnostic): void {
@@ -205,6 +216,13 @@ export class Connection {
     return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeatPing === undefined ? 0 : 1);
   }
 
+  /** A first attempt after idle or closed: numbering and the retry budget start over. */
+  private start(): void {
+    this.attempts = 0;
+    this.reconnects = 0;
+    this.attempt();
+  }
+
   /**
    * One attempt: evaluates the url and token (functions may refresh them), then opens a socket.
    * The handshake timeout covers both, so a token function that never answers fails the attempt.
@@ -214,8 +232,11 @@ export class Connection {
     this.retryTimer = undefined;
     this.removeWakeListeners?.();
     this.removeWakeListeners = undefined;
+    if (this.closedByClient) return;
     this.attempts++;
     this.setState({ status: 'connecting', attempt: this.attempts });
+    // A state$ subscriber may have closed the client.
+    if (this.closedByClient) return;
     const { connectTimeoutMs, scheduler } = this.options;
     if (connectTimeoutMs > 0) {
       this.connectTimer = scheduler.schedule(() => {
@@ -238,7 +259,8 @@ export class Connection {
       error: (err: unknown) => {
         resolved = true;
         this.resolving = undefined;
-        if (err instanceof SmoothConnectionError && err.code === 'INVALID_URL') return this.giveUp('fatal', { code: undefined, reason: err.message });
+        // What waits learns INVALID_URL itself: no retry and no reconnect will fix it.
+        if (err instanceof SmoothConnectionError && err.code === 'INVALID_URL') return this.giveUp('fatal', { code: undefined, reason: err.message }, err);
         // An Observable that completed empty fails the attempt like one that errored.
         const why = err instanceof EmptyError ? 'completed without a value' : err instanceof Error ? err.message : 'failed';
         this.lost({ code: undefined, reason: redact(`url or token: ${why}`, typeof this.options.token === 'string' ? this.options.token : undefined) });
@@ -270,16 +292,25 @@ export class Connection {
   private opened(): void {
     this.connectTimer?.unsubscribe();
     this.connectTimer = undefined;
+    const transport = this.transport;
+    if (transport === undefined) return;
     this.transportOpen = true;
     this.socketsOpened++;
-    this.attempts = 0;
-    this.setState({ status: 'open' });
+    // The retry budget is not restored here but when this socket is lost having received
+    // something: a server that accepts every socket and closes it at once would otherwise be
+    // reconnected to for ever, at the shortest back-off.
+    this.inboundAtOpen = this.inbound;
+    // The queue goes out before anyone hears of the open: a frame sent by a state$ subscriber
+    // must not overtake frames that waited for this socket.
     const outbox = this.outbox;
     this.outbox = [];
     for (const frame of outbox) {
-      if (this.transport === undefined || !this.transportOpen) break;
-      this.transport.send(frame.text);
+      if (this.transport !== transport) return;
+      transport.send(frame.text);
     }
+    if (this.transport !== transport) return;
+    this.setState({ status: 'open' });
+    if (this.transport !== transport || this.closedByClient) return;
     this.scheduleHeartbeat();
     this.idleCheck();
   }
@@ -295,37 +326,59 @@ export class Connection {
     this.transportOpen = false;
     if (dropping?.why === 'idle') {
       this.setState({ status: 'closed', why: 'idle', closeCode: close.code, reason: close.reason });
-      // Something arrived while the idle socket was closing: it waits in the outbox.
-      if (this.needed) this.attempt();
+      // Something arrived while the idle socket was closing (unless a state$ subscriber's request
+      // has started an attempt already): it waits in the outbox.
+      if (this.needed && this.state.status === 'closed') this.start();
       return;
     }
     const cause = dropping?.why === 'dead' ? dropping.close : close;
-    if (wasOpen) {
-      // What was sent on the lost socket: idempotent requests wait for the next socket, everything
-      // else learns now. A failed attempt sent nothing, so its queue waits for the next one intact.
-      this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId));
-      this.outbox = [...this.resendable].map(([requestId, text]) => ({ requestId, text }));
+    if (wasOpen && this.inbound !== this.inboundAtOpen) {
+      this.attempts = 0;
+      this.reconnects = 0;
     }
-    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.options.shouldRetry(cause)) return this.giveUp('fatal', cause);
-    if (!this.needed) {
-      this.outbox = [];
-      return this.setState({ status: 'closed', why: 'lost', closeCode: cause.code, reason: cause.reason });
+    // Callers hear of the loss last, once the supervisor is in its next state: one that starts
+    // again from its error handler (retry(), the next queued turn) joins that state, its frame
+    // queued, instead of racing a half-done transition.
+    // What was sent on the lost socket: idempotent requests wait for the next socket, everything
+    // else fails. A failed attempt sent nothing, so its queue waits for the next one intact.
+    if (wasOpen) this.outbox = [...this.resendable].map(([requestId, text]) => ({ requestId, text }));
+    const fail = (): void => (wasOpen ? this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId)) : undefined);
+    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.retryAllowed(cause)) return this.giveUp('fatal', cause);
+    // What the loss leaves: the queue (re-sent requests included) and the holders.
+    if (this.holds === 0 && this.outbox.length === 0) {
+      this.setState({ status: 'closed', why: 'lost', closeCode: cause.code, reason: cause.reason });
+      return fail();
     }
-    if (this.attempts >= this.options.retryAttempts) return this.giveUp('retries-exhausted', cause);
+    if (this.reconnects >= this.options.retryAttempts) return this.giveUp('retries-exhausted', cause);
+    this.reconnects++;
     const attempt = this.attempts + 1;
     const delayMs = fullJitterDelay(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
-    this.setState({ status: 'reconnecting', attempt, delayMs, closeCode: cause.code, reason: cause.reason });
+    // Armed before it is announced, so that a state$ subscriber's close() cancels it.
     this.retryTimer = this.options.scheduler.schedule(() => this.attempt(), delayMs);
-    this.listenForWake();
+    this.setState({ status: 'reconnecting', attempt, delayMs, closeCode: cause.code, reason: cause.reason });
+    fail();
+    // Still waiting (not closed, not given up for want of a caller): an early wake-up may shorten it.
+    if (this.retryTimer !== undefined) this.listenForWake();
   }
 
-  private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo): void {
+  /** The app's `shouldRetry`; one that throws says no: a bug there must not wedge the client halfway through a loss. */
+  private retryAllowed(cause: CloseInfo): boolean {
+    try {
+      return this.options.shouldRetry({ code: cause.code, reason: cause.reason });
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops for good: everything waiting fails with `error` (by default the loss of `cause`), after `state$` says `closed`. */
+  private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo, error: SmoothError = lostError(cause)): void {
     this.stopTimers();
     this.attempts = 0;
+    this.reconnects = 0;
     this.outbox = [];
     this.resendable.clear();
-    this.router.failAll(lostError(cause));
     this.setState({ status: 'closed', why, closeCode: cause.code, reason: cause.reason });
+    this.router.failAll(error);
   }
 
   /** Closes the current socket ourselves: it is dead (no handshake, no heartbeat answer). */
@@ -337,7 +390,17 @@ export class Connection {
   }
 
   private idleCheck(): void {
-    if (!this.transportOpen || this.needed || this.lazyCloseTimer !== undefined) return;
+    if (this.needed) return;
+    // The last caller gave up during the back-off wait: nothing left to reconnect for.
+    if (this.retryTimer !== undefined) {
+      const waiting = this.state;
+      this.stopTimers();
+      this.attempts = 0;
+      this.reconnects = 0;
+      const cause = waiting.status === 'reconnecting' ? waiting : { closeCode: undefined, reason: undefined };
+      return this.setState({ status: 'closed', why: 'lost', closeCode: cause.closeCode, reason: cause.reason });
+    }
+    if (!this.transportOpen || this.lazyCloseTimer !== undefined) return;
     this.lazyCloseTimer = this.options.scheduler.schedule(() => {
       this.lazyCloseTimer = undefined;
       if (this.needed || this.transport === undefined) return;

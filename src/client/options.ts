@@ -84,7 +84,10 @@ export interface SmoothClientOptions {
    * How many reconnect attempts in a row, after a socket that was needed went away (any close but
    * the client's own, an error, a failed heartbeat, a handshake timeout), before giving up: then
    * everything waiting for the connection fails and `state$` says `closed` (`retries-exhausted`).
-   * The count restarts after a socket opens. `0` never reconnects.
+   * A first use's own attempt is not a reconnect: with `2`, a server that refuses every handshake
+   * sees three attempts. The count (and the back-off) restarts after a socket that opened and
+   * received a frame — one that a server accepts and closes at once is no success — and on the
+   * next use after `closed`. `0` never reconnects.
    * @default 10
    */
   retryAttempts?: number;
@@ -102,7 +105,7 @@ export interface SmoothClientOptions {
   /**
    * Whether to reconnect after this close. Never asked for the client's own close. Close codes
    * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures) are fatal
-   * whatever it says: retrying cannot fix them.
+   * whatever it says: retrying cannot fix them. One that throws counts as `false`.
    * @default () => true
    */
   shouldRetry?: (close: CloseDetails) => boolean;
