@@ -232,7 +232,9 @@ Options:
   -h, --help        show this help
 
 In the chat: Ctrl-C stops the running turn, or clears the line you are typing;
-Ctrl-C at an empty prompt, Ctrl-D or /quit exits.
+Ctrl-C at an empty prompt, Ctrl-D or /quit exits. /new starts a new conversation.
+A connection lost once the chat is up is reconnected (the next message continues
+the conversation); a first connection that fails, or a refusal such as 4001, exits 1.
 `;
 
 const SERVE_HELP = `Usage: smooth-rx serve [options]

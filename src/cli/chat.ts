@@ -1,15 +1,19 @@
 /**
- * `smooth-rx chat`: a terminal chat over one client, each turn piped through the package's own
- * operators — `confirmWrites` and `answerInteractions` answer the agent inside the stream,
- * `transcript()` folds the turn into what `TurnRenderer` draws.
+ * `smooth-rx chat`: a terminal chat over one client and one session handle, each turn piped
+ * through the package's own operators — `confirmWrites` and `answerInteractions` answer the agent
+ * inside the stream, `transcript()` folds the turn into what `TurnRenderer` draws. The handle
+ * carries the conversation across reconnects; the chat tells the connection's story on screen.
  */
 import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, tap, timeout, type Observable } from 'rxjs';
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
-import { SmoothConnectionError } from '../errors.js';
+import type { SmoothSession } from '../client/session.js';
+import type { SmoothClientOptions } from '../client/options.js';
+import { SmoothConnectionError, SmoothConnectionLostError } from '../errors.js';
 import type { WriteConfirmationRequiredEvent } from '../generated/types.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../testing/mock-server/index.js';
 import { answerInteractions, confirmWrites, transcript, type ToolActivity, type TurnTranscript } from '../../operators/index.js';
 import type { ChatArgs } from './args.js';
+import { tellConnectionStory } from './connection-story.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
 import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
 import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeFailure } from './render.js';
@@ -42,18 +46,30 @@ export interface ChatIO {
   readonly interrupts?: Observable<unknown>;
   /** Overrides of the embedded demo server's options (tests). */
   readonly serverOptions?: MockServerOptions;
+  /** The client's reconnect budget and back-off once the chat is up (tests). @default the client's defaults */
+  readonly reconnect?: Pick<SmoothClientOptions, 'retryAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs'>;
 }
 
 /** Exit code of a chat left with Ctrl-C. */
 export const EXIT_INTERRUPTED = 130;
 
-type TurnOutcome = 'completed' | 'stopped' | 'failed' | 'fatal';
+type TurnOutcome = 'completed' | 'stopped' | 'failed' | 'interrupted' | 'fatal';
+
+const HELP_LINE =
+  'Type a message and press Enter. /new starts a new conversation. Ctrl-C stops a running turn or clears the line; Ctrl-C at an empty prompt, Ctrl-D or /quit exits.';
 
 /**
  * Runs a chat until the input ends, `/quit`, Ctrl-C at an empty prompt (or a second one), or the
- * end of the demo messages with `--demo`. Resolves with the exit code; a fatal error (no
- * connection) is printed as one line, with a hint when the cause is known, and resolves 1. The
- * token (`--token`, or `token=` in `--url`) is masked in every banner, error and verbose line.
+ * end of the demo messages with `--demo`. Resolves with the exit code; a fatal error is printed as
+ * one line, with a hint when the cause is known, and resolves 1. The token (`--token`, or
+ * `token=` in `--url`) is masked in every banner, error, notice and verbose line.
+ *
+ * The first connection is not retried: a wrong URL, token or server fails at once. Once the first
+ * session exists, a lost connection is reconnected with the client's back-off, shown as dimmed
+ * `reconnecting (attempt n)…` and `reconnected` lines; a turn it cut short says so (and which
+ * ask it was parked on), and the next message resumes the same conversation on a new session.
+ * When the client gives up (a fatal close code, or its attempts exhausted) the chat ends with 1.
+ * `/new` closes the session handle and starts a new conversation.
  */
 export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const style = createStyle(io.color ?? false);
@@ -66,7 +82,10 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const exit$ = new Subject<void>();
   let server: MockServer | undefined;
   let client: SmoothClient | undefined;
+  let session: SmoothSession | undefined;
   let url = args.url;
+  /** Set once the first session exists: from then on a lost connection is reconnected. */
+  let chatUp = false;
 
   // Ctrl-C: stops the running turn; exits at the prompt, or when a stop was not followed by a new line.
   // (In a terminal, Ctrl-C on a half-typed line only clears it: the reader does not report it.)
@@ -91,6 +110,12 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     }),
   );
 
+  /** The chat's last words: one line, with a hint when the cause is known. */
+  const fail = (error: unknown): void => {
+    screen.newline();
+    (io.errorOutput ?? io.output).write(`smooth-rx: ${mask(describeFailure(error))}\n`);
+  };
+
   try {
     if (url === undefined) {
       server = await startMockServer(
@@ -102,32 +127,54 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       );
       url = server.url;
     }
-    // Until the chat shows reconnects, a lost or refused connection ends it as before.
-    client = createSmoothClient({ url, retryAttempts: 0, ...(args.token !== undefined ? { token: args.token } : {}) });
+    client = createSmoothClient({
+      url,
+      ...(args.token !== undefined ? { token: args.token } : {}),
+      ...io.reconnect,
+      // Before the chat is up, a failure is a wrong URL, token or server: say so now instead of
+      // retrying for minutes. After, a drop is a restart or the network: worth reconnecting.
+      shouldRetry: () => chatUp,
+    });
     const connected = client;
     if (args.verbose) {
       subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(mask(`  · diagnostic ${d.kind}: ${d.message}`)))));
       subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(mask(`  · connection ${describeState(state)}`)))));
     }
+    const sessionOptions = {
+      agentId: args.agentId ?? DEMO_AGENT_ID,
+      ...(args.userName !== undefined ? { userName: args.userName } : {}),
+      ...(args.userEmail !== undefined ? { userEmail: args.userEmail } : {}),
+      supports: [...CHAT_SUPPORTS],
+    };
+    const newSession = (): SmoothSession => {
+      const handle = connected.session(sessionOptions);
+      if (args.verbose) subscriptions.add(handle.info$.subscribe((info) => screen.line(style.dim(mask(`  · session ${info.sessionId} (conversation ${info.conversationId})`)))));
+      return handle;
+    };
 
     const shownUrl = mask(url);
     screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${shownUrl}` : shownUrl}`);
-    const session = await firstValueFrom(
-      connected
-        .createSession({
-          agentId: args.agentId ?? DEMO_AGENT_ID,
-          ...(args.userName !== undefined ? { userName: args.userName } : {}),
-          ...(args.userEmail !== undefined ? { userEmail: args.userEmail } : {}),
-          supports: [...CHAT_SUPPORTS],
-        })
-        .pipe(takeUntil(exit$)),
-      { defaultValue: undefined },
-    ).catch((error: unknown) => {
+    session = newSession();
+    const first = await firstValueFrom(session.open().pipe(takeUntil(exit$)), { defaultValue: undefined }).catch((error: unknown) => {
       throw error instanceof SmoothConnectionError ? new SmoothConnectionError(error.code, `cannot connect to ${shownUrl}: ${error.message}`, error.closeCode, error.reason) : error;
     });
-    if (session === undefined) return exitCode ?? EXIT_INTERRUPTED;
+    if (first === undefined) return exitCode ?? EXIT_INTERRUPTED;
+    chatUp = true;
+    subscriptions.add(
+      tellConnectionStory(connected.state$, {
+        notice: (line) => {
+          if (exitCode === undefined) reader.notice(style.dim(mask(line)));
+        },
+        gaveUp: (error) => {
+          if (exitCode !== undefined) return;
+          // Exit first: it abandons an open prompt, so the error is the chat's last line.
+          requestExit(1);
+          fail(error);
+        },
+      }),
+    );
 
-    screen.line(style.dim(`session ${session.sessionId} with ${session.agentName} · Ctrl-C stops a turn or clears the line · Ctrl-D or /quit exits`));
+    screen.line(style.dim(`session ${first.sessionId} with ${first.agentName} · Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D or /quit exits`));
     if (server !== undefined && !args.demo) {
       screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
       DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));
@@ -137,7 +184,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       ? autoPrompter(screen, style, { name: args.userName ?? DEMO_IDENTITY.name, email: args.userEmail ?? DEMO_IDENTITY.email, phone: DEMO_IDENTITY.phone })
       : humanPrompter(reader, screen, style, () => requestExit(0));
 
-    const runTurn = (message: string): Promise<TurnOutcome> =>
+    const runTurn = (current: SmoothSession, message: string): Promise<TurnOutcome> =>
       new Promise<TurnOutcome>((resolve) => {
         const columns = io.columns?.();
         const renderer = new TurnRenderer(screen, style, { mask, ...(columns !== undefined ? { columns } : {}) });
@@ -151,8 +198,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
           latest.complete();
           resolve(outcome);
         };
-        const subscription = connected
-          .turn({ sessionId: session.sessionId, message })
+        const subscription = current
+          .turn(message)
           .pipe(
             confirmWrites((ask) =>
               confirmWithCall(ask, latest, prompter).pipe(
@@ -177,7 +224,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
             },
             error: (error: unknown) => {
               renderer.failed(error);
-              done(error instanceof SmoothConnectionError ? 'fatal' : 'failed');
+              // A lost connection is being reconnected (or the state watcher ends the chat).
+              done(error instanceof SmoothConnectionLostError ? 'interrupted' : error instanceof SmoothConnectionError ? 'fatal' : 'failed');
             },
             complete: () => done('completed'),
           });
@@ -218,20 +266,34 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       }
       if (line === '/quit' || line === '/exit') break;
       if (line === '/help') {
-        screen.line(style.dim('Type a message and press Enter. Ctrl-C stops a running turn or clears the line; Ctrl-C at an empty prompt, Ctrl-D or /quit exits.'));
+        screen.line(style.dim(HELP_LINE));
         continue;
       }
-      if ((await runTurn(line)) === 'fatal') return 1;
+      if (line === '/new') {
+        // The new handle opens (and holds the connection) before the old one lets go of it.
+        const next = newSession();
+        const opening = firstValueFrom(next.open().pipe(takeUntil(exit$)), { defaultValue: undefined });
+        session.close();
+        session = next;
+        const info = await opening.catch((error: unknown) => {
+          // The handle creates its session on the next message instead.
+          screen.line(style.red(`  ✗ ${mask(describeFailure(error))}`));
+          return undefined;
+        });
+        if (info !== undefined) screen.line(style.dim(`new conversation · session ${info.sessionId}`));
+        continue;
+      }
+      if ((await runTurn(session, line)) === 'fatal') return 1;
     }
     return exitCode ?? 0;
   } catch (error) {
-    screen.newline();
-    (io.errorOutput ?? io.output).write(`smooth-rx: ${mask(describeFailure(error))}\n`);
+    fail(error);
     return 1;
   } finally {
     stopTurn?.();
     subscriptions.unsubscribe();
     reader.close();
+    session?.close();
     client?.close();
     await server?.close();
   }

@@ -36,6 +36,7 @@ export class LineReader {
   private readonly queue: string[] = [];
   private waiting: ((line: string | null) => void) | undefined;
   private waitingKind: 'message' | 'question' = 'message';
+  private waitingPrompt = '';
   private ended = false;
   /**
    * Ctrl-C typed in the terminal (readline's SIGINT), except one that only cleared a half-typed
@@ -132,8 +133,26 @@ export class LineReader {
       };
       this.waiting = settle;
       this.waitingKind = kind;
+      this.waitingPrompt = prompt;
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * A whole line of news that is not part of a turn (the connection's story): above an open
+   * message prompt, which is drawn again with what was typed so far, so the line does not tear it;
+   * anywhere else a screen line (held back while a question is open, like a turn's output).
+   */
+  notice(text: string): void {
+    const { screen, terminal, output } = this.options;
+    if (this.waiting === undefined || this.waitingKind !== 'message') return screen.line(text);
+    if (terminal) {
+      output.write(`\r\u001b[K${text}\n`);
+      this.rl.prompt(true);
+      return;
+    }
+    screen.newline();
+    screen.direct(`${text}\n${this.waitingPrompt}`);
   }
 
   close(): void {

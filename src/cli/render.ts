@@ -1,8 +1,9 @@
 /** Terminal rendering of `smooth-rx chat`: styles, the output screen, and a turn's transcript. */
 import type { Citation, Usage } from '../generated/types.js';
-import { SmoothConnectionError, SmoothError } from '../errors.js';
+import { SmoothConnectionError, SmoothConnectionLostError, SmoothError } from '../errors.js';
 import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
 import { CliError } from './args.js';
+import { interruptedNotice } from './connection-story.js';
 import { WordWrap } from './wrap.js';
 
 /** ANSI styles; identity functions when colour is off. */
@@ -336,13 +337,17 @@ export class TurnRenderer {
     this.screen.line(this.style.yellow('  ⏹ stopped (cancel sent)'));
   }
 
-  /** The turn failed (a server `error`, a timeout, a lost connection). */
+  /**
+   * The turn failed (a server `error`, a timeout, a lost connection). A lost connection reads as
+   * an interrupted answer, with the ask it was parked on: the client reconnects by itself.
+   */
   failed(error: unknown): void {
     if (this.finished) return;
     this.finished = true;
     this.endStream();
     const mask = this.options.mask ?? ((text: string) => text);
-    this.screen.line(this.style.red(`  ✗ ${mask(describeFailure(error))}`));
+    const text = error instanceof SmoothConnectionLostError ? interruptedNotice(error) : describeFailure(error);
+    this.screen.line(this.style.red(`  ✗ ${mask(text)}`));
   }
 
   private renderStream(channel: Channel, before: string, now: string): void {

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { Subject } from 'rxjs';
 import type { ChatArgs } from '../../src/cli/args.js';
-import { runChat } from '../../src/cli/chat.js';
+import { runChat, type ChatIO } from '../../src/cli/chat.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
 
 export const chatArgs = (overrides: Partial<Omit<ChatArgs, 'command'>> = {}): ChatArgs => ({
@@ -49,6 +49,8 @@ export interface ChatOptions {
   readonly terminal?: boolean;
   /** The terminal's width. */
   readonly columns?: number;
+  /** The client's reconnect budget and back-off (to give up within a test). */
+  readonly reconnect?: ChatIO['reconnect'];
 }
 
 export function startChat(args: ChatArgs, options: ChatOptions = {}): ChatHarness {
@@ -68,6 +70,7 @@ export function startChat(args: ChatArgs, options: ChatOptions = {}): ChatHarnes
     ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
     ...(options.columns !== undefined ? { columns: () => options.columns } : {}),
     ...(options.serverOptions !== undefined ? { serverOptions: options.serverOptions } : {}),
+    ...(options.reconnect !== undefined ? { reconnect: options.reconnect } : {}),
   });
   return {
     get output() {
