@@ -18,15 +18,18 @@ export interface SmoothClientOptions {
   /**
    * Server URL, e.g. `ws://127.0.0.1:8787/ws`, or a function of it (returning the URL, a Promise
    * or an Observable of it), evaluated on every connection attempt. A function that throws,
-   * rejects or completes empty fails that attempt (retried like a refused socket); a URL that
-   * does not parse is fatal (`INVALID_URL`).
+   * rejects or completes empty fails that attempt (retried like a refused socket); one that never
+   * answers is cut by `connectTimeoutMs` (a failed attempt, unless that is `0`); of an Observable
+   * only the first value is used. A URL that does not parse is fatal: `state$` says `closed`
+   * (`fatal`) and what waits fails with `INVALID_URL`.
    */
   url: EndpointValue<string>;
   /**
    * Auth token, sent as the `token` query parameter (browsers cannot set handshake headers). An
    * existing query string is kept, an existing `token` replaced, the value percent-encoded. A
    * function (sync, Promise or Observable) is evaluated on every attempt, so a reconnect carries a
-   * refreshed token; the token never appears in an error, diagnostic or state.
+   * refreshed token; it fails, times out or completes empty like a `url` function. The token
+   * never appears in an error, diagnostic or state.
    * @default undefined (no token)
    */
   token?: EndpointValue<string | undefined>;
