@@ -4,6 +4,7 @@
  * after a server restart.
  */
 export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  // 2^n overflows to Infinity past attempt 1024, and 0 * Infinity is NaN: a timer that never fires.
+  const ceiling = baseMs <= 0 ? 0 : Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }

@@ -25,6 +25,15 @@ describe('fullJitterDelay', () => {
     }
   });
 
+  it('is a finite number however many attempts, also with a zero base (retryAttempts: Infinity)', () => {
+    for (const [base, max] of [[0, 1000], [500, 30_000], [0, 0]] as const) {
+      const delay = fullJitterDelay(5000, base, max, () => 0.5);
+      expect(Number.isFinite(delay)).toBe(true);
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(max);
+    }
+  });
+
   it('doubles the window per attempt until the maximum caps it', () => {
     const half = (n: number) => fullJitterDelay(n, 100, 1000, () => 0.5);
     expect([1, 2, 3, 4, 5, 6].map(half)).toEqual([50, 100, 200, 400, 500, 500]);
@@ -124,6 +133,16 @@ describe('back-off', () => {
     expect(reconnectingStates(k.states).map((s) => [s.attempt, s.delayMs])).toEqual([[2, 100], [3, 200], [4, 400]]);
     expect(k.story().at(-1)).toBe('closed retries-exhausted (4000)');
     expect(ping.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: 4000 });
+  });
+
+  it('retryAttempts: Infinity with a zero base delay keeps reconnecting past attempt 1024', () => {
+    const k = kit({ retryAttempts: Infinity, retryBaseDelayMs: 0, connectTimeoutMs: 0 });
+    k.client.getSession('s').subscribe(quietly);
+    for (let n = 0; n < 1100; n++) {
+      k.socket(n).fail();
+      k.clock.advance(0);
+    }
+    expect(k.sockets.all).toHaveLength(1101);
   });
 
   it('retryAttempts: 0 never reconnects, on first use or after an open', () => {
