@@ -339,6 +339,26 @@ describe('online / visibilitychange', () => {
     expect(k.sockets.all).toHaveLength(2);
   });
 
+  it('visibilitychange to a hidden page waits for the back-off', () => {
+    const doc = globalThis as unknown as { document?: unknown };
+    const had = 'document' in doc;
+    const saved = doc.document;
+    doc.document = { visibilityState: 'hidden' };
+    try {
+      const k = kit({ retryBaseDelayMs: 10_000, connectTimeoutMs: 0 });
+      k.client.getSession('s').subscribe(quietly);
+      k.socket(0).fail();
+      fire('visibilitychange');
+      expect(k.sockets.all).toHaveLength(1);
+      (doc.document as { visibilityState: string }).visibilityState = 'visible';
+      fire('visibilitychange');
+      expect(k.sockets.all).toHaveLength(2);
+    } finally {
+      if (had) doc.document = saved;
+      else delete doc.document;
+    }
+  });
+
   it('is ignored outside the back-off wait, and close() removes the listeners', () => {
     const k = kit({ retryBaseDelayMs: 10_000 });
     k.client.getSession('s').subscribe(quietly);
