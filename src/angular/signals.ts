@@ -1,0 +1,65 @@
+import { DestroyRef, assertInInjectionContext, computed, inject, signal, type Injector, type Signal } from '@angular/core';
+import type { Observable } from 'rxjs';
+import { transcript, type PendingAsk, type TurnTranscript } from '../../operators/transcript.js';
+import type { TurnEvent } from '../turn/turn-event.js';
+
+/** A running turn as signals, made by {@link turnSignals}. */
+export interface TurnSignals {
+  /** The turn so far (`transcript()`): `undefined` until its first event, then a new object per event. */
+  readonly transcript: Signal<TurnTranscript | undefined>;
+  /** What the agent asks the human right now (`transcript().pending`): a write confirmation, a form, a code. */
+  readonly pending: Signal<PendingAsk | undefined>;
+  /**
+   * Why the turn failed (a `SmoothError`: `CONNECTION_LOST`, `TURN_TIMEOUT`, a protocol error…),
+   * `undefined` otherwise. Held here rather than thrown from `transcript()` (which `toSignal`
+   * would do on every read, breaking the template).
+   */
+  readonly error: Signal<unknown>;
+  /** Whether the turn's stream has ended: completed (answered, cancelled) or failed. */
+  readonly done: Signal<boolean>;
+  /** Unsubscribes now: a turn still running is stopped (one `cancel`). Idempotent. */
+  stop(): void;
+}
+
+/**
+ * Subscribes to a turn and exposes it as signals: the `transcript()`, its pending ask, its error.
+ * The subscription ends with the injection context (a component: when it is destroyed, which
+ * stops a running turn) or with `options.injector`'s, for turns started from an event handler.
+ * A turn that completes without an event leaves `transcript` `undefined` and `done` true.
+ *
+ * @example
+ * private readonly injector = inject(Injector);
+ * readonly turn = signal<TurnSignals | undefined>(undefined);
+ * send(message: string) {
+ *   this.turn()?.stop();
+ *   this.turn.set(turnSignals(this.session.turn(message), { injector: this.injector }));
+ * }
+ * // template: {{ turn()?.transcript()?.answer }}
+ * //   @if (turn()?.pending()?.ask === 'write_confirmation') { <button (click)="approve()">Approve</button> }
+ */
+export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: Injector } = {}): TurnSignals {
+  if (options.injector === undefined) assertInInjectionContext(turnSignals);
+  const destroyRef = options.injector?.get(DestroyRef) ?? inject(DestroyRef);
+  const current = signal<TurnTranscript | undefined>(undefined);
+  const error = signal<unknown>(undefined);
+  const done = signal(false);
+  const subscription = turn$.pipe(transcript()).subscribe({
+    next: (value) => current.set(value),
+    error: (failure: unknown) => {
+      error.set(failure);
+      done.set(true);
+    },
+    complete: () => done.set(true),
+  });
+  const unregister = destroyRef.onDestroy(() => subscription.unsubscribe());
+  return {
+    transcript: current.asReadonly(),
+    pending: computed(() => current()?.pending),
+    error: error.asReadonly(),
+    done: done.asReadonly(),
+    stop: () => {
+      subscription.unsubscribe();
+      unregister();
+    },
+  };
+}
