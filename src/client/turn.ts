@@ -1,5 +1,6 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
-import { endsTurn, resumesTurn } from '../turn/rules.js';
+import { endsTurn } from '../turn/rules.js';
+import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnStep } from '../turn/machine.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
@@ -40,10 +41,8 @@ interface PendingSubmit {
   timer: Subscription | undefined;
 }
 
-/** Error codes that answer a resume (submit_interaction) rather than end the turn it was sent on. */
-const RESUME_ERRORS = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
 
-class TurnRun implements TurnContext, Route, PooledTurn {
+class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   readonly requestId: string;
   readonly sessionId: string;
   private phase: Phase = 'queued';
@@ -121,62 +120,58 @@ class TurnRun implements TurnContext, Route, PooledTurn {
   // Route --------------------------------------------------------------------------------------
 
   deliver(event: ServerEvent): void {
-    if (event.type === 'error' && this.answersOurCancel(event)) return;
-    if (this.phase === 'draining') {
-      // The subscriber left; what still streams in until the server confirms the cancel is
-      // reported, not dropped. An answer to a submit sent before the abandon is that submit's,
-      // not the end of the turn.
-      if (event.type === 'eventual_response' || event.type === 'cancelled') return this.finishDrain(event);
-      const answersSubmit = event.type === 'error' ? RESUME_ERRORS.has(event.data.error.code) : event.type === 'interaction_invalid' || (event.type === 'immediate_response' && event.status === 200);
-      if (answersSubmit && this.submits.shift() !== undefined) {
-        return this.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
-      }
-      if (event.type === 'error') return this.finishDrain(undefined);
-      return this.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
-    }
+    // What the event means is the machine's (pure, in src/turn/machine.ts); what to do about it is here.
+    const step = stepTurn(this.phase === 'parked' ? 'parked' : this.phase === 'ended' ? 'ended' : 'running', event, this);
+    if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
+    if (this.phase === 'draining') return this.deliverDraining(event, step);
     this.inactivity.touch();
-    switch (event.type) {
-      case 'error': {
+    // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
+    if (step.parks) this.park();
+    else if (step.phase === 'running') this.unpark();
+    switch (step.effect) {
+      case 'end':
+        return event.type === 'error' ? this.end(new SmoothProtocolError(event)) : this.end(undefined, event as TurnEndEvent);
+      case 'refuse-answer': {
         // An error answering a resume we sent (INTERACTION_MISMATCH, ...) is that resume's: the
-        // parked turn lives on. Any other error ends the turn, and the resume with it.
-        const submit = RESUME_ERRORS.has(event.data.error.code) ? this.submits.shift() : undefined;
-        if (submit === undefined) return this.end(new SmoothProtocolError(event));
-        const error = new SmoothProtocolError(event);
+        // parked turn lives on, and the human answers again, with no timeout meanwhile.
+        const error = new SmoothProtocolError(event as ProtocolErrorEvent);
         this.reportMoot(error);
-        // Still parked on the ask (unless it was moot): the human answers again, with no timeout meanwhile.
-        if (this.phase === 'parked') this.park();
-        return this.settleSubmit(submit, error);
+        return this.settleSubmit(this.submits.shift() as PendingSubmit, error);
       }
-      case 'eventual_response':
-      case 'cancelled':
-        return this.end(undefined, event);
-      case 'immediate_response': {
-        if (resumesTurn(event)) this.unpark();
-        const submit = event.status === 200 ? this.submits.shift() : undefined;
-        this.emit(event);
-        if (submit !== undefined) this.settleSubmit(submit, event);
-        return;
-      }
-      case 'interaction_invalid': {
-        // Still parked: the human fixes the form, with no timeout meanwhile.
-        this.park();
+      case 'answer': {
         const submit = this.submits.shift();
-        this.emit(event);
-        if (submit !== undefined) this.settleSubmit(submit, event);
+        this.emit(event as TurnEvent);
+        if (submit !== undefined) this.settleSubmit(submit, event as InteractionOutcome);
         return;
       }
-      case 'write_confirmation_required':
-      case 'interaction_required':
-        // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
-        this.park();
-        this.ask = event;
-        return this.emit(event);
-      case 'pong':
-        return this.connection.report({ kind: 'unexpected-event', message: `pong on turn ${this.requestId}`, event, requestId: this.requestId });
-      default:
-        if (resumesTurn(event)) this.unpark();
-        return this.emit(event);
+      case 'unexpected':
+        return this.connection.report({ kind: 'unexpected-event', message: `${event.type} on turn ${this.requestId}`, event, requestId: this.requestId });
+      case 'emit':
+        if (step.parks) this.ask = event as TurnEvent;
+        return this.emit(event as TurnEvent);
     }
+  }
+
+  /** For the machine: a submit waits for its answer. */
+  get submitPending(): boolean {
+    return this.submits.length > 0;
+  }
+
+  /** For the machine: a cancel was sent and not refused. */
+  get cancelPending(): boolean {
+    return this.cancelSent && !this.cancelRefused;
+  }
+
+  /**
+   * The subscriber left; what still streams in until the server confirms the cancel is reported,
+   * not dropped. An answer to a submit sent before the abandon is that submit's, not the end.
+   */
+  private deliverDraining(event: ServerEvent, step: TurnStep): void {
+    if ((step.effect === 'answer' || step.effect === 'refuse-answer') && this.submits.shift() !== undefined) {
+      return this.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
+    }
+    if (step.effect === 'end') return this.finishDrain(event.type === 'error' ? undefined : (event as TurnEndEvent));
+    return this.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
   }
 
   /**
@@ -184,13 +179,11 @@ class TurnRun implements TurnContext, Route, PooledTurn {
    * UNSUPPORTED_ACTION, carrying the turn's requestId. That error is the cancel's, not the turn's:
    * the turn goes on (and, if abandoned, keeps the slot until it really ends or the drain expires).
    */
-  private answersOurCancel(event: ProtocolErrorEvent): boolean {
-    if (!this.cancelSent || this.cancelRefused || event.data.error.code !== 'UNSUPPORTED_ACTION') return false;
+  private cancelRefusedBy(event: ProtocolErrorEvent): void {
     this.cancelRefused = true;
     const error = new SmoothProtocolError(event);
     for (const waiter of this.cancelWaiters) waiter.error(error);
     this.cancelWaiters.clear();
-    return true;
   }
 
   invalid(frame: Record<string, unknown>, type: unknown, errors: readonly ValidationIssue[]): void {
@@ -313,7 +306,7 @@ class TurnRun implements TurnContext, Route, PooledTurn {
         bindTurn(event as TurnEvent, this);
         if (!this.live) return;
         this.emit(event as TurnEvent);
-        if (event.type === 'immediate_response') this.unpark();
+        if (stepTurn(this.phase === 'parked' ? 'parked' : 'running', event).phase === 'running') this.unpark();
       },
       onSent: () => this.answerSent(),
       timeoutMs: requestTimeoutMs,

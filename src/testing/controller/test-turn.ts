@@ -21,6 +21,7 @@ import {
   type ResponseInit,
 } from '../frames.js';
 import { ActionHandle, TestingControllerError, type Recorded, type TurnEnding, type TurnProgress } from './handle.js';
+import { endsTurn, startsTurn } from '../../turn/rules.js';
 
 /** Options of {@link TestTurn.requireConfirmation}. */
 export interface ConfirmationAskOptions {
@@ -229,11 +230,9 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
 
 /** What a frame does to the turn's progress. */
 function effectOf(frame: ServerEvent): 'accept' | TurnEnding | undefined {
-  if (frame.type === 'immediate_response') return frame.status === 202 ? 'accept' : undefined;
-  if (frame.type === 'eventual_response') return 'responded';
-  if (frame.type === 'cancelled') return 'cancelled';
-  if (frame.type === 'error') return 'error';
-  return undefined;
+  if (startsTurn(frame)) return 'accept';
+  if (!endsTurn(frame.type)) return undefined;
+  return frame.type === 'eventual_response' ? 'responded' : frame.type;
 }
 
 function progress(entry: Recorded<SendMessageAction>): TurnProgress {

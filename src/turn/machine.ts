@@ -1,0 +1,74 @@
+import type { ServerEvent } from '../generated/types.js';
+import { endsTurn, parksTurn, resumesTurn } from './rules.js';
+
+/** Where a live turn is, for the machine: answering, or parked on a human. */
+export type TurnPhase = 'running' | 'parked' | 'ended';
+
+/**
+ * What an event means to the turn it arrived on:
+ * - `emit`: an event of the turn, passed on;
+ * - `answer`: passed on, and it answers the oldest pending submit (its 200 ack, or `interaction_invalid`);
+ * - `refuse-answer`: an error answering the oldest pending resume (stale interaction, no pending
+ *   confirmation): the resume's, not the turn's — the turn lives on;
+ * - `refuse-cancel`: `UNSUPPORTED_ACTION` answering our cancel: the cancel's, the turn goes on;
+ * - `end`: the turn is over (`eventual_response` and `cancelled` are passed on last, an `error` errors it);
+ * - `unexpected`: not an event of a turn (a `pong` on its requestId): reported, not passed on.
+ */
+export type TurnEffect = 'emit' | 'answer' | 'refuse-answer' | 'refuse-cancel' | 'end' | 'unexpected';
+
+/** What the turn has in flight, which decides whose an error or an ack is. */
+export interface TurnPending {
+  /** A `submit_interaction` (sent on the turn's requestId) waits for its answer. */
+  readonly submitPending: boolean;
+  /** A `cancel` was sent and not refused yet. */
+  readonly cancelPending: boolean;
+}
+
+export interface TurnStep {
+  readonly phase: TurnPhase;
+  readonly effect: TurnEffect;
+  /** The event (re)parks the turn: an ask, a form sent back invalid, a refused answer while parked. */
+  readonly parks: boolean;
+}
+
+/** Error codes that answer a resume (submit_interaction, confirm_tool_action) rather than end the turn it was sent on. */
+export const RESUME_ERRORS: ReadonlySet<string> = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
+
+const NONE: TurnPending = { submitPending: false, cancelPending: false };
+
+/**
+ * The turn state machine, pure: the phase after `event` and what to do with it. The client's turn
+ * runs it on every event it receives; `transcript()` and the testing controller read the same
+ * rules (`rules.ts`). An ended turn stays ended whatever arrives.
+ */
+export function stepTurn(phase: TurnPhase, event: ServerEvent, pending: TurnPending = NONE): TurnStep {
+  if (phase === 'ended') return step('ended', 'unexpected');
+  if (event.type === 'error') {
+    const code = event.data.error.code;
+    if (pending.cancelPending && code === 'UNSUPPORTED_ACTION') return step(phase, 'refuse-cancel');
+    if (pending.submitPending && RESUME_ERRORS.has(code)) return step(phase, 'refuse-answer', phase === 'parked');
+    return step('ended', 'end');
+  }
+  if (endsTurn(event.type)) return step('ended', 'end');
+  if (event.type === 'pong') return step(phase, 'unexpected');
+  if (event.type === 'interaction_invalid') return step('parked', pending.submitPending ? 'answer' : 'emit', true);
+  if (parksTurn(event)) return step('parked', 'emit', true);
+  const next = phase === 'parked' && resumesTurn(event) ? 'running' : phase;
+  const answers = pending.submitPending && event.type === 'immediate_response' && event.status === 200;
+  return step(next, answers ? 'answer' : 'emit');
+}
+
+const PHASES: readonly TurnPhase[] = ['running', 'parked', 'ended'];
+const EFFECTS: readonly TurnEffect[] = ['emit', 'answer', 'refuse-answer', 'refuse-cancel', 'end', 'unexpected'];
+
+/** Every step there can be, made once: the machine runs on every event and allocates nothing. */
+const STEPS = Object.fromEntries(
+  PHASES.map((phase) => [
+    phase,
+    Object.fromEntries(EFFECTS.map((effect) => [effect, [false, true].map((parks): TurnStep => Object.freeze({ phase, effect, parks }))])),
+  ]),
+) as unknown as Record<TurnPhase, Record<TurnEffect, readonly [TurnStep, TurnStep]>>;
+
+function step(phase: TurnPhase, effect: TurnEffect, parks = false): TurnStep {
+  return STEPS[phase][effect][parks ? 1 : 0];
+}
