@@ -1,0 +1,26 @@
+import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import type { PendingWriteConfirmation } from 'smooth-operator-rx/operators';
+
+/** A write tool waits for the user: Approve or Deny. */
+@Component({
+  selector: 'app-confirm-card',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="card" data-testid="confirm-card">
+      <p>The agent wants to: <strong>{{ ask().actionDescription }}</strong></p>
+      <button type="button" data-testid="approve" [disabled]="sent()" (click)="decide(true)">Approve</button>
+      <button type="button" data-testid="deny" [disabled]="sent()" (click)="decide(false)">Deny</button>
+    </div>
+  `,
+  styleUrl: './card.css',
+})
+export class ConfirmCardComponent {
+  readonly ask = input.required<PendingWriteConfirmation>();
+  readonly decided = output<boolean>();
+  protected readonly sent = signal(false);
+
+  protected decide(approved: boolean): void {
+    this.sent.set(true);
+    this.decided.emit(approved);
+  }
+}

@@ -1,0 +1,93 @@
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import type { IdentityFieldKey, IdentityIntakeSpec, IdentityIntakeValues } from 'smooth-operator-rx';
+import type { PendingInteraction } from 'smooth-operator-rx/operators';
+
+const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 'Email', phone: 'Phone' };
+
+/**
+ * The agent asks for contact details (`identity_intake`). The server validates them: its field
+ * errors (`interaction_invalid`) show under each field and the form can be sent again.
+ */
+@Component({
+  selector: 'app-identity-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form class="card" data-testid="identity-form" (submit)="submit($event)">
+      @if (ask().reason) {
+        <p>{{ ask().reason }}</p>
+      }
+      @for (field of spec().fields; track field.key) {
+        <label>
+          {{ field.label ?? defaultLabel(field.key) }}@if (field.required) {*}
+          <input
+            [attr.data-testid]="'field-' + field.key"
+            [name]="field.key"
+            [type]="field.key === 'email' ? 'email' : 'text'"
+            [value]="values()[field.key] ?? ''"
+            (input)="set(field.key, $any($event.target).value)"
+            novalidate
+          />
+        </label>
+        @for (error of errorsOf(field.key); track $index) {
+          <p class="field-error" [attr.data-testid]="'error-' + field.key">{{ error }}</p>
+        }
+      }
+      @for (error of formErrors(); track $index) {
+        <p class="form-error" data-testid="form-error">{{ error }}</p>
+      }
+      <button type="submit" data-testid="submit-identity" [disabled]="waiting()">Send details</button>
+      <button type="button" data-testid="decline-identity" [disabled]="waiting()" (click)="decline()">No thanks</button>
+    </form>
+  `,
+  styleUrl: './card.css',
+})
+export class IdentityFormComponent {
+  readonly ask = input.required<PendingInteraction>();
+  readonly spec = input.required<IdentityIntakeSpec>();
+  readonly submitted = output<IdentityIntakeValues>();
+  readonly declined = output<void>();
+
+  protected readonly values = signal<Partial<Record<IdentityFieldKey, string>>>({});
+  /** The ask answered last: the server's answer (a new ask, with errors) enables the form again. */
+  private readonly answered = signal<PendingInteraction | undefined>(undefined);
+  protected readonly waiting = computed(() => this.answered() === this.ask());
+
+  private readonly keys = computed(() => new Set<string>(this.spec().fields.map((field) => field.key)));
+  protected readonly formErrors = computed(() => {
+    const errors = this.ask()
+      .errors.filter((error) => error.field === undefined || !this.keys().has(error.field))
+      .map((error) => error.message);
+    const message = this.ask().invalidMessage;
+    return errors.length === 0 && message !== undefined && this.ask().errors.length === 0 ? [message] : errors;
+  });
+
+  protected defaultLabel(key: IdentityFieldKey): string {
+    return DEFAULT_LABELS[key];
+  }
+
+  protected errorsOf(key: IdentityFieldKey): string[] {
+    return this.ask()
+      .errors.filter((error) => error.field === key)
+      .map((error) => error.message);
+  }
+
+  protected set(key: IdentityFieldKey, value: string): void {
+    this.values.update((values) => ({ ...values, [key]: value }));
+  }
+
+  protected submit(event: Event): void {
+    event.preventDefault();
+    this.answered.set(this.ask());
+    const values: IdentityIntakeValues = {};
+    for (const field of this.spec().fields) {
+      const value = this.values()[field.key];
+      if (value !== undefined) values[field.key] = value;
+    }
+    this.submitted.emit(values);
+  }
+
+  protected decline(): void {
+    this.answered.set(this.ask());
+    this.declined.emit();
+  }
+}
