@@ -157,7 +157,8 @@ function statusAfter(status: TranscriptStatus, event: TurnEvent): TranscriptStat
 export function transcriptAfter(before: TurnTranscript, event: TurnEvent): TurnTranscript {
   // A new turn in the same stream (the message re-sent by verifyOtp, a retry) is shown on its own.
   const previous = startsTurn(event) ? EMPTY_TRANSCRIPT : before;
-  const turn = findTurnOf(event);
+  // Looked up once per turn, not per event: the turn of a stream changes only on a new 202.
+  const turn = previous.userMessage === undefined ? findTurnOf(event) : undefined;
   const final = event.type === 'eventual_response' && previous.final === undefined ? finalResponseOf(event) : previous.final;
   return {
     requestId: turn?.requestId ?? previous.requestId ?? event.requestId,
