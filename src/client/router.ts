@@ -76,7 +76,7 @@ export class Router {
     const result = validateEvent(frame);
     if (result.valid) return this.route(result.value);
     if (result.unknownType) {
-      return this.report({ kind: 'unknown-event-type', message: `ignored an event of unknown type "${result.type}"`, type: result.type, frame });
+      return this.report({ kind: 'unknown-event-type', message: `ignored an event of unknown type ${describeType(frame as Record<string, unknown>)}`, type: result.type, frame });
     }
     // `null`, numbers, arrays are valid JSON too: only an object can name a request.
     const record = typeof frame === 'object' && frame !== null ? (frame as Record<string, unknown>) : undefined;

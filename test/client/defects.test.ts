@@ -47,6 +47,19 @@ describe('hostile frames (1)', () => {
     expect(diagnostics.map((d) => d.kind)).toEqual(['invalid-frame']);
     expect(typeof diagnostics[0]?.message).toBe('string');
   });
+
+  it('an unknown type a megabyte long is reported with a message of bounded length (the frame keeps it whole)', () => {
+    const type = 'x'.repeat(1_000_000);
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, { type, requestId: a.requestId }], [3, eventual(a.requestId, 'ok')]];
+    });
+    const diagnostics: Diagnostic[] = [];
+    h.client.diagnostics$.subscribe((d) => diagnostics.push(d));
+    runTurn(h, () => undefined);
+    expect(diagnostics.map((d) => d.kind)).toEqual(['unknown-event-type']);
+    expect(diagnostics[0]?.message.length).toBeLessThan(200);
+    expect(diagnostics[0]).toMatchObject({ type });
+  });
 });
 
 describe('actions that cannot be serialized (2)', () => {
