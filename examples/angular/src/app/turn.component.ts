@@ -17,7 +17,7 @@ import type { ChatTurn } from './chat.service';
       @if (t) {
         @for (tool of t.tools; track $index) {
           <p class="tool" data-testid="tool" [attr.data-tool-status]="tool.status">
-            🔧 {{ tool.name }} — {{ tool.status }}@if (tool.result) {: {{ tool.result.result }}}
+            tool {{ tool.name }} — {{ tool.status }}@if (tool.result) {: {{ tool.result.result }}}
           </p>
         }
         @if (t.preamble) {

@@ -12,7 +12,8 @@ const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 
   selector: 'app-identity-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <form class="card" data-testid="identity-form" (submit)="submit($event)">
+    <!-- novalidate: the server validates, and its field errors are what this form shows. -->
+    <form class="card" data-testid="identity-form" novalidate (submit)="submit($event)">
       @if (ask().reason) {
         <p>{{ ask().reason }}</p>
       }
@@ -25,7 +26,6 @@ const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 
             [type]="field.key === 'email' ? 'email' : 'text'"
             [value]="values()[field.key] ?? ''"
             (input)="set(field.key, $any($event.target).value)"
-            novalidate
           />
         </label>
         @for (error of errorsOf(field.key); track $index) {
