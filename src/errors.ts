@@ -65,13 +65,14 @@ export class SmoothConnectionError extends SmoothError {
 
 /**
  * The socket went away under a turn or a request that cannot be re-sent by itself
- * (`CONNECTION_CLOSED` with the close code, or `CONNECTION_ERROR`). `retryable`: the client
- * reconnects on its own, and the caller may start the turn again (a turn is never re-sent for it:
- * the server may already have run a tool). `pendingAsk` is the ask a parked turn was waiting on.
+ * (`CONNECTION_CLOSED` with the close code, or `CONNECTION_ERROR`). A turn is never re-sent for
+ * it: the server may already have run a tool. `retryable`: the client is reconnecting (or will on
+ * the next use), so the caller may start the turn again; `false` when it gave up for good (a
+ * fatal close code such as 4001, `shouldRetry` said no, `retryAttempts` exhausted).
+ * `pendingAsk` is the ask a parked turn was waiting on.
  */
 export class SmoothConnectionLostError extends SmoothConnectionError {
   override readonly name: string = 'SmoothConnectionLostError';
-  readonly retryable = true;
   constructor(
     code: 'CONNECTION_CLOSED' | 'CONNECTION_ERROR',
     message: string,
@@ -79,13 +80,14 @@ export class SmoothConnectionLostError extends SmoothConnectionError {
     reason?: string,
     /** The `write_confirmation_required` / `interaction_required` event the turn was parked on. */
     readonly pendingAsk?: ServerEvent,
+    readonly retryable: boolean = true,
   ) {
     super(code, message, closeCode, reason);
   }
 
   /** The same loss, for a turn that was parked on `ask`. */
   withPendingAsk(ask: ServerEvent): SmoothConnectionLostError {
-    return new SmoothConnectionLostError(this.code as 'CONNECTION_CLOSED' | 'CONNECTION_ERROR', this.message, this.closeCode, this.reason, ask);
+    return new SmoothConnectionLostError(this.code as 'CONNECTION_CLOSED' | 'CONNECTION_ERROR', this.message, this.closeCode, this.reason, ask, this.retryable);
   }
 }
 

@@ -371,7 +371,7 @@ export class Connection {
   }
 
   /** Stops for good: everything waiting fails with `error` (by default the loss of `cause`), after `state$` says `closed`. */
-  private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo, error: SmoothError = lostError(cause)): void {
+  private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo, error: SmoothError = lostError(cause, false)): void {
     this.stopTimers();
     this.attempts = 0;
     this.reconnects = 0;
@@ -504,8 +504,9 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-function lostError(close: CloseInfo): SmoothError {
+/** `retryable`: whether the client goes on (reconnecting, or on the next use) rather than having given up. */
+function lostError(close: CloseInfo, retryable = true): SmoothError {
   return close.code !== undefined
-    ? new SmoothConnectionLostError('CONNECTION_CLOSED', `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`, close.code, close.reason)
-    : new SmoothConnectionLostError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`);
+    ? new SmoothConnectionLostError('CONNECTION_CLOSED', `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`, close.code, close.reason, undefined, retryable)
+    : new SmoothConnectionLostError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`, undefined, undefined, undefined, retryable);
 }

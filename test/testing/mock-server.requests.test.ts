@@ -110,9 +110,9 @@ describe('one turn per connection', () => {
     expect((await b.request({ action: 'get_session', requestId: 'g1', sessionId })).data.status).toBe('active');
     const other = await b.say(sessionId!, 'hello from b', 'r2');
     expect(shapes(other)).toEqual(['immediate_response 202', 'stream_token+', 'eventual_response']);
-    // The park is found by session: a confirm from the second connection resumes the first turn.
-    b.send({ action: 'confirm_tool_action', requestId: 'c1', sessionId, approved: true });
-    expect((await b.next()).message).toBe('Tool action approved');
+    // Parks belong to their connection: a confirm from b finds none; a's own confirm resumes it.
+    expect((await b.request({ action: 'confirm_tool_action', requestId: 'c0', sessionId, approved: true })).error.code).toBe('NO_PENDING_CONFIRMATION');
+    a.send({ action: 'confirm_tool_action', requestId: 'c1', sessionId, approved: true });
     const rest = await a.turn('r1');
     expect(tokensOf(rest, 'r1').join('')).toBe('second connection');
     const session = await a.request({ action: 'get_session', requestId: 'g2', sessionId });

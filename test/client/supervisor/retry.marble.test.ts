@@ -73,7 +73,8 @@ describe('back-off', () => {
     expect(k.sockets.all).toHaveLength(3);
     expect(k.story()).toEqual(['idle', 'connecting 1', 'reconnecting 2', 'connecting 2', 'reconnecting 3', 'connecting 3', 'closed retries-exhausted']);
     expect(get.error).toBeInstanceOf(SmoothConnectionLostError);
-    expect(get.error).toMatchObject({ code: 'CONNECTION_ERROR' });
+    // Given up for good: not worth retrying by itself.
+    expect(get.error).toMatchObject({ code: 'CONNECTION_ERROR', retryable: false });
     expect(k.clock.actions).toHaveLength(0);
   });
 
@@ -210,7 +211,7 @@ describe('fatal closes', () => {
     k.clock.advance(120_000);
     expect(k.sockets.all).toHaveLength(1);
     expect(k.story().at(-1)).toBe(`closed fatal (${code})`);
-    expect(get.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: code });
+    expect(get.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: code, retryable: false });
     expect(k.clock.actions).toHaveLength(0);
   });
 
