@@ -248,8 +248,19 @@ export class Connection {
         this.lost(close);
       }, connectTimeoutMs);
     }
+    const { url, token } = this.options;
+    if (typeof url !== 'function' && typeof token !== 'function') {
+      // Plain values, the common case: no Observable machinery per attempt.
+      let endpoint: string;
+      try {
+        endpoint = withToken(url, token);
+      } catch (err) {
+        return this.giveUp('fatal', { code: undefined, reason: (err as Error).message }, err as SmoothError);
+      }
+      return this.openSocket(endpoint, token);
+    }
     let resolved = false;
-    const resolving = resolveEndpoint(this.options.url, this.options.token).subscribe({
+    const resolving = resolveEndpoint(url, token).subscribe({
       next: (endpoint) => {
         const { url, token } = endpoint;
         resolved = true;
