@@ -86,6 +86,28 @@ describe('chat across a lost connection', () => {
     expect(chat.output.slice(before)).toContain('  reconnected\n› and then?\n');
   });
 
+  it('a server restarted without its conversations: the resume is refused with a hint at /new, which starts over', async () => {
+    const first = await server({ script: [text('Before the restart.')] });
+    const chat = startChat(chatArgs({ url: first.url }));
+    chat.type('hello');
+    await chat.until('agent › Before the restart.');
+    const before = chat.output.length;
+    await first.close();
+    const restarted = await server({ port: first.port, script: [text('After the restart.')] });
+    await chat.until('reconnected', { from: before });
+    chat.type('still there?');
+    await chat.until(/✗ .*\(CONVERSATION_NOT_FOUND\) — \/new starts a new conversation\n/, { from: before });
+    chat.type('/new');
+    await chat.until('new conversation', { from: before });
+    chat.type('still there?');
+    await chat.until('agent › After the restart.', { from: before });
+    chat.end();
+    expect(await chat.exit).toBe(0);
+    const creates = framesOf<Create>(restarted, 'create_conversation_session');
+    expect(typeof creates[0]!.conversationId).toBe('string');
+    expect(creates[1]!.conversationId).toBeUndefined();
+  }, 15_000);
+
   it('a turn cut mid-answer says the answer was interrupted; the prompt comes back and the chat goes on (exit 0)', async () => {
     const srv = await server({ script: [text('Never finished, this one.'), text('Back again.')], faults: { dropAfterEvents: 2, turns: [0] } });
     const chat = startChat(chatArgs({ url: srv.url }));
