@@ -2,7 +2,7 @@ import { bootstrapApplication } from '@angular/platform-browser';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ChatComponent } from './app/chat.component';
 import { CHAT_SETTINGS, settingsFromQuery } from './app/settings';
-import { provideSmoothOperator } from './app/smooth-operator';
+import { provideSmoothOperator } from 'smooth-operator-rx/angular';
 
 const settings = settingsFromQuery(window.location.search);
 

@@ -1,9 +1,9 @@
-import { DestroyRef, Injectable, computed, inject, signal, type Signal } from '@angular/core';
-import { Subject, Subscription, take } from 'rxjs';
-import { SmoothError, type ChoicesValues, type IdentityIntakeValues } from 'smooth-operator-rx';
-import { answerInteractions, confirmWrites, transcript, type InteractionReply, type TurnTranscript } from 'smooth-operator-rx/operators';
+import { Injectable, Injector, computed, inject, signal, type Signal } from '@angular/core';
+import { Subject, take } from 'rxjs';
+import { SmoothConnectionLostError, SmoothError, type ChoicesValues, type IdentityIntakeValues } from 'smooth-operator-rx';
+import { injectSmoothSession, turnSignals } from 'smooth-operator-rx/angular';
+import { answerInteractions, confirmWrites, type InteractionReply, type TurnTranscript } from 'smooth-operator-rx/operators';
 import { CHAT_SETTINGS } from './settings';
-import { injectSmoothSession } from './smooth-operator';
 
 /** Why a turn failed, as the UI shows it. */
 export interface TurnFailure {
@@ -38,28 +38,21 @@ export class ChatService {
     // Without these the server asks for details in plain text instead of sending forms.
     supports: ['identity_form', 'choice_chips'],
   });
-  private readonly subscriptions = new Subscription();
+  // Turns are started from click handlers: their subscriptions end with the chat component.
+  private readonly injector = inject(Injector);
   private nextId = 1;
 
   readonly turns = signal<readonly ChatTurn[]>([]);
   readonly busy = computed(() => this.turns().some((turn) => turn.running()));
 
-  constructor() {
-    inject(DestroyRef).onDestroy(() => this.subscriptions.unsubscribe());
-  }
-
   send(message: string): void {
-    const state = signal<TurnTranscript | undefined>(undefined);
-    const failure = signal<TurnFailure | undefined>(undefined);
-    const running = signal(true);
     // The user's answers: each ask takes the next click or submit, given after its card showed.
     const decisions = new Subject<boolean>();
     const identities = new Subject<InteractionReply<IdentityIntakeValues>>();
     const choices = new Subject<InteractionReply<ChoicesValues>>();
 
-    const subscription = this.session
-      .turn(message)
-      .pipe(
+    const signals = turnSignals(
+      this.session.turn(message).pipe(
         confirmWrites(() => decisions.pipe(take(1))),
         // A form the server finds invalid is asked again, with its field errors, until it is
         // valid or the user declines.
@@ -67,24 +60,16 @@ export class ChatService {
           { identity_intake: () => identities.pipe(take(1)), choices: () => choices.pipe(take(1)) },
           { maxAttempts: Number.MAX_SAFE_INTEGER },
         ),
-        transcript(),
-      )
-      .subscribe({
-        next: (value) => state.set(value),
-        error: (err: unknown) => {
-          failure.set(failureOf(err));
-          running.set(false);
-        },
-        complete: () => running.set(false),
-      });
-    this.subscriptions.add(subscription);
+      ),
+      { injector: this.injector },
+    );
 
     const turn: ChatTurn = {
       id: this.nextId++,
       message,
-      transcript: state.asReadonly(),
-      failure: failure.asReadonly(),
-      running: running.asReadonly(),
+      transcript: signals.transcript,
+      failure: computed(() => (signals.error() === undefined ? undefined : failureOf(signals.error()))),
+      running: computed(() => !signals.done()),
       confirm: (approved) => decisions.next(approved),
       submitIdentity: (values) => identities.next({ values }),
       submitChoices: (values) => choices.next({ values }),
@@ -103,10 +88,11 @@ export class ChatService {
 }
 
 function failureOf(err: unknown): TurnFailure {
+  if (err instanceof SmoothConnectionLostError) {
+    // Never re-sent by itself: the server may already have run a tool.
+    return { code: err.code, message: 'The connection was lost during this answer. Send the message again once the connection is back.' };
+  }
   if (err instanceof SmoothError) {
-    if (err.code === 'CONNECTION_CLOSED' || err.code === 'CONNECTION_ERROR') {
-      return { code: err.code, message: 'The connection was lost during this answer. Send the message again once the connection is back.' };
-    }
     return { code: err.code, message: err.message };
   }
   return { code: 'UNKNOWN', message: err instanceof Error ? err.message : String(err) };

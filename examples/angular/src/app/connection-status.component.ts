@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 import type { ConnectionState } from 'smooth-operator-rx';
-import { injectConnectionState } from './smooth-operator';
+import { injectConnectionState } from 'smooth-operator-rx/angular';
 
 /** The socket's state in words: what a user needs to know while the network misbehaves. */
 export function describeConnection(state: ConnectionState): string {
