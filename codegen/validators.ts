@@ -1,8 +1,10 @@
 /**
- * spec/ → src/generated/validators/: every message compiled by ajv (standalone code) into ONE
- * module, so a definition used by several messages is one function, not a copy per message; the
- * lookups the client reads (events by `type`, actions by `action`, reply objects by name) are
- * separate small modules, so a bundle keeps only the validators its imports reach.
+ * spec/ → src/generated/validators/: the whole spec compiled by one ajv instance (standalone
+ * code) into ONE module of tree-shakable functions, one exported per message and named by its
+ * title, with no annotations, schema copies or message strings in it; the lookups the client
+ * reads (events by `type`, actions by `action`) are separate small modules, so a bundle keeps only
+ * the validators its imports reach. ajv's output is then slimmed (compact.ts, simplify.ts) and
+ * test/spec/validators-equivalence.test.ts proves it still decides what the full schemas decide.
  */
 // ajv ships CommonJS with the export on `.default` as well; NodeNext types only see that one.
 import AjvModule from 'ajv';
@@ -10,7 +12,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { stripAnnotations, type SpecFile } from './spec.js';
 import { compactErrorSites, ERROR_HELPER } from './compact.js';
-import { simplifyBookkeeping } from './simplify.js';
+import { plainInstancePath, shorterNumberChecks, simplifyBookkeeping } from './simplify.js';
 
 const Ajv = AjvModule.default;
 const Ajv2020 = Ajv2020Module.default;
@@ -32,8 +34,11 @@ export function generateValidators(files: SpecFile[], defs: Record<string, unkno
     // if/else branches name properties declared at the root (submit_interaction: values unless declined).
     strictRequired: false,
     allErrors: false,
-    // A $ref is a call to the one function of its definition, never a copy inlined into each user.
-    inlineRefs: false,
+    // A $ref to a small definition is compiled in place. As a call it cost up to +40% per frame
+    // on the hot path (an eventual_response with citations): a concatenated instance path per
+    // call. The spec's shared definitions are small and nearly all used once (ErrorBody twice, in
+    // `error`); a bundle holds a second copy only if it also imports that object's own validator.
+    inlineRefs: true,
     // Messages are composed at run time from keyword and params (src/validation/validate.ts):
     // ajv's message strings would be most of every validator's bytes.
     messages: false,
@@ -51,12 +56,13 @@ export function generateValidators(files: SpecFile[], defs: Record<string, unkno
   );
   if (/require\(/.test(code)) throw new Error('standalone code still requires a module');
   code = code.replace(/^"use strict";/, '');
-  // ajv emits each schema as a constant for its own use; none is read by the code we keep.
   // schemaPath is never read; each error literal would carry it.
   code = code.replace(/schemaPath:"[^"]*",/g, '');
-  code = dropUnusedSchemaConstants(code);
+  code = inlineSchemaConstants(code);
   code = compactErrorSites(code);
   code = simplifyBookkeeping(code);
+  code = plainInstancePath(code);
+  code = shorterNumberChecks(code);
   code = code.replace(
     /export const (\w+) = (validate\d+);/g,
     'export const $1: CompiledValidator = $2 as unknown as CompiledValidator;',
@@ -78,7 +84,8 @@ export function generateValidators(files: SpecFile[], defs: Record<string, unkno
   out.set(
     'validators/index.ts',
     `export { eventValidators } from './events.js';\nexport { actionValidators } from './actions.js';\n` +
-      `// A namespace, not an object literal: \`objectValidators.Session\` keeps Session's validator alone in a bundle.\n` +
+      `// Kept for existing imports; it holds every object validator in a bundle. To keep only the ones\n` +
+      `// read, import the namespace directly: \`import * as objectValidators from './objects.js'\`.\n` +
       `export * as objectValidators from './objects.js';\n`,
   );
   return out;
@@ -96,13 +103,34 @@ function lookup(files: SpecFile[], group: 'events' | 'actions', name: string, do
   );
 }
 
-function dropUnusedSchemaConstants(code: string): string {
-  return code.replace(/const (schema\d+) = (\{.*?\});(?=function |const |export |import |$)/gs, (whole, name: string, literal: string) => {
-    const uses = code.split(new RegExp(`\\b${name}\\b`)).length - 1;
-    if (uses > 1) return whole;
-    JSON.parse(literal); // the match must be exactly one JSON literal, or codegen stops here
+/**
+ * ajv keeps each schema as a constant for what its code reads from it: enum and union-type lists
+ * (error params) and, for `additionalProperties: false`, the `properties` map whose own keys are
+ * allowed. Those values are written in place (the map as an object of the same own keys), so no
+ * whole schema, with every nested definition, stays in a bundle.
+ */
+function inlineSchemaConstants(code: string): string {
+  const constants = new Map<string, unknown>();
+  let out = code.replace(/const (schema\d+) = (\{.*?\});(?=function |const |export |import |$)/gs, (_m, name: string, literal: string) => {
+    constants.set(name, JSON.parse(literal)); // exactly one JSON literal, or codegen stops here
     return '';
   });
+  const keySets: string[] = [];
+  out = out.replace(/\b(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (whole, name: string, path: string) => {
+    if (!constants.has(name)) throw new Error(`inline: ${whole} reads no known schema constant`);
+    let value = constants.get(name);
+    for (const [, key, index] of path.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)) {
+      value = (value as Record<string, unknown>)[(key ?? index) as string];
+      if (value === undefined) throw new Error(`inline: ${whole} is undefined`);
+    }
+    if (!path.endsWith('.properties')) return JSON.stringify(value);
+    const keys = Object.keys(value as object);
+    if (keys.includes('__proto__')) throw new Error(`inline: ${whole} names __proto__`);
+    keySets.push(`const keys${keySets.length} = {${keys.map((k) => `${JSON.stringify(k)}:0`).join(',')}};`);
+    return `keys${keySets.length - 1}`;
+  });
+  if (/\bschema\d+\b/.test(out)) throw new Error('inline: a schema constant is still read');
+  return keySets.join('') + out;
 }
 
 const PROBES = new Set(['if', 'then', 'else', 'not', 'anyOf', 'oneOf', 'contains']);

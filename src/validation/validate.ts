@@ -1,4 +1,5 @@
-import { actionValidators, eventValidators } from '../generated/validators/index.js';
+import { actionValidators } from '../generated/validators/actions.js';
+import { eventValidators } from '../generated/validators/events.js';
 import type { ClientAction, ServerEvent } from '../generated/types.js';
 import type { CompiledValidator, CompiledValidatorError } from './compiled.js';
 

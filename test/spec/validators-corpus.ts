@@ -128,7 +128,8 @@ export function mutate(seed: Json, random: ReturnType<typeof prng>, vocab: SpecV
   for (let edits = random.int(1, 3); edits > 0; edits--) {
     const at = random.pick(paths(value));
     const node = get(value, at);
-    const wrongTypes: Json[] = [null, true, 0, 7, -1, 1.5, '', 'x', [], {}, ['x'], { a: 1 }];
+    // NaN and the infinities are not JSON, but validateAction sees the caller's own objects.
+    const wrongTypes: Json[] = [null, true, 0, 7, -1, 1.5, -0, NaN, Infinity, -Infinity, 2 ** 53, '', 'x', [], {}, ['x'], { a: 1 }];
     switch (random.int(0, 7)) {
       case 0: // drop a field or an item
         if (at.length > 0) value = replace(value, at, undefined);
