@@ -7,7 +7,7 @@ import type { PendingWriteConfirmation } from 'smooth-operator-rx/operators';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="card" data-testid="confirm-card">
-      <p>The agent wants to: <strong>{{ ask().actionDescription }}</strong></p>
+      <p>Confirmation needed: <strong>{{ ask().actionDescription }}</strong></p>
       <button type="button" data-testid="approve" [disabled]="sent()" (click)="decide(true)">Approve</button>
       <button type="button" data-testid="deny" [disabled]="sent()" (click)="decide(false)">Deny</button>
     </div>
