@@ -92,7 +92,7 @@ export function stripAnnotations(node: unknown): unknown {
   return out;
 }
 
-function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
+export function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
 }

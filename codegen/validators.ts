@@ -10,7 +10,7 @@
 import AjvModule from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { stripAnnotations, type SpecFile } from './spec.js';
+import { mapValues, stripAnnotations, type SpecFile } from './spec.js';
 import { compactErrorSites, ERROR_HELPER } from './compact.js';
 import { plainInstancePath, shorterNumberChecks, simplifyBookkeeping } from './simplify.js';
 
@@ -165,9 +165,4 @@ function inlineRefsInProbes(defs: Record<string, unknown>): Record<string, unkno
     );
   };
   return Object.fromEntries(Object.entries(defs).map(([title, schema]) => [title, walk(schema, false)]));
-}
-
-function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
 }
