@@ -30,7 +30,8 @@ export class ConnectionPool {
   private readonly waiting: PooledTurn[] = [];
   /** Sessions with a turn running, so that their next turn waits. */
   private readonly busySessions = new Set<string>();
-  private readonly connections = new ReplaySubject<Connection>();
+  /** Every connection opened, for `diagnostics$`: only with room for more than one. */
+  private readonly connections: ReplaySubject<Connection> | undefined;
   private closed = false;
   /** What every connection reports, current and future ones. */
   readonly diagnostics$: Observable<Diagnostic>;
@@ -38,6 +39,11 @@ export class ConnectionPool {
   constructor(private readonly options: ResolvedOptions) {
     this.primary = new Connection(options);
     this.lanes = [{ connection: this.primary, active: undefined }];
+    if (options.maxConnections <= 1) {
+      this.diagnostics$ = this.primary.diagnostics$;
+      return;
+    }
+    this.connections = new ReplaySubject<Connection>();
     this.connections.next(this.primary);
     this.diagnostics$ = this.connections.pipe(mergeMap((connection) => connection.diagnostics$));
   }
@@ -93,7 +99,7 @@ export class ConnectionPool {
     const waiting = this.waiting.splice(0);
     for (const lane of this.lanes) lane.connection.close();
     for (const turn of waiting) turn.start(this.primary);
-    this.connections.complete();
+    this.connections?.complete();
   }
 
   private drain(): void {
@@ -121,7 +127,7 @@ export class ConnectionPool {
     const connection = new Connection(this.options);
     const lane: Lane = { connection, active: undefined };
     this.lanes.push(lane);
-    this.connections.next(connection);
+    this.connections?.next(connection);
     return lane;
   }
 

@@ -50,9 +50,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   /** The server answered our cancel with UNSUPPORTED_ACTION. */
   private cancelRefused = false;
   private readonly submits: PendingSubmit[] = [];
-  private readonly cancelWaiters = new Set<Subscriber<TurnEndEvent>>();
+  // Made on first use: most turns never confirm or cancel, and an open turn's memory is budgeted.
+  private cancelWaiters: Set<Subscriber<TurnEndEvent>> | undefined;
   /** Callers of confirm() still waiting: settled when the turn is abandoned. */
-  private readonly confirms = new Set<Subscriber<ConfirmOutcome>>();
+  private confirms: Set<Subscriber<ConfirmOutcome>> | undefined;
   private readonly timeoutMs: number;
   private readonly inactivity: InactivityDeadline;
   private drainTimer: Subscription | undefined;
@@ -182,8 +183,9 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   private cancelRefusedBy(event: ProtocolErrorEvent): void {
     this.cancelRefused = true;
     const error = new SmoothProtocolError(event);
-    for (const waiter of this.cancelWaiters) waiter.error(error);
-    this.cancelWaiters.clear();
+    const waiters = this.cancelWaiters;
+    this.cancelWaiters = undefined;
+    for (const waiter of waiters ?? []) waiter.error(error);
   }
 
   invalid(frame: Record<string, unknown>, type: unknown, errors: readonly ValidationIssue[]): void {
@@ -207,7 +209,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   confirm(approved: boolean): Observable<ConfirmOutcome> {
     return new Observable<ConfirmOutcome>((subscriber) => {
       if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
-      this.confirms.add(subscriber);
+      (this.confirms ??= new Set()).add(subscriber);
       const inner = this.resume(
         (requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }),
         (event) => (event.type === 'immediate_response' && event.status === 200 ? { value: event } : undefined),
@@ -224,7 +226,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         complete: () => subscriber.complete(),
       });
       return () => {
-        this.confirms.delete(subscriber);
+        this.confirms?.delete(subscriber);
         inner.unsubscribe();
       };
     });
@@ -281,11 +283,11 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         return subscriber.complete();
       }
       if (!this.live) return subscriber.complete();
-      this.cancelWaiters.add(subscriber);
+      (this.cancelWaiters ??= new Set()).add(subscriber);
       this.sendCancel();
       // An answer is due now: let the inactivity timeout guard it even if the turn was parked.
       this.answerSent();
-      return () => this.cancelWaiters.delete(subscriber);
+      return () => this.cancelWaiters?.delete(subscriber);
     });
   }
 
@@ -373,7 +375,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     // draining turn keeps its submits' entries: their answers still arrive, and are theirs.
     if (this.phase === 'draining') this.settleResumes(error ?? new SmoothTurnEndedError(this.requestId));
     else for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error);
-    for (const confirm of [...this.confirms]) {
+    for (const confirm of [...(this.confirms ?? [])]) {
       if (error !== undefined) confirm.error(error);
       else confirm.complete();
     }
@@ -383,11 +385,12 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   }
 
   private settleCancelWaiters(endEvent: TurnEndEvent | undefined): void {
-    for (const waiter of [...this.cancelWaiters]) {
+    const waiters = this.cancelWaiters;
+    this.cancelWaiters = undefined;
+    for (const waiter of waiters ?? []) {
       if (endEvent !== undefined) waiter.next(endEvent);
       waiter.complete();
     }
-    this.cancelWaiters.clear();
   }
 
   /** An abandoned turn is over (the server ended it, or the drain expired): free the slot. */
@@ -438,7 +441,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   /** Settles every resume still waiting (the turn was abandoned); their answers are still consumed as they come. */
   private settleResumes(error: SmoothError): void {
     for (const submit of this.submits) this.settleSubmit(submit, error);
-    for (const confirm of [...this.confirms]) confirm.error(error);
+    for (const confirm of [...(this.confirms ?? [])]) confirm.error(error);
   }
 
   private unpark(): void {
