@@ -1,22 +1,41 @@
+/** The same TypeScript transform everywhere; the Angular tests add legacy decorators (their test components). */
+const swcTypeScript = (decorators) => [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators },
+      target: 'es2022',
+      ...(decorators ? { transform: { legacyDecorator: true, decoratorMetadata: false } } : {}),
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Sources are ESM TypeScript; tests run them as CommonJS (Jest's ESM mode is still experimental).
+  // The first matching pattern wins: test/angular before every other .ts file.
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-    ],
+    '^.+/test/angular/.+\\.ts$': swcTypeScript(true),
+    '^.+\\.ts$': swcTypeScript(false),
+    // Angular ships ESM only (.mjs): turned into CommonJS like our sources.
+    '^.+/node_modules/@angular/.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // node_modules stay untransformed, except Angular's.
+  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The examples import the package by name, as users do: map it to the sources.
     '^smooth-operator-rx$': '<rootDir>/src/index.ts',
     '^smooth-operator-rx/operators$': '<rootDir>/operators/index.ts',
+    '^smooth-operator-rx/angular$': '<rootDir>/src/angular/index.ts',
     '^smooth-operator-rx/testing$': '<rootDir>/src/testing/index.ts',
     '^smooth-operator-rx/testing/server$': '<rootDir>/src/testing/mock-server/index.ts',
   },
+  // .mjs so Jest resolves Angular's fesm2022 bundles.
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'ts', 'json', 'node'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

@@ -4,7 +4,7 @@ import { createSmoothClient, type SmoothClient } from '../client/client.js';
 import type { SmoothClientOptions } from '../client/options.js';
 import { serverPlatformClient } from './server.js';
 import { CONNECTION_STATE, SMOOTH_CLIENT, SMOOTH_OPERATOR_CONFIG, SMOOTH_TESTING_OVERRIDES, type SmoothOperatorConfig, type TestingOverrides } from './tokens.js';
-import { zonedClient } from './zone.js';
+import { outsideAngularOptions, zonedClient } from './zone.js';
 
 /**
  * Provides a smooth-operator client to an environment injector (the application, a lazy route):
@@ -44,7 +44,7 @@ function smoothClientFactory(): SmoothClient {
   if (inject(PLATFORM_ID) === 'server') return serverPlatformClient();
   const options = resolveOptions(config, testing);
   const zone = inject(NgZone);
-  const client = zone.runOutsideAngular(() => createSmoothClient(options));
+  const client = zone.runOutsideAngular(() => createSmoothClient(outsideAngularOptions(options, zone)));
   inject(DestroyRef).onDestroy(() => zone.runOutsideAngular(() => client.close()));
   return zonedClient(client, zone);
 }

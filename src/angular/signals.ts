@@ -1,6 +1,7 @@
 import { DestroyRef, assertInInjectionContext, computed, inject, signal, type Injector, type Signal } from '@angular/core';
-import type { Observable } from 'rxjs';
+import { tap, type Observable } from 'rxjs';
 import { transcript, type PendingAsk, type TurnTranscript } from '../../operators/transcript.js';
+import { findTurnOf, type TurnContext } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 
 /** A running turn as signals, made by {@link turnSignals}. */
@@ -15,6 +16,12 @@ export interface TurnSignals {
    * would do on every read, breaking the template).
    */
   readonly error: Signal<unknown>;
+  /**
+   * The turn, to answer the agent: `context()?.confirm(true)`, `submitInteraction(…)`,
+   * `verifyOtp(…)`, `cancel()`. `undefined` until the first event. Its Observables are the core's:
+   * they are not brought back into the Angular zone (their outcome also shows in the transcript).
+   */
+  readonly context: Signal<TurnContext | undefined>;
   /** Whether the turn's stream has ended: completed (answered, cancelled) or failed. */
   readonly done: Signal<boolean>;
   /** Unsubscribes now: a turn still running is stopped (one `cancel`). Idempotent. */
@@ -36,6 +43,7 @@ export interface TurnSignals {
  * }
  * // template: {{ turn()?.transcript()?.answer }}
  * //   @if (turn()?.pending()?.ask === 'write_confirmation') { <button (click)="approve()">Approve</button> }
+ * approve() { this.turn()?.context()?.confirm(true).subscribe(); }
  */
 export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: Injector } = {}): TurnSignals {
   if (options.injector === undefined) assertInInjectionContext(turnSignals);
@@ -43,7 +51,12 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
   const current = signal<TurnTranscript | undefined>(undefined);
   const error = signal<unknown>(undefined);
   const done = signal(false);
-  const subscription = turn$.pipe(transcript()).subscribe({
+  const context = signal<TurnContext | undefined>(undefined);
+  // Looked up until found (the first event, in practice): no per-event cost after that.
+  const bind = (event: TurnEvent): void => {
+    if (context() === undefined) context.set(findTurnOf(event));
+  };
+  const subscription = turn$.pipe(tap(bind), transcript()).subscribe({
     next: (value) => current.set(value),
     error: (failure: unknown) => {
       error.set(failure);
@@ -56,6 +69,7 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
     transcript: current.asReadonly(),
     pending: computed(() => current()?.pending),
     error: error.asReadonly(),
+    context: context.asReadonly(),
     done: done.asReadonly(),
     stop: () => {
       subscription.unsubscribe();

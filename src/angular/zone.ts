@@ -1,6 +1,8 @@
 import { NgZone } from '@angular/core';
-import { Observable } from 'rxjs';
+import IsomorphicWebSocket from 'isomorphic-ws';
+import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { SmoothClient } from '../client/client.js';
+import type { SmoothClientOptions, WebSocketImplementation } from '../client/options.js';
 import type { SmoothSession } from '../client/session.js';
 
 /**
@@ -62,4 +64,95 @@ function zonedSession(session: SmoothSession, zone: NgZone): SmoothSession {
     cancel: () => zone.runOutsideAngular(() => session.cancel()),
     close: () => zone.runOutsideAngular(() => session.close()),
   };
+}
+
+/**
+ * The client's options under zone.js: its sockets and timers live outside the Angular zone
+ * whichever zone triggers them (a `turnOf(event).confirm()` subscribed from a click handler arms
+ * the turn's timeout; a `resend()` after an idle close opens a socket), so no frame and no timer
+ * runs change detection or keeps the app unstable. Zoneless: unchanged.
+ */
+export function outsideAngularOptions(options: SmoothClientOptions, zone: NgZone): SmoothClientOptions {
+  if (!(zone instanceof NgZone)) return options;
+  return {
+    ...options,
+    webSocketImpl: outsideAngularWebSocket(options.webSocketImpl ?? (IsomorphicWebSocket as unknown as WebSocketImplementation), zone),
+    scheduler: outsideAngularScheduler(options.scheduler ?? asyncScheduler, zone),
+  };
+}
+
+/** Every `schedule()` outside the zone (the client never reschedules an action: it always schedules anew). */
+function outsideAngularScheduler(base: SchedulerLike, zone: NgZone): SchedulerLike {
+  return {
+    now: () => base.now(),
+    schedule: (...args: Parameters<SchedulerLike['schedule']>) => zone.runOutsideAngular(() => base.schedule(...args)),
+  } as SchedulerLike;
+}
+
+type SocketHandler = ((event: never) => unknown) | null;
+interface SocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: SocketHandler;
+  onmessage: SocketHandler;
+  onerror: SocketHandler;
+  onclose: SocketHandler;
+  send(data: unknown): void;
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * A WebSocket constructed, and given its handlers, outside the zone: zone.js binds a handler to
+ * the zone current when it is assigned, so the handlers rxjs assigns right after construction
+ * are assigned from the root zone here, and each frame costs no zone hop at all.
+ */
+function outsideAngularWebSocket(impl: WebSocketImplementation, zone: NgZone): WebSocketImplementation {
+  const Impl = impl as unknown as new (...args: unknown[]) => SocketLike;
+  class OutsideAngularWebSocket {
+    static readonly smoothTestingSocket = (impl as { smoothTestingSocket?: unknown }).smoothTestingSocket === true;
+    private readonly socket: SocketLike;
+    constructor(...args: unknown[]) {
+      this.socket = zone.runOutsideAngular(() => new Impl(...args));
+    }
+    get readyState(): number {
+      return this.socket.readyState;
+    }
+    get binaryType(): string {
+      return this.socket.binaryType;
+    }
+    set binaryType(value: string) {
+      this.socket.binaryType = value;
+    }
+    get onopen(): SocketHandler {
+      return this.socket.onopen;
+    }
+    set onopen(handler: SocketHandler) {
+      zone.runOutsideAngular(() => (this.socket.onopen = handler));
+    }
+    get onmessage(): SocketHandler {
+      return this.socket.onmessage;
+    }
+    set onmessage(handler: SocketHandler) {
+      zone.runOutsideAngular(() => (this.socket.onmessage = handler));
+    }
+    get onerror(): SocketHandler {
+      return this.socket.onerror;
+    }
+    set onerror(handler: SocketHandler) {
+      zone.runOutsideAngular(() => (this.socket.onerror = handler));
+    }
+    get onclose(): SocketHandler {
+      return this.socket.onclose;
+    }
+    set onclose(handler: SocketHandler) {
+      zone.runOutsideAngular(() => (this.socket.onclose = handler));
+    }
+    send(data: unknown): void {
+      this.socket.send(data);
+    }
+    close(code?: number, reason?: string): void {
+      zone.runOutsideAngular(() => this.socket.close(code, reason));
+    }
+  }
+  return OutsideAngularWebSocket;
 }

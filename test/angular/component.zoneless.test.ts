@@ -1,0 +1,162 @@
+/**
+ * A component on `smooth-operator-rx/angular`, zoneless (signals drive change detection), driven
+ * by `provideSmoothOperatorTesting()` like an `HttpTestingController` test.
+ */
+import './support/testbed.js';
+import { EnvironmentInjector, PLATFORM_ID, createEnvironmentInjector, provideZonelessChangeDetection, type Provider } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom } from 'rxjs';
+import type { ConnectionState } from 'smooth-operator-rx';
+import { SMOOTH_CLIENT, SmoothTestingController, injectConnectionState, injectSmoothClient, provideSmoothOperator, provideSmoothOperatorTesting } from 'smooth-operator-rx/angular';
+import { ChatComponent } from './support/chat.component.js';
+import type { MemoryNode } from './support/testbed.js';
+
+function setUp(extra: Provider[] = []) {
+  TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting(), ...extra] });
+  const fixture = TestBed.createComponent(ChatComponent);
+  const server = TestBed.inject(SmoothTestingController);
+  const root = fixture.nativeElement as MemoryNode;
+  const text = (name: string): string => root.findAll((n) => n.attributes.get('class') === name).map((n) => n.textContent).join('');
+  return { fixture, server, root, text };
+}
+
+describe('a component on smooth-operator-rx/angular (zoneless)', () => {
+  it('streams a turn into the template: the rendered answer follows the tokens', async () => {
+    const { fixture, server, text } = setUp();
+    await fixture.whenStable();
+    expect(text('status')).toBe('idle');
+
+    fixture.componentInstance.send('Where is my order?');
+    server.expectRequest('create_conversation_session', { agentId: 'support' }).respond();
+    const turn = server.expectTurn('Where is my order?');
+    turn.accept().token('On its');
+    await fixture.whenStable();
+    expect(text('answer')).toBe('On its');
+    expect(text('status')).toBe('open');
+
+    turn.token(' way');
+    await fixture.whenStable();
+    expect(text('answer')).toBe('On its way');
+
+    turn.respond('On its way.');
+    await fixture.whenStable();
+    expect(text('answer')).toBe('On its way.');
+    expect(text('done')).toBe('done');
+    server.verify();
+  });
+
+  it('answers a write confirmation from the component: Approve sends confirm_tool_action, the turn resumes', async () => {
+    const { fixture, server, root, text } = setUp();
+    fixture.componentInstance.send('Cancel order 42');
+    server.expectRequest('create_conversation_session').respond();
+    const turn = server.expectTurn('Cancel order 42');
+    turn.accept().requireConfirmation('cancel_order', { actionDescription: 'Cancel order 42' });
+    await fixture.whenStable();
+    expect(text('ask')).toBe('Cancel order 42');
+
+    root.find('button', 'Approve').dispatch('click');
+    server.expectConfirm({ approved: true }).ack();
+    turn.toolResult('cancel_order', { ok: true }).token('Cancelled.').respond('Cancelled.');
+    await fixture.whenStable();
+    expect(text('ask')).toBe(''); // the ask is gone once the turn resumed
+    expect(text('answer')).toBe('Cancelled.');
+    server.verify();
+  });
+
+  it('destroying the component closes its session: the running turn is cancelled, once', async () => {
+    const { fixture, server } = setUp();
+    const session = fixture.componentInstance.session;
+    fixture.componentInstance.send('Tell me a long story');
+    server.expectRequest('create_conversation_session').respond();
+    const turn = server.expectTurn('Tell me a long story');
+    turn.accept().token('Once upon');
+    await fixture.whenStable();
+
+    fixture.destroy();
+    server.expectCancel({ sessionId: 'session-1' }).confirm();
+    expect(server.match('cancel')).toEqual([]); // exactly one cancel
+    expect(turn.ending).toBe('stopped');
+    await expect(firstValueFrom(session.turn('again'))).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
+    server.verify();
+  });
+
+  it('on the server platform nothing connects: the turn stays silent, the state idle', async () => {
+    const { fixture, server, text } = setUp([{ provide: PLATFORM_ID, useValue: 'server' }]);
+    fixture.componentInstance.send('Where is my order?');
+    await fixture.whenStable();
+    expect(server.connections).toHaveLength(0);
+    expect(server.sent).toEqual([]);
+    expect(text('status')).toBe('idle');
+    expect(text('answer')).toBe('');
+    expect(fixture.componentInstance.turn()?.done()).toBe(false); // NEVER: no completion, no error
+    server.verify();
+  });
+
+  it('shows the connection state: reconnecting after a drop, open again', async () => {
+    const { fixture, server, text } = setUp();
+    fixture.componentInstance.send('hi');
+    server.expectRequest('create_conversation_session').respond();
+    server.expectTurn('hi').accept().respond('hello');
+    await fixture.whenStable();
+    expect(text('status')).toBe('open');
+    server.drop(); // the session handle keeps the connection: the client reconnects
+    await fixture.whenStable();
+    expect(text('status')).toBe('reconnecting');
+    fixture.destroy();
+  });
+});
+
+describe('the client and its environment injector', () => {
+  it('is one client per environment injector, closed (code 1000) when that injector is destroyed', async () => {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] });
+    const parent = TestBed.inject(EnvironmentInjector);
+    const child = createEnvironmentInjector([provideSmoothOperatorTesting()], parent);
+    const client = child.runInContext(() => injectSmoothClient());
+    expect(child.get(SMOOTH_CLIENT)).toBe(client);
+    const server = child.get(SmoothTestingController);
+    const states: Array<ConnectionState['status']> = [];
+    client.state$.subscribe((state) => states.push(state.status));
+    const pong = firstValueFrom(client.ping());
+    server.expectRequest('ping').respond();
+    await pong;
+    const socket = server.socket;
+
+    child.destroy();
+    expect(states.at(-1)).toBe('closed');
+    expect(socket.clientClose?.code).toBe(1000);
+    const other = createEnvironmentInjector([provideSmoothOperatorTesting()], parent);
+    expect(other.get(SMOOTH_CLIENT)).not.toBe(client);
+    other.destroy();
+  });
+
+  it('takes its options from provideSmoothOperator(config), a function run in the injection context', () => {
+    let ran = 0;
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideSmoothOperator(() => {
+          ran++;
+          return { url: `ws://${TestBed.inject(PLATFORM_ID) as string}.test/ws`, turnTimeoutMs: 0 };
+        }),
+        provideSmoothOperatorTesting(),
+      ],
+    });
+    const client = TestBed.runInInjectionContext(() => injectSmoothClient());
+    client.ping().subscribe({ error: () => undefined });
+    expect(TestBed.inject(SmoothTestingController).socket.url).toBe('ws://browser.test/ws');
+    expect(TestBed.inject(SMOOTH_CLIENT)).toBe(client);
+    expect(ran).toBe(1);
+  });
+
+  it('injectConnectionState() is one signal per client, read synchronously', () => {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
+    const a = TestBed.runInInjectionContext(() => injectConnectionState());
+    const b = TestBed.runInInjectionContext(() => injectConnectionState());
+    expect(a).toBe(b);
+    expect(a()).toEqual({ status: 'idle' });
+    TestBed.inject(SMOOTH_CLIENT).ping().subscribe();
+    expect(a()).toEqual({ status: 'connecting', attempt: 1 });
+    TestBed.inject(SmoothTestingController).expectRequest('ping').respond();
+    expect(a()).toEqual({ status: 'open' });
+  });
+});
