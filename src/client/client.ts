@@ -8,7 +8,8 @@ import type {
   PongEvent,
   Session,
 } from '../generated/types.js';
-import { objectValidators } from '../generated/validators/index.js';
+// The namespace itself, not the index's re-export: bundlers then keep only the validators read.
+import * as objectValidators from '../generated/validators/objects.js';
 import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import type { ConnectionState } from './connection.js';
@@ -99,7 +100,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     turnTimeoutMs: options.turnTimeoutMs ?? 120_000,
     turnConcurrency: options.turnConcurrency ?? 'queue',
     cancelDrainMs: options.cancelDrainMs ?? 10_000,
-    validateOutgoing: options.validateOutgoing ?? true,
+    validateOutgoing: options.validateOutgoing ?? false,
     retryAttempts: options.retryAttempts ?? 10,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,

@@ -1,7 +1,6 @@
 import { BehaviorSubject, Observable, Subject, EmptyError, combineLatest, defer, first, from, isObservable, map, of, type Subscription } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
 import { SmoothConnectionError, SmoothConnectionLostError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
-import { validateAction } from '../validation/validate.js';
 import { fullJitterDelay } from './backoff.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
@@ -154,8 +153,8 @@ export class Connection {
    */
   send(action: ClientAction, resend = false): void {
     if (this.closedByClient) throw new SmoothConnectionError('CLIENT_CLOSED', 'the client is closed');
-    if (this.options.validateOutgoing) {
-      const result = validateAction(action);
+    if (this.options.validateOutgoing !== false) {
+      const result = this.options.validateOutgoing(action);
       if (!result.valid) {
         throw new SmoothInvalidActionError(action, result.unknownType ? [{ path: '/action', rule: 'enum', message: `unknown action ${result.type}` }] : result.errors);
       }

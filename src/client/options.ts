@@ -1,4 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { ClientAction } from '../generated/types.js';
+import type { ValidationResult } from '../validation/validate.js';
 
 /** How a socket ended, as `shouldRetry` sees it. */
 export interface CloseDetails {
@@ -78,11 +80,15 @@ export interface SmoothClientOptions {
    */
   cancelDrainMs?: number;
   /**
-   * Validate every outgoing action against spec/ before sending; an invalid one errors the
-   * caller with `SmoothInvalidActionError` and is not sent.
-   * @default true
+   * Checks every outgoing action before it is sent: pass `validateAction` (exported by this
+   * package) to check them against `spec/`; an invalid one errors its caller with
+   * `SmoothInvalidActionError` and is not sent. Opt-in so that an app that does not use it does
+   * not carry the action validators (about 2 KB gzipped): the actions are typed, and servers
+   * validate them too (an invalid one is answered with `VALIDATION_ERROR`).
+   * @default false
+   * @example createSmoothClient({ url, validateOutgoing: validateAction })
    */
-  validateOutgoing?: boolean;
+  validateOutgoing?: false | ((action: ClientAction) => ValidationResult<ClientAction>);
   /**
    * How many reconnect attempts in a row, after a socket that was needed went away (any close but
    * the client's own, an error, a failed heartbeat, a handshake timeout), before giving up: then

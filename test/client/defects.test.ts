@@ -15,6 +15,7 @@ import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, session, token, toolCall, writeConfirmation } from '../fixtures/events.js';
 import { withToken } from '../../src/client/url.js';
+import { validateAction } from '../../src/validation/validate.js';
 import { harness, short, testScheduler } from './harness.js';
 
 const types = (turn$: Observable<TurnEvent>) => turn$.pipe(map((e) => e.type));
@@ -69,7 +70,7 @@ describe('actions that cannot be serialized (2)', () => {
     ['a BigInt', { n: 1n }],
     ['a cycle', cyclic],
   ])('%s in metadata fails only that call with INVALID_ACTION; the running turn goes on', (_name, metadata) => {
-    for (const validateOutgoing of [true, false]) {
+    for (const validateOutgoing of [validateAction, false] as const) {
       const h = harness(
         (a) => {
           if (a.action === 'send_message') return [[1, ack(a.requestId)], [5, token(a.requestId, 'ok')], [6, eventual(a.requestId, 'ok')]];

@@ -3,6 +3,7 @@ import { SmoothConnectionError, SmoothInvalidActionError, SmoothInvalidFrameErro
 import type { ConnectionStatus } from '../../src/client/connection.js';
 import { ack, error, ok, session, token } from '../fixtures/events.js';
 import { harness, testScheduler } from './harness.js';
+import { validateAction } from '../../src/validation/validate.js';
 
 describe('requests', () => {
   it('createSession sends create_conversation_session and emits the Session once', () => {
@@ -79,8 +80,8 @@ describe('requests', () => {
     expect(caught).toBeInstanceOf(SmoothTimeoutError);
   });
 
-  it('an invalid action is not sent and errors with SmoothInvalidActionError', () => {
-    const h = harness(() => undefined);
+  it('with validateOutgoing: validateAction, an invalid action is not sent and errors with SmoothInvalidActionError', () => {
+    const h = harness(() => undefined, { validateOutgoing: validateAction });
     let caught: SmoothInvalidActionError | undefined;
     testScheduler().run(({ flush }) => {
       h.client.getMessages({ sessionId: 's', limit: 500 }).subscribe({ error: (e: SmoothInvalidActionError) => (caught = e) });

@@ -11,6 +11,7 @@ import type { SmoothError } from '../../src/errors.js';
 import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
+import { validateAction } from '../../src/validation/validate.js';
 
 const summary = (e: TurnEvent): string => {
   if (e.type === 'immediate_response') return `ack${e.status}`;
@@ -168,16 +169,16 @@ describe('error cases', () => {
     expect(server.received.map((r) => r.action)).not.toContain('confirm_tool_action');
   });
 
-  it('VALIDATION_ERROR from the server when outgoing validation is off; SKILL_NOT_FOUND; CONVERSATION_NOT_FOUND', async () => {
-    const client = await start({ script: [text('hi')] }, { validateOutgoing: false });
+  it('VALIDATION_ERROR from the server when outgoing validation is off (the default); SKILL_NOT_FOUND; CONVERSATION_NOT_FOUND', async () => {
+    const client = await start({ script: [text('hi')] });
     const sessionId = await session(client);
     expect(await codeOf(lastValueFrom(client.turn({ sessionId, message: '' })))).toBe('VALIDATION_ERROR');
     expect(await codeOf(lastValueFrom(client.turn({ sessionId, message: 'hi', skill: 'unknown_skill' })))).toBe('SKILL_NOT_FOUND');
     expect(await codeOf(firstValueFrom(client.createSession({ agentId: 'a', conversationId: 'no-such-conversation' })))).toBe('CONVERSATION_NOT_FOUND');
   });
 
-  it('with outgoing validation on, an invalid message never reaches the server', async () => {
-    const client = await start();
+  it('with outgoing validation on (validateAction), an invalid message never reaches the server', async () => {
+    const client = await start({}, { validateOutgoing: validateAction });
     expect(await codeOf(lastValueFrom(client.turn({ sessionId: await session(client), message: 'x'.repeat(10001) })))).toBe('INVALID_ACTION');
     expect(server.received.map((r) => r.action)).toEqual(['create_conversation_session']);
   });
