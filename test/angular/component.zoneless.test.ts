@@ -92,7 +92,22 @@ describe('a component on smooth-operator-rx/angular (zoneless)', () => {
     server.verify();
   });
 
-  it('shows the connection state: reconnecting after a drop, open again', async () => {
+  it('a turn lost with its socket: turnSignals holds the error (the template keeps rendering), done', async () => {
+    const { fixture, server, text } = setUp();
+    fixture.componentInstance.send('hi');
+    server.expectRequest('create_conversation_session').respond();
+    server.expectTurn('hi').accept().token('Hel');
+    await fixture.whenStable();
+    server.drop();
+    await fixture.whenStable();
+    const turn = fixture.componentInstance.turn();
+    expect(turn?.error()).toMatchObject({ name: 'SmoothConnectionLostError', retryable: true });
+    expect(turn?.done()).toBe(true);
+    expect(text('answer')).toBe('Hel');
+    fixture.destroy();
+  });
+
+  it('shows the connection state: open, then reconnecting after a drop', async () => {
     const { fixture, server, text } = setUp();
     fixture.componentInstance.send('hi');
     server.expectRequest('create_conversation_session').respond();
