@@ -83,8 +83,12 @@ export class Connection {
   private attempts = 0;
   /** Reconnect attempts scheduled since then: what `retryAttempts` bounds (a first use's own attempt is not one). */
   private reconnects = 0;
-  /** The inbound count when the current socket opened: a socket that received nothing has not proved itself. */
-  private inboundAtOpen = 0;
+  /**
+   * Frames delivered to callers when the current socket opened: a socket that delivered nothing
+   * (not even a pong) has not proved itself, however much junk it sent, and does not reset the
+   * retry budget.
+   */
+  private deliveredAtOpen = 0;
   /** Session handles and other holders that keep the connection wanted while nothing is in flight. */
   private holds = 0;
   private closedByClient = false;
@@ -131,6 +135,16 @@ export class Connection {
     // A caller that gave up (timeout, unsubscribe) before the socket opened: its frame is not sent.
     if (this.outbox.length > 0) this.outbox = this.outbox.filter((frame) => frame.requestId !== requestId);
     this.idleCheck();
+  }
+
+  /**
+   * Takes back what `requestId` queued and has not been sent: whether there was anything. A turn
+   * abandoned before its `send_message` left needs no cancel: the server never heard of it.
+   */
+  withdraw(requestId: string): boolean {
+    const before = this.outbox.length;
+    if (before > 0) this.outbox = this.outbox.filter((frame) => frame.requestId !== requestId);
+    return this.outbox.length !== before;
   }
 
   /** Keeps the connection wanted (reconnected after a loss, not closed when idle) until released. */
@@ -309,7 +323,7 @@ export class Connection {
     // The retry budget is not restored here but when this socket is lost having received
     // something: a server that accepts every socket and closes it at once would otherwise be
     // reconnected to for ever, at the shortest back-off.
-    this.inboundAtOpen = this.inbound;
+    this.deliveredAtOpen = this.router.delivered;
     // The queue goes out before anyone hears of the open: a frame sent by a state$ subscriber
     // must not overtake frames that waited for this socket.
     const outbox = this.outbox;
@@ -342,7 +356,7 @@ export class Connection {
       return;
     }
     const cause = dropping?.why === 'dead' ? dropping.close : close;
-    if (wasOpen && this.inbound !== this.inboundAtOpen) {
+    if (wasOpen && this.router.delivered !== this.deliveredAtOpen) {
       this.attempts = 0;
       this.reconnects = 0;
     }
@@ -396,7 +410,9 @@ export class Connection {
     const transport = this.transport;
     if (transport === undefined) return;
     this.dropping = { why: 'dead', close };
-    transport.close(this.transportOpen ? HEARTBEAT_CLOSE.code : undefined, close.reason ?? HEARTBEAT_CLOSE.reason, this.transportOpen);
+    // Torn down, not closed with a handshake: a dead peer never answers one, and ws would keep
+    // the socket (an active handle) for its 30 s closing timeout.
+    transport.terminate(this.transportOpen ? HEARTBEAT_CLOSE.code : undefined, close.reason ?? HEARTBEAT_CLOSE.reason, this.transportOpen);
   }
 
   private idleCheck(): void {
@@ -486,7 +502,9 @@ export class Connection {
   private setState(state: ConnectionState): void {
     const current = this.stateSubject.value;
     if (this.stateSubject.closed || this.stateSubject.isStopped) return;
-    if (current.status === state.status && state.status !== 'connecting' && state.status !== 'reconnecting') return;
+    // A closed client closed again (client.close() after an idle or lost close) says why anew.
+    const repeated = current.status === state.status && (state.status !== 'closed' || current.status !== 'closed' || current.why === state.why);
+    if (repeated && state.status !== 'connecting' && state.status !== 'reconnecting') return;
     this.stateSubject.next(state);
   }
 }

@@ -95,7 +95,8 @@ export interface SmoothClientOptions {
    * everything waiting for the connection fails and `state$` says `closed` (`retries-exhausted`).
    * A first use's own attempt is not a reconnect: with `2`, a server that refuses every handshake
    * sees three attempts. The count (and the back-off) restarts after a socket that opened and
-   * received a frame — one that a server accepts and closes at once is no success — and on the
+   * delivered a frame to a caller (an answer, an event, a pong) — one that a server accepts and
+   * closes at once, or that only sent junk, is no success — and on the
    * next use after `closed`. `0` never reconnects.
    * @default 10
    */

@@ -27,6 +27,8 @@ export class Router {
   /** Pings in flight, oldest first: a pong that echoes no requestId answers the oldest. */
   private readonly pings = new Set<string>();
   private readonly recent = new Set<string>();
+  /** Frames handed to a route so far: the supervisor's proof that a socket works. */
+  delivered = 0;
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly report: (diagnostic: Diagnostic) => void) {}
@@ -89,7 +91,10 @@ export class Router {
     let requestId = event.requestId;
     if (requestId === undefined && event.type === 'pong') requestId = this.pings.values().next().value;
     const route = requestId === undefined ? undefined : this.routes.get(requestId);
-    if (route) return route.deliver(event);
+    if (route) {
+      this.delivered++;
+      return route.deliver(event);
+    }
     if (requestId !== undefined && this.recent.has(requestId)) {
       return this.report({ kind: 'late-event', message: `${event.type} for ${requestId}, which has ended`, event });
     }

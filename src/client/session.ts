@@ -1,4 +1,4 @@
-import { Observable, ReplaySubject, defer, finalize, of, share, switchMap, tap, throwError } from 'rxjs';
+import { Observable, ReplaySubject, defer, finalize, of, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
 import type { ConversationMessage, Session } from '../generated/types.js';
 import { SmoothSessionClosedError } from '../errors.js';
 import type { TurnContext, TurnRequest } from '../turn/context.js';
@@ -41,7 +41,8 @@ export interface SmoothSession {
   open(): Observable<Session>;
   /**
    * A turn on the current session (created or resumed first if needed): like `client.turn()`,
-   * cold, one turn per subscription. A turn in flight when the connection is lost errors with
+   * cold, one turn per subscription. The handle runs its turns one at a time, in order, and picks
+   * the session as each one starts. A turn in flight when the connection is lost errors with
    * `SmoothConnectionLostError` and is not re-sent; the next `turn()` runs on the resumed session.
    *
    * @example
@@ -59,7 +60,8 @@ export interface SmoothSession {
    * Stops the session's running or queued turns, whichever part of the app subscribed to them
    * (a Stop button need not hold the turn): sends `cancel` on the turn's connection; each turn
    * stream then completes with the server's `cancelled` (or its `eventual_response`, if the answer
-   * won the race); a queued turn completes at once. Returns whether there was a turn to stop.
+   * won the race); a turn still queued, or waiting for its session, completes at once and sends
+   * nothing. Returns whether there was a turn to stop.
    */
   cancel(): boolean;
   /**
@@ -77,9 +79,20 @@ export interface SessionDeps {
   allMessages(options: { sessionId: string; pageSize?: number }): Observable<ConversationMessage>;
 }
 
+/** A `session.turn()` subscription: waiting (for its turn of the handle, for the session) until it has a context. */
+interface SessionTurn {
+  context: TurnContext | undefined;
+  /** Ends it before it started: completes its subscriber, sends nothing. */
+  stop(): void;
+}
+
 export function createSession(deps: SessionDeps, options: SessionOptions): SmoothSession {
   const infoSubject = new ReplaySubject<Session>(1);
-  const turns = new Set<TurnContext>();
+  const turns = new Set<SessionTurn>();
+  // The handle runs its turns one at a time and picks the session when each starts, not when it
+  // was asked for: a turn queued behind one that a drop ended runs on the resumed session.
+  const queue: Array<() => void> = [];
+  let running = false;
   let current: { session: Session; generation: number } | undefined;
   let creating: Observable<Session> | undefined;
   let conversationId = options.conversationId;
@@ -111,15 +124,67 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       return creating;
     });
 
+  const next = (): void => {
+    if (running) return;
+    const start = queue.shift();
+    if (start === undefined) return;
+    running = true;
+    start();
+  };
+
   const stop = (): boolean => {
     let stopped = false;
-    for (const context of [...turns]) {
-      if (context.status === 'ended') continue;
-      stopped = true;
-      // Fire and forget: the turn's own stream reports how it ended.
-      context.cancel().subscribe({ error: () => undefined });
+    for (const turn of [...turns]) {
+      if (turn.context === undefined) {
+        stopped = true;
+        turn.stop();
+      } else if (turn.context.status !== 'ended') {
+        stopped = true;
+        // Fire and forget: the turn's own stream reports how it ended.
+        turn.context.cancel().subscribe({ error: () => undefined });
+      }
     }
     return stopped;
+  };
+
+  const turn = (message: string | SessionTurnRequest): Observable<TurnEvent> => {
+    const request: SessionTurnRequest = typeof message === 'string' ? { message } : message;
+    return new Observable<TurnEvent>((subscriber) => {
+      let subscription: Subscription | undefined;
+      let started = false;
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        turns.delete(entry);
+        if (started) {
+          running = false;
+          next();
+        }
+      };
+      const entry: SessionTurn = { context: undefined, stop: () => subscriber.complete() };
+      const begin = (): void => {
+        started = true;
+        if (subscriber.closed) return finish();
+        subscription = open()
+          .pipe(
+            switchMap((session) => {
+              if (closed) return throwError(() => new SmoothSessionClosedError());
+              return deps.turn({ ...request, sessionId: session.sessionId }, (context) => (entry.context = context));
+            }),
+          )
+          .subscribe(subscriber);
+      };
+      turns.add(entry);
+      queue.push(begin);
+      next();
+      return () => {
+        const index = queue.indexOf(begin);
+        if (index >= 0) queue.splice(index, 1);
+        subscription?.unsubscribe();
+        finish();
+      };
+    });
   };
 
   return {
@@ -131,27 +196,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       return conversationId;
     },
     open,
-    turn: (message) => {
-      const request: SessionTurnRequest = typeof message === 'string' ? { message } : message;
-      return open().pipe(
-        switchMap(
-          (session) =>
-            new Observable<TurnEvent>((subscriber) => {
-              let context: TurnContext | undefined;
-              const subscription = deps
-                .turn({ ...request, sessionId: session.sessionId }, (started) => {
-                  context = started;
-                  turns.add(started);
-                })
-                .subscribe(subscriber);
-              return () => {
-                subscription.unsubscribe();
-                if (context !== undefined) turns.delete(context);
-              };
-            }),
-        ),
-      );
-    },
+    turn,
     history: (historyOptions = {}) =>
       open().pipe(switchMap((session) => deps.allMessages({ sessionId: session.sessionId, ...(historyOptions.pageSize !== undefined ? { pageSize: historyOptions.pageSize } : {}) }))),
     cancel: stop,

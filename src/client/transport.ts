@@ -34,13 +34,15 @@ export class Transport {
   private readonly socket: WebSocketSubject<string>;
   private readonly subscription: Subscription;
   private closed = false;
+  /** The WebSocket the constructor made, for `terminate()`. */
+  private raw: unknown;
 
   constructor(config: TransportConfig, private readonly handlers: TransportHandlers) {
     let close: CloseInfo | undefined;
     this.socket = webSocket<string>({
       url: config.url,
       protocol: config.protocols,
-      WebSocketCtor: config.WebSocketCtor,
+      WebSocketCtor: this.capturing(config.WebSocketCtor),
       binaryType: 'arraybuffer',
       serializer: (text) => text,
       // Parse in the router, not in rxjs: its default deserializer throws on bad JSON and kills the socket.
@@ -55,6 +57,16 @@ export class Transport {
       error: (err: unknown) => this.end(close ?? closeInfo(err, config.token)),
       complete: () => this.end(close ?? { code: undefined, reason: undefined }),
     });
+  }
+
+  /** The constructor, wrapped to keep what it made. */
+  private capturing(Ctor: TransportConfig['WebSocketCtor']): TransportConfig['WebSocketCtor'] {
+    const transport = this;
+    return function CapturedWebSocket(url: string, protocols?: string | string[]) {
+      const socket = new Ctor(url, protocols);
+      transport.raw = socket;
+      return socket;
+    } as unknown as TransportConfig['WebSocketCtor'];
   }
 
   /** Whether it has ended (reported `closed`). */
@@ -72,6 +84,19 @@ export class Transport {
     if (this.closed) return;
     if (open && code !== undefined) this.socket.error({ code, reason });
     this.subscription.unsubscribe();
+    this.end({ code, reason });
+  }
+
+  /**
+   * Like `close`, for a socket known dead: Node's `ws` is torn down at once (`terminate()`), so no
+   * close handshake is awaited; browsers have only `close()`.
+   */
+  terminate(code: number | undefined, reason: string, open: boolean): void {
+    if (this.closed) return;
+    const raw = this.raw as { terminate?: () => void } | undefined;
+    if (typeof raw?.terminate !== 'function') return this.close(code, reason, open);
+    this.subscription.unsubscribe();
+    raw.terminate();
     this.end({ code, reason });
   }
 

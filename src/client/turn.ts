@@ -112,6 +112,8 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
       this.phase = 'ended';
       this.deps.pool.withdraw(this);
     } else if (this.live) {
+      // Still in the outbox (the socket is not open): taken back, the server never hears of it.
+      if (this.connection.withdraw(this.requestId)) return this.finish();
       this.sendCancel();
       this.drain();
       this.settleResumes(new SmoothTurnEndedError(this.requestId));
@@ -453,6 +455,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   /** No event for the timeout: like an abandoned turn, cancel and hold the slot until the server confirms. */
   private expire(): void {
     if (!this.live) return;
+    if (this.connection.withdraw(this.requestId)) {
+      this.finish();
+      return this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));
+    }
     this.sendCancel();
     this.drain();
     this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));

@@ -1,7 +1,6 @@
 /**
- * Fresh-eyes review of the resilience work (issue 9). Each test states a finding: it fails against
- * the code as reviewed and passes once the finding is fixed; until then it is `it.failing`, so the
- * suite stays green and flips red (asking for `it`) the day the fix lands.
+ * Fresh-eyes review of the resilience work (issue 9). Each test states a finding: each failed
+ * against the code as reviewed (written as `it.failing` first) and passes since its fix.
  */
 import { readFileSync } from 'node:fs';
 import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
@@ -25,7 +24,7 @@ describe('issue 9 review', () => {
   // Finding 1: session.cancel() does not see a turn that waits for its session (first use, or
   // the resume after a reconnect): it returns false and the turn is sent anyway once the session
   // exists. A Stop button pressed while "reconnecting…" is ignored.
-  it.failing('session.cancel() stops a turn still waiting for its session to be created or resumed', () => {
+  it('session.cancel() stops a turn still waiting for its session to be created or resumed', () => {
     const k = kit();
     const session = k.client.session(handle);
     const turn = watch(session.turn('hi'));
@@ -39,7 +38,7 @@ describe('issue 9 review', () => {
 
   // Finding 1b: the same after a reconnect, the case a Stop button meets most: the turn waits for
   // the resume (create_conversation_session with the conversationId) and cancel() misses it.
-  it.failing('session.cancel() stops a turn waiting for the resume after a reconnect', () => {
+  it('session.cancel() stops a turn waiting for the resume after a reconnect', () => {
     const k = kit({ retryBaseDelayMs: 10, retryMaxDelayMs: 10 });
     mintingSessions(k);
     const session = k.client.session(handle);
@@ -59,7 +58,7 @@ describe('issue 9 review', () => {
 
   // Finding 2: session.close() while a turn waits for its session: the create's reply still
   // starts the turn, on a handle that is closed (and no longer holds the connection).
-  it.failing('session.close() while a turn waits for its session: the turn is never sent', () => {
+  it('session.close() while a turn waits for its session: the turn is never sent', () => {
     const k = kit();
     const session = k.client.session(handle);
     const turn = watch(session.turn('hi'));
@@ -75,7 +74,7 @@ describe('issue 9 review', () => {
   // Finding 3: a turn abandoned (unsubscribed) while its send_message still waits in the outbox is
   // sent anyway when the socket opens, followed by a cancel: the server starts (and may run a tool
   // for) a message the user withdrew before it ever left the client.
-  it.failing('an abandoned turn whose send_message never left the outbox is not sent', () => {
+  it('an abandoned turn whose send_message never left the outbox is not sent', () => {
     const k = kit();
     const subscription = k.client.turn({ sessionId: 'sess-1', message: 'delete everything' }).subscribe(quietly);
     k.clock.advance(1);
@@ -87,7 +86,7 @@ describe('issue 9 review', () => {
 
   // Finding 3b: the same through the turn timeout: the caller got TURN_TIMEOUT while the frame
   // waited for a reconnect, and the message still goes out (then a cancel) when the socket opens.
-  it.failing('a turn that timed out while waiting in the outbox is not sent when the socket finally opens', () => {
+  it('a turn that timed out while waiting in the outbox is not sent when the socket finally opens', () => {
     const k = kit({ turnTimeoutMs: 1_000, connectTimeoutMs: 0 });
     const turn = watch(k.client.turn({ sessionId: 'sess-1', message: 'delete everything' }));
     k.clock.advance(1_500);
@@ -101,7 +100,7 @@ describe('issue 9 review', () => {
   // sessionId it was given at subscription. When the connection drops, the running turn fails,
   // and the queued one starts on the new socket with the pre-drop sessionId instead of the
   // resumed session's (a restarted server answers SESSION_NOT_FOUND).
-  it.failing('a session turn queued when the connection drops runs on the resumed session, not the stale sessionId', () => {
+  it('a session turn queued when the connection drops runs on the resumed session, not the stale sessionId', () => {
     const k = kit({ retryBaseDelayMs: 10, retryMaxDelayMs: 10 });
     mintingSessions(k);
     const session = k.client.session(handle);
@@ -123,7 +122,7 @@ describe('issue 9 review', () => {
 
   // Finding 5: client.close() after the socket was closed as idle (or lost) leaves state$ on the
   // previous `closed` (why `idle`): setState drops a closed→closed change, so `why: 'client'` is never told.
-  it.failing("client.close() after an idle close says closed (why: 'client')", () => {
+  it("client.close() after an idle close says closed (why: 'client')", () => {
     const k = kit({ lazyCloseTimeoutMs: 100 });
     k.client.ping().subscribe(quietly);
     k.clock.advance(1);
@@ -138,7 +137,7 @@ describe('issue 9 review', () => {
   // received a frame, whatever the frame. A server that sends one frame (here not even JSON) and
   // closes, on every socket, is reconnected to for ever at the first attempt's delay (at most
   // retryBaseDelayMs): retryAttempts never bounds it and the back-off never grows.
-  it.failing('a server that sends one junk frame and closes every socket still exhausts retryAttempts', () => {
+  it('a server that sends one junk frame and closes every socket still exhausts retryAttempts', () => {
     const k = kit({ retryAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 10 });
     const session = k.client.session(handle);
     session.open().subscribe(quietly);
@@ -158,7 +157,7 @@ describe('issue 9 review', () => {
 
   // Finding 7 (docs): the README's Options table ("every option with its default", issue 9's
   // done-when) has no row for an option of SmoothClientOptions: `maxConnections`.
-  it.failing('the README Options table has a row for every option of SmoothClientOptions', () => {
+  it('the README Options table has a row for every option of SmoothClientOptions', () => {
     const options = readFileSync(new URL('../../src/client/options.ts', import.meta.url), 'utf8');
     const body = options.slice(options.indexOf('export interface SmoothClientOptions'), options.indexOf('export interface ResolvedOptions'));
     const names = [...body.matchAll(/^ {2}([a-zA-Z]+)\??:/gm)].map((m) => m[1]);
@@ -172,7 +171,7 @@ describe('issue 9 review', () => {
   // (4000) rather than torn down: `ws` then waits its 30 s closing timeout for a close frame that
   // cannot come, so the dead TCP socket stays an active handle for 30 s after each detection,
   // and after client.close() the process cannot exit by itself until then.
-  it.failing('a socket dropped by the heartbeat is torn down at once, not left to a 30 s close handshake', async () => {
+  it('a socket dropped by the heartbeat is torn down at once, not left to a 30 s close handshake', async () => {
     const server = await startMockServer({ script: [{ kind: 'text', text: 'one' }] });
     const port = Number(new URL(server.url).port);
     type Handle = { constructor?: { name?: string }; remotePort?: number };
