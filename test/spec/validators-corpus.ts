@@ -9,19 +9,9 @@ import path from 'node:path';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** A seeded PRNG (mulberry32): a failing case reproduces from its seed. */
-export function prng(seed: number): { next(): number; int(min: number, max: number): number; pick<T>(items: readonly T[]): T } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  return { next, int, pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T };
-}
+/** A seeded PRNG (the stress suites' mulberry32): a failing case reproduces from its seed. */
+export { mulberry32 as prng } from '../support/prng.js';
+import type { Random } from '../support/prng.js';
 
 /** Reference frames: fixtures.json instances (with their upstream $schema_ref) and recorded c2s/s2c frames. */
 export function referenceFrames(dir: string): { where: string; ref?: string; value: Json }[] {
@@ -123,7 +113,7 @@ function replace(root: Json, at: Path, item: Json | undefined): Json {
 const stringOf = (length: number, wide: boolean): string => (wide ? '😀' : 'a').repeat(Math.max(0, length));
 
 /** One seeded mutant of `seed`: one to three edits at random paths. */
-export function mutate(seed: Json, random: ReturnType<typeof prng>, vocab: SpecVocabulary): Json {
+export function mutate(seed: Json, random: Random, vocab: SpecVocabulary): Json {
   let value = structuredClone(seed);
   for (let edits = random.int(1, 3); edits > 0; edits--) {
     const at = random.pick(paths(value));

@@ -4,7 +4,7 @@
  * whether the scenario passed.
  */
 import { runFaults } from './faults-scenario.js';
-import { seeded } from './prng.js';
+import { seeded } from '../support/prng.js';
 
 const figures = await runFaults(Number(process.env.FAULTS_TURNS ?? 50), seeded('faults-child'));
 if (figures.failures.length > 0) {

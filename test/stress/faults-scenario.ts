@@ -12,7 +12,7 @@ import type { ConnectionState } from '../../src/client/connection.js';
 import { SmoothConnectionLostError } from '../../src/errors.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { startDropServer, type DropMode } from './drop-server.js';
-import type { Random } from './prng.js';
+import type { Random } from '../support/prng.js';
 import { Tally } from './support.js';
 
 export interface FaultFigures {

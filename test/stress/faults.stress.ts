@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runFaults } from './faults-scenario.js';
-import { seeded } from './prng.js';
+import { seeded } from '../support/prng.js';
 import { captureUnhandled, figure } from './support.js';
 
 const TURNS = 1000;

@@ -19,7 +19,7 @@ import {
   toolResultFrame,
   writeConfirmationFrame,
 } from '../../src/testing/frames.js';
-import type { Random } from './prng.js';
+import type { Random } from '../support/prng.js';
 
 /** What the client should do with one frame. */
 export type Expect =

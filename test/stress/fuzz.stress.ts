@@ -10,7 +10,7 @@ import { SmoothInvalidFrameError, SmoothProtocolError } from '../../src/errors.j
 import type { ClientAction } from '../../src/generated/types.js';
 import { FakeSockets, type FakeWebSocket } from '../../src/testing/fake-socket.js';
 import { accepted, afterEnd, badFrame, ending, hugeFrame, liveFrame, park, type Frame } from './fuzz-frames.js';
-import { seeded } from './prng.js';
+import { seeded } from '../support/prng.js';
 import { captureUnhandled, figure, prototypeKeys, Tally } from './support.js';
 
 const MIN_FRAMES = 100_000;

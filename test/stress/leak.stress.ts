@@ -9,7 +9,7 @@ import type { ClientAction } from '../../src/generated/types.js';
 import { FakeSockets } from '../../src/testing/fake-socket.js';
 import { acceptedFrame, cancelledFrame, errorFrame, eventualFrame, immediateFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
 import { text } from '../../operators/index.js';
-import { seeded } from './prng.js';
+import { seeded } from '../support/prng.js';
 import { collectGarbage, figure, Tally } from './support.js';
 
 const TURNS = 100_000;

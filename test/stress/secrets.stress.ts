@@ -9,7 +9,7 @@ import { firstValueFrom, of, timeout } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { createSmoothClient } from '../../src/client/client.js';
 import type { EndpointValue } from '../../src/client/options.js';
-import { seeded } from './prng.js';
+import { seeded } from '../support/prng.js';
 import { figure } from './support.js';
 
 /** Every form a token takes in a URL or a message: raw, and percent-encoded both ways. */

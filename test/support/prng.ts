@@ -1,6 +1,7 @@
 /**
- * A seeded PRNG (mulberry32), so a failing stress run reproduces: every suite prints its seed, and
- * `STRESS_SEED=<seed> npm run test:stress` replays it.
+ * A seeded PRNG (mulberry32), so a failing generated test reproduces: the stress suites print
+ * their seed (`STRESS_SEED=<seed> npm run test:stress` replays it), the validator corpus takes
+ * `EQUIVALENCE_SEED`.
  */
 export interface Random {
   readonly seed: number;
