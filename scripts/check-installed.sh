@@ -8,12 +8,14 @@ npm run -s build
 [ -x dist/src/cli/main.js ] || { echo "dist/src/cli/main.js is not executable after the build"; exit 1; }
 npx --no-install smooth-rx --help >/dev/null
 
+angular=$(node -p "require('./package.json').devDependencies['@angular/core']")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 cd "$work"
 echo '{ "name": "consumer", "private": true, "type": "module" }' >package.json
-npm install --silent --no-audit --no-fund "./$tarball" rxjs@7 >/dev/null
+# The peers a user installs: rxjs, and Angular for the `./angular` entry (an optional peer).
+npm install --silent --no-audit --no-fund "./$tarball" rxjs@7 "@angular/core@$angular" >/dev/null
 npx --no-install smooth-rx --help >/dev/null
 entries=$(node -e "const e=require('./node_modules/smooth-operator-rx/package.json').exports;console.log(Object.keys(e).filter(k=>k!=='./package.json').map(k=>'smooth-operator-rx'+k.slice(1)).join(' '))")
 for entry in $entries; do
