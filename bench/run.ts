@@ -49,7 +49,10 @@ async function runScenario(scenario: Scenario, url: string, pool: boolean): Prom
   };
   // Round 0 warms the JIT and the sockets up and is not kept.
   for (let round = 0; round <= rounds; round++) {
-    for (const contender of contenders) {
+    // The order rotates each round (A B C, B C A, C A B, …): no contender always runs right after
+    // the same one (its garbage, its socket teardown) or always first.
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length] as Contender);
+    for (const contender of order) {
       const metrics = await withTimeout(scenario.sample(contender, { url, pool }), `${scenario.name} / ${contender.name}`);
       if (round > 0) add(contender, metrics);
     }
