@@ -106,7 +106,9 @@ export class Connection {
   private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
   private socketsOpened = 0;
-  private readonly idPrefix = `rx-${Math.random().toString(36).slice(2, 8)}`;
+  // Unique in the process (a counter: turns are found by requestId across clients, see turnOf)
+  // and unlikely to repeat across processes talking to one server (the random part).
+  private readonly idPrefix = `rx-${(++connectionsMade).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly options: ResolvedOptions) {}
 
@@ -508,6 +510,9 @@ export class Connection {
     this.stateSubject.next(state);
   }
 }
+
+/** Connections made in this process, for requestIds no other client can mint. */
+let connectionsMade = 0;
 
 interface QueuedFrame {
   readonly requestId: string;

@@ -2,6 +2,7 @@ import { ReplaySubject, mergeMap, type Observable } from 'rxjs';
 import { Connection, type ConnectionState } from './connection.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
+import { forgetTurns } from '../turn/context.js';
 
 /** What the pool needs of a turn. */
 export interface PooledTurn {
@@ -53,9 +54,10 @@ export class ConnectionPool {
     return this.primary.state$;
   }
 
-  /** The turn that `turnConcurrency: 'fail'` names as the one in the way. */
-  get activeRequestId(): string | undefined {
-    return this.lanes.find((lane) => lane.active !== undefined)?.active?.requestId;
+  /** The turn that `turnConcurrency: 'fail'` names as the one in the way of `turn`: its session's running turn, else the first busy connection's. */
+  activeRequestId(turn: PooledTurn): string | undefined {
+    const blocking = this.lanes.find((lane) => lane.active?.sessionId === turn.sessionId) ?? this.lanes.find((lane) => lane.active !== undefined);
+    return blocking?.active?.requestId;
   }
 
   /** Starts the turn now if a connection can take it; otherwise queues it (or refuses, with `queue` false). */
@@ -100,6 +102,8 @@ export class ConnectionPool {
     for (const lane of this.lanes) lane.connection.close();
     for (const turn of waiting) turn.start(this.primary);
     this.connections?.complete();
+    // Ended turns stay findable by turnOf for a while; a closed client's need not keep it alive.
+    forgetTurns(this);
   }
 
   private drain(): void {

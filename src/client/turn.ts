@@ -86,7 +86,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     const outcome = this.deps.pool.acquire(this, this.deps.options.turnConcurrency === 'queue');
     if (outcome === 'busy') {
       this.phase = 'ended';
-      this.subscriber.error(new SmoothTurnInProgressError(this.deps.pool.activeRequestId ?? ''));
+      this.subscriber.error(new SmoothTurnInProgressError(this.deps.pool.activeRequestId(this) ?? ''));
     }
   }
 
@@ -96,7 +96,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
-    registerTurn(this);
+    registerTurn(this, this.deps.pool);
     this.connection.register(this.requestId, this);
     this.inactivity.start();
     try {

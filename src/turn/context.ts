@@ -80,6 +80,8 @@ export interface TurnContext {
 // written on them, so a copy (or a serialized round trip) finds the same turn.
 const bound = new WeakMap<object, TurnContext>();
 const turns = new Map<string, TurnContext>();
+/** Whose each found turn is (a client's pool), so a closed client's turns can be let go. */
+const owners = new Map<string, object>();
 const ended = new Set<string>();
 /** Ended turns still found by requestId. */
 const ENDED_TURNS_KEPT = 256;
@@ -89,9 +91,23 @@ export function bindTurn(event: TurnEvent, context: TurnContext): void {
   bound.set(event, context);
 }
 
-/** @internal A turn that started: its events find it by requestId. */
-export function registerTurn(context: TurnContext): void {
+/** @internal A turn that started: its events find it by requestId. `owner` is its client's. */
+export function registerTurn(context: TurnContext, owner: object): void {
   turns.set(context.requestId, context);
+  owners.set(context.requestId, owner);
+}
+
+/**
+ * @internal A client was closed: its turns are found no more, so what they hold (their request,
+ * attachments included, and the client itself) can be collected. Per close, not per event.
+ */
+export function forgetTurns(owner: object): void {
+  for (const [requestId, turnOwner] of owners) {
+    if (turnOwner !== owner) continue;
+    owners.delete(requestId);
+    turns.delete(requestId);
+    ended.delete(requestId);
+  }
 }
 
 /** @internal A turn that ended: still found by requestId until {@link ENDED_TURNS_KEPT} later turns have ended. */
@@ -102,6 +118,7 @@ export function retireTurn(context: TurnContext): void {
   const oldest = ended.values().next().value as string;
   ended.delete(oldest);
   turns.delete(oldest);
+  owners.delete(oldest);
 }
 
 /**
