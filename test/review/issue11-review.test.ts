@@ -30,7 +30,7 @@ describe('issue 11 review: smooth-operator-rx/angular', () => {
   // `token: () => inject(Auth).token()` calls inject() when the client connects, long after the
   // config function's injection context is gone: Angular throws NG0203, the client never
   // connects and sits in `reconnecting` (reason "url or token: NG0203 …") retrying forever.
-  it.failing('the documented provider snippet works: a token function that inject()s (as in the README) yields the token', async () => {
+  it('the documented provider snippet works: a token function that inject()s (as in the README) yields the token', async () => {
     class Auth {
       token(): string {
         return 'secret-token';
