@@ -39,8 +39,12 @@ export function injectSmoothClient(): SmoothClient {
  */
 export function injectSmoothSession(options: SessionOptions): SmoothSession {
   assertInInjectionContext(injectSmoothSession);
-  const session = inject(SMOOTH_CLIENT).session(options);
-  inject(DestroyRef).onDestroy(() => session.close());
+  const client = inject(SMOOTH_CLIENT);
+  // Registered before the handle exists: on a destroyed injector `onDestroy` throws (NG0911)
+  // and no handle is left open with nothing to close it.
+  let session: SmoothSession | undefined;
+  inject(DestroyRef).onDestroy(() => session?.close());
+  session = client.session(options);
   return session;
 }
 

@@ -1,5 +1,5 @@
 import { DestroyRef, assertInInjectionContext, computed, inject, signal, type Injector, type Signal } from '@angular/core';
-import { tap, type Observable } from 'rxjs';
+import { Subscription, tap, type Observable } from 'rxjs';
 import { transcript, type PendingAsk, type TurnTranscript } from '../../operators/transcript.js';
 import { findTurnOf, type TurnContext } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
@@ -56,15 +56,25 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
   const bind = (event: TurnEvent): void => {
     if (context() === undefined) context.set(findTurnOf(event));
   };
-  const subscription = turn$.pipe(tap(bind), transcript()).subscribe({
-    next: (value) => current.set(value),
-    error: (failure: unknown) => {
-      error.set(failure);
-      done.set(true);
-    },
-    complete: () => done.set(true),
-  });
+  // Registered before subscribing: on a destroyed injector `onDestroy` throws (NG0911) before
+  // anything is sent, rather than after a turn nobody could stop has started.
+  const subscription = new Subscription();
   const unregister = destroyRef.onDestroy(() => subscription.unsubscribe());
+  // A finished turn lets go of its injector, which may outlive many turns (a root service).
+  const finish = (): void => {
+    done.set(true);
+    unregister();
+  };
+  subscription.add(
+    turn$.pipe(tap(bind), transcript()).subscribe({
+      next: (value) => current.set(value),
+      error: (failure: unknown) => {
+        error.set(failure);
+        finish();
+      },
+      complete: finish,
+    }),
+  );
   return {
     transcript: current.asReadonly(),
     pending: computed(() => current()?.pending),

@@ -59,7 +59,7 @@ describe('issue 11 review: smooth-operator-rx/angular', () => {
   // is already destroyed (a send() from an async callback after the component left), Angular's
   // onDestroy() throws, but the turn has been subscribed: the message is sent and the turn runs
   // with nobody able to stop it (no stop(), nothing on destroy).
-  it.failing('turnSignals on a destroyed injector starts no turn (nothing sent, nothing left running)', async () => {
+  it('turnSignals on a destroyed injector starts no turn (nothing sent, nothing left running)', async () => {
     TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
     const fixture = TestBed.createComponent(Holder);
     await fixture.whenStable();
@@ -83,7 +83,7 @@ describe('issue 11 review: smooth-operator-rx/angular', () => {
   // Finding 3: a turn that ended (completed, cancelled, failed) stays registered with the
   // DestroyRef until the injector dies. With a long-lived injector (a root service running every
   // turn of the app), each finished turn's transcript is kept reachable for the app's lifetime.
-  it.failing('a finished turn releases its DestroyRef registration (no growth per turn on a long-lived injector)', async () => {
+  it('a finished turn releases its DestroyRef registration (no growth per turn on a long-lived injector)', async () => {
     const registered = new Set<() => void>();
     const destroyRef: DestroyRef = {
       onDestroy: (callback: () => void) => {
