@@ -26,6 +26,8 @@ export function injectSmoothClient(): SmoothClient {
  * A session handle (`client.session(options)`) that lives as long as the current injection
  * context: in a component it is closed when the component is destroyed, which stops its running
  * turn (one `cancel`) and releases the connection. In a service, with the service's injector.
+ * In the context of an injector already destroyed it throws Angular's error (NG0911) and opens
+ * no handle.
  *
  * @example
  * @Component({ template: `<p>{{ answer() }}</p>` })

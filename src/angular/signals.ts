@@ -4,7 +4,16 @@ import { transcript, type PendingAsk, type TurnTranscript } from '../../operator
 import { findTurnOf, type TurnContext } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 
-/** A running turn as signals, made by {@link turnSignals}. */
+/**
+ * A running turn as signals, made by {@link turnSignals}.
+ *
+ * @example
+ * readonly turn = signal<TurnSignals | undefined>(undefined);
+ * readonly answer = computed(() => this.turn()?.transcript()?.answer ?? '');
+ * readonly failed = computed(() => this.turn()?.error() !== undefined);
+ * readonly busy = computed(() => this.turn()?.done() === false);
+ * stop() { this.turn()?.stop(); }
+ */
 export interface TurnSignals {
   /** The turn so far (`transcript()`): `undefined` until its first event, then a new object per event. */
   readonly transcript: Signal<TurnTranscript | undefined>;
@@ -32,6 +41,9 @@ export interface TurnSignals {
  * Subscribes to a turn and exposes it as signals: the `transcript()`, its pending ask, its error.
  * The subscription ends with the injection context (a component: when it is destroyed, which
  * stops a running turn) or with `options.injector`'s, for turns started from an event handler.
+ * A turn that ends (completes or fails) releases its registration with that injector, so a
+ * long-lived injector does not keep finished turns. On an injector already destroyed it throws
+ * Angular's own error (NG0911) and subscribes to nothing: the turn is not sent.
  * A turn that completes without an event leaves `transcript` `undefined` and `done` true.
  *
  * @example
@@ -43,7 +55,7 @@ export interface TurnSignals {
  * }
  * // template: {{ turn()?.transcript()?.answer }}
  * //   @if (turn()?.pending()?.ask === 'write_confirmation') { <button (click)="approve()">Approve</button> }
- * approve() { this.turn()?.context()?.confirm(true).subscribe(); }
+ * approve() { this.turn()?.context()?.confirm(true).subscribe({ error: (e: unknown) => console.warn(e) }); }
  */
 export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: Injector } = {}): TurnSignals {
   if (options.injector === undefined) assertInInjectionContext(turnSignals);

@@ -4,7 +4,13 @@ import { SmoothTestingController, type TestingControllerOptions } from '../testi
 import { clientProviders } from './providers.js';
 import { SMOOTH_TESTING_OVERRIDES } from './tokens.js';
 
-/** Options of {@link provideSmoothOperatorTesting}. */
+/**
+ * Options of {@link provideSmoothOperatorTesting}.
+ *
+ * @example
+ * const options: SmoothOperatorTestingOptions = { client: { turnTimeoutMs: 1_000 } };
+ * TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting(options)] });
+ */
 export interface SmoothOperatorTestingOptions extends TestingControllerOptions {
   /**
    * Client options for the test, over those of `provideSmoothOperator(config)` if any (the
@@ -24,6 +30,7 @@ export interface SmoothOperatorTestingOptions extends TestingControllerOptions {
  * const fixture = TestBed.createComponent(Chat);
  * fixture.componentInstance.send('Where is my order?');
  * const server = TestBed.inject(SmoothTestingController);
+ * server.expectRequest('create_conversation_session').respond(); // injectSmoothSession() creates its session first
  * server.expectTurn('Where is my order?').accept().token('On its way');
  * await fixture.whenStable();
  * expect(fixture.nativeElement.textContent).toContain('On its way');

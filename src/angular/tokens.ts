@@ -6,7 +6,15 @@ import type { SmoothClientOptions, WebSocketImplementation } from '../client/opt
 /**
  * The client's options, or a function returning them. The function runs once per environment
  * injector, in its injection context, so it may `inject()` what it needs (an auth service, an
- * environment token).
+ * environment token). Function-valued `url` and `token` run in that injection context too, on
+ * every connection attempt; the Promise or Observable they may return is used as is.
+ *
+ * @example
+ * const config: SmoothOperatorConfig = () => ({
+ *   url: 'wss://agents.example.com/ws',
+ *   token: () => inject(Auth).token(),
+ * });
+ * provideSmoothOperator(config);
  */
 export type SmoothOperatorConfig = SmoothClientOptions | (() => SmoothClientOptions);
 
