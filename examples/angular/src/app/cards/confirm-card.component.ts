@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import type { PendingWriteConfirmation } from 'smooth-operator-rx/operators';
 
 /** A write tool waits for the user: Approve or Deny. */
@@ -17,10 +17,13 @@ import type { PendingWriteConfirmation } from 'smooth-operator-rx/operators';
 export class ConfirmCardComponent {
   readonly ask = input.required<PendingWriteConfirmation>();
   readonly decided = output<boolean>();
-  protected readonly sent = signal(false);
+  // Keyed on the ask: a second confirmation right after the first reuses this card (the @if
+  // around it stays true) with a new `ask`, which must not show as already answered.
+  private readonly answered = signal<PendingWriteConfirmation | undefined>(undefined);
+  protected readonly sent = computed(() => this.answered() === this.ask());
 
   protected decide(approved: boolean): void {
-    this.sent.set(true);
+    this.answered.set(this.ask());
     this.decided.emit(approved);
   }
 }
