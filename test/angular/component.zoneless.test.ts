@@ -3,9 +3,9 @@
  * by `provideSmoothOperatorTesting()` like an `HttpTestingController` test.
  */
 import './support/testbed.js';
-import { EnvironmentInjector, PLATFORM_ID, createEnvironmentInjector, provideZonelessChangeDetection, type Provider } from '@angular/core';
+import { EnvironmentInjector, InjectionToken, PLATFORM_ID, createEnvironmentInjector, inject, provideZonelessChangeDetection, type Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, of } from 'rxjs';
 import type { ConnectionState } from 'smooth-operator-rx';
 import { SMOOTH_CLIENT, SmoothTestingController, injectConnectionState, injectSmoothClient, provideSmoothOperator, provideSmoothOperatorTesting } from 'smooth-operator-rx/angular';
 import { ChatComponent } from './support/chat.component.js';
@@ -161,6 +161,31 @@ describe('the client and its environment injector', () => {
     expect(TestBed.inject(SmoothTestingController).socket.url).toBe('ws://browser.test/ws');
     expect(TestBed.inject(SMOOTH_CLIENT)).toBe(client);
     expect(ran).toBe(1);
+  });
+
+  it("runs url and token functions in that injector's injection context, on every connection attempt", async () => {
+    const HOST = new InjectionToken<string>('HOST');
+    const AUTH = new InjectionToken<() => string>('AUTH');
+    let issued = 0;
+    const environment = createEnvironmentInjector(
+      [
+        { provide: HOST, useValue: 'child.test' },
+        { provide: AUTH, useValue: () => `t${++issued}` },
+        provideSmoothOperator(() => ({ url: () => `ws://${inject(HOST)}/ws`, token: () => of(inject(AUTH)()), retryBaseDelayMs: 0 })),
+        provideSmoothOperatorTesting(),
+      ],
+      TestBed.inject(EnvironmentInjector),
+    );
+    const client = environment.get(SMOOTH_CLIENT);
+    const server = environment.get(SmoothTestingController);
+    // A session handle keeps the connection up, so the client reconnects after the drop.
+    client.session({ agentId: 'support', userName: 'Alice' }).open().subscribe({ error: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    server.expectRequest('create_conversation_session').respond();
+    server.drop();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.connections.map((socket) => socket.url)).toEqual(['ws://child.test/ws?token=t1', 'ws://child.test/ws?token=t2']);
+    environment.destroy();
   });
 
   it('injectConnectionState() is one signal per client, read synchronously', () => {
