@@ -85,6 +85,40 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 
+  /** Two write confirmations back to back, at full speed: the second card is answerable too (its buttons not left disabled by the first). */
+  'approve-twice': (env) =>
+    withChat(
+      env,
+      'approve-twice',
+      {
+        script: [
+          { kind: 'toolCall', name: 'cancel_order', arguments: '{"orderId":"1001"}' },
+          { kind: 'toolCall', name: 'cancel_order', arguments: '{"orderId":"1002"}' },
+          { kind: 'text', text: 'Both orders are cancelled.' },
+        ],
+        tools: [{ name: 'cancel_order', description: 'Cancels an order', result: (args) => `order ${String(args['orderId'])} cancelled` }],
+        confirmTools: ['cancel_order'],
+        tokenDelayMs: 0,
+      },
+      async (chat) => {
+        await chat.send('Cancel orders 1001 and 1002.');
+        const card = chat.turn(0).getByTestId('confirm-card');
+        await card.waitFor();
+        await card.getByTestId('approve').click();
+        await eventually(() => chat.sent('confirm_tool_action').length === 1, 'the first confirm sent');
+        // The first card's button stays disabled once used: an enabled one is the second ask's.
+        const approve = chat.turn(0).getByTestId('confirm-card').getByTestId('approve');
+        await eventually(async () => (await approve.count()) === 1 && (await approve.isEnabled()), 'the second confirmation answerable');
+        await approve.click();
+        await chat.waitForStatus(0, 'completed');
+        assert.deepEqual(
+          chat.sent('confirm_tool_action').map((f) => (f.frame as { approved?: unknown }).approved),
+          [true, true],
+        );
+        assert.equal(await chat.answer(0).textContent(), 'Both orders are cancelled.');
+      },
+    ),
+
   /** An invalid email comes back with the server's field error; the corrected form resumes the turn. */
   'identity-form': (env) =>
     withChat(
@@ -243,6 +277,16 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 };
+
+/** Polls `check` until it holds (a page state Playwright has no locator wait for). */
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
