@@ -1,4 +1,4 @@
-import { EMPTY, asyncScheduler, concat, defer, from, map, mergeMap, type Observable } from 'rxjs';
+import { asyncScheduler, map, type Observable } from 'rxjs';
 import type {
   ConversationList,
   ConversationMessage,
@@ -13,6 +13,7 @@ import * as objectValidators from '../generated/validators/objects.js';
 import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import type { ConnectionState } from './connection.js';
+import { walkPages } from './pages.js';
 import { ConnectionPool } from './pool.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions, SmoothClientOptions } from './options.js';
@@ -134,15 +135,8 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         scheduler,
         idempotent: true,
       }),
-    allMessages: ({ sessionId, pageSize }) => {
-      const walk = (cursor: string | undefined): Observable<ConversationMessage> =>
-        client.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) }).pipe(
-          // concat subscribes to the next page only after this page's messages were taken, so a
-          // consumer that stops early (take, first) stops the walk without an extra request.
-          mergeMap((page) => concat(from(page.messages), page.hasMore && page.nextCursor ? defer(() => walk(page.nextCursor ?? undefined)) : EMPTY)),
-        );
-      return walk(undefined);
-    },
+    allMessages: ({ sessionId, pageSize }) =>
+      walkPages((cursor) => client.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) })),
     listConversations: (list = {}) =>
       request(connection, {
         build: (requestId) => ({ ...list, action: 'list_conversations', requestId }),
@@ -167,7 +161,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
           connection,
           createSession: client.createSession,
           turn: (turnRequest, started) => turn({ pool, options: resolved, turn: client.turn }, turnRequest, started),
-          allMessages: client.allMessages,
+          getMessages: client.getMessages,
         },
         sessionOptions,
       ),

@@ -1,5 +1,6 @@
 import { Observable, ReplaySubject, defer, finalize, of, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
-import type { ConversationMessage, Session } from '../generated/types.js';
+import type { ConversationMessage, ConversationMessagesPage, Session } from '../generated/types.js';
+import { walkPages } from './pages.js';
 import { SmoothSessionClosedError } from '../errors.js';
 import type { TurnContext, TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
@@ -76,7 +77,7 @@ export interface SessionDeps {
   connection: Connection;
   createSession(options: CreateSessionOptions): Observable<Session>;
   turn(request: TurnRequest, started: (context: TurnContext) => void): Observable<TurnEvent>;
-  allMessages(options: { sessionId: string; pageSize?: number }): Observable<ConversationMessage>;
+  getMessages(options: { sessionId: string; limit?: number; cursor?: string }): Observable<ConversationMessagesPage>;
 }
 
 /** A `session.turn()` subscription: waiting (for its turn of the handle, for the session) until it has a context. */
@@ -197,8 +198,16 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
     },
     open,
     turn,
+    // Each page on the session in use when it is fetched: a walk that outlives a reconnect goes on
+    // on the resumed session (the cursor belongs to the conversation).
     history: (historyOptions = {}) =>
-      open().pipe(switchMap((session) => deps.allMessages({ sessionId: session.sessionId, ...(historyOptions.pageSize !== undefined ? { pageSize: historyOptions.pageSize } : {}) }))),
+      walkPages((cursor) =>
+        open().pipe(
+          switchMap((session) =>
+            deps.getMessages({ sessionId: session.sessionId, ...(historyOptions.pageSize !== undefined ? { limit: historyOptions.pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) }),
+          ),
+        ),
+      ),
     cancel: stop,
     close: () => {
       if (closed) return;

@@ -154,6 +154,24 @@ describe('client.session()', () => {
     expect(pages).toEqual([expect.objectContaining({ sessionId: 's1', limit: 1 }), expect.objectContaining({ sessionId: 's1', limit: 1, cursor: 'p2' })]);
   });
 
+  it('a history walk that outlives a reconnect fetches its next page on the resumed session', () => {
+    const h = harness(server(), { retryBaseDelayMs: 10 });
+    const session = h.client.session(options);
+    const contents: string[] = [];
+    testScheduler().run(({ flush }) => {
+      // The socket drops as the first page's message is taken, before the second page is asked for.
+      session.history({ pageSize: 1 }).subscribe((m) => {
+        contents.push(m.content.text ?? '');
+        if (contents.length === 1) h.sockets.current.fail();
+      });
+      flush();
+    });
+    expect(contents).toEqual(['newer', 'older']);
+    const lastPage = h.sockets.sent.filter((a) => a.action === 'get_conversation_messages').at(-1);
+    // The second page went on the resumed session (s2), not the one the walk started on.
+    expect(lastPage).toMatchObject({ cursor: 'p2', sessionId: 's2' });
+  });
+
   it('a failed create errors the use, and the next use tries again', () => {
     let refuse = true;
     const h = harness(server((a) => (a.action === 'create_conversation_session' && refuse ? [[1, errorFrame(a.requestId, 'AGENT_NOT_FOUND')]] : undefined)));
