@@ -12,7 +12,7 @@ let server: SmoothTestingController;
 let client: SmoothClient;
 beforeEach(() => {
   server = createTestingController();
-  client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: server.WebSocket, turnTimeoutMs: 0, requestTimeoutMs: 0 });
+  client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: server.WebSocket, turnTimeoutMs: 0, requestTimeoutMs: 0, lazyCloseTimeoutMs: 1 });
 });
 
 describe('imperative use', () => {

@@ -27,6 +27,7 @@ describe('SmoothTestingController edges', () => {
     expect(completed).toBe(true); // the client saw the terminal frame: the turn is over
     expect(turn.ending).toBe('responded');
     expect(() => server.verify()).not.toThrow();
+    client.close(); // its idle socket's lazy-close timer would outlive the run
   });
 
   it('outside TestScheduler, a scheduled answer that fails is reported by verify(), not thrown out of a timer', async () => {
@@ -36,6 +37,8 @@ describe('SmoothTestingController edges', () => {
     turn.at(5).token('too late'); // the turn already ended: this scheduled step fails
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(() => server.verify()).toThrow(/Scheduled answers that failed:\n {2}- expectTurn\("hi"\): cannot send stream_token: the turn already ended \(responded\)/);
+
+    client.close();
   });
 });
 
