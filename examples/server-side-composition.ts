@@ -2,14 +2,15 @@
  * Server-side composition: a backend job asks the agent on behalf of several customers at once
  * and merges the answers into one stream, one result per customer.
  *
- * Servers run one turn per connection, so concurrent turns need one client (one WebSocket) each;
- * rxjs does the rest: `mergeMap` with a concurrency limit, `finalize` to close each connection,
- * `catchError` so one failing customer does not fail the batch.
+ * Servers run one turn per connection, so one client with a pool of connections
+ * (`maxConnections`) runs the customers' turns side by side, each customer on its own session
+ * handle; rxjs does the rest: `mergeMap` with a concurrency limit, `finalize` to close each
+ * session, `catchError` so one failing customer does not fail the batch.
  *
  *   npx tsx examples/server-side-composition.ts                      # against the embedded mock server
  *   npx tsx examples/server-side-composition.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
-import { catchError, defer, finalize, from, lastValueFrom, map, mergeMap, of, switchMap, tap, toArray, type Observable } from 'rxjs';
+import { catchError, defer, finalize, from, lastValueFrom, map, mergeMap, of, tap, toArray, type Observable } from 'rxjs';
 import { createSmoothClient } from 'smooth-operator-rx';
 import { finalResponse } from 'smooth-operator-rx/operators';
 import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
@@ -50,27 +51,31 @@ export function main(options: ExampleOptions = {}): Promise<Result> {
   return withServer(options.url, mockServerOptions, (url) => run(url, options.log ?? console.log));
 }
 
+/** At most this many customers at a time: the pool opens as many sockets, each running one turn. */
+const CONCURRENCY = 2;
+
 async function run(url: string, log: (line: string) => void): Promise<Result> {
-  // One customer, start to finish: its own connection, session and turn. defer() creates the
-  // client only when mergeMap subscribes, so the concurrency limit also limits open sockets.
+  const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN, maxConnections: CONCURRENCY });
+  // One customer, start to finish: its own session handle and turn. defer() opens the session only
+  // when mergeMap subscribes; any free connection of the pool runs the turn.
   const ask = (customer: (typeof customers)[number]): Observable<CustomerResult> =>
     defer(() => {
-      const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN });
+      const session = client.session({ agentId: process.env.SMOOTH_AGENT_ID ?? 'demo-agent', userName: customer.name });
       log(`${customer.name} > ${customer.question}`);
-      return client.createSession({ agentId: process.env.SMOOTH_AGENT_ID ?? 'demo-agent', userName: customer.name }).pipe(
-        switchMap((session) => client.turn({ sessionId: session.sessionId, message: customer.question })),
+      return session.turn(customer.question).pipe(
         finalResponse(),
         map((final) => ({ customer: customer.name, answer: final.text, citations: final.citations.map((citation) => citation.title) })),
         catchError((error: unknown) => of({ customer: customer.name, answer: '', citations: [], error: String(error) })),
-        finalize(() => client.close()),
+        finalize(() => session.close()),
       );
     });
 
   return lastValueFrom(
     from(customers).pipe(
-      mergeMap(ask, 2), // at most two connections at a time
+      mergeMap(ask, CONCURRENCY),
       tap((result) => log(`${result.customer} < ${result.error ?? result.answer} [${result.citations.join(', ')}]`)),
       toArray(),
+      finalize(() => client.close()),
     ),
   );
 }
