@@ -105,6 +105,8 @@ export class Connection {
   private inbound = 0;
   private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
+  /** The token of the current socket, to redact from diagnostics. */
+  private token: string | undefined;
   private socketsOpened = 0;
   // Unique in the process (a counter: turns are found by requestId across clients, see turnOf)
   // and unlikely to repeat across processes talking to one server (the random part).
@@ -202,6 +204,12 @@ export class Connection {
   }
 
   report(diagnostic: Diagnostic): void {
+    // Diagnostics end up in logs: a server that echoes the token in a bad frame must not put it
+    // there. Their texts are redacted (per bad frame, not per event); parsed frames stay as received.
+    const token = this.token;
+    if (token !== undefined && token !== '' && (diagnostic.message.includes(token) || (diagnostic.kind === 'unparseable-frame' && diagnostic.raw.includes(token)))) {
+      diagnostic = { ...diagnostic, message: redact(diagnostic.message, token), ...(diagnostic.kind === 'unparseable-frame' ? { raw: redact(diagnostic.raw, token) } : {}) };
+    }
     this.diagnosticsSubject.next(diagnostic);
   }
 
@@ -296,6 +304,7 @@ export class Connection {
   }
 
   private openSocket(url: string, token: string | undefined): void {
+    this.token = token;
     let constructing = true;
     const transport: Transport = new Transport(
       { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token },

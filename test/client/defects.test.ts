@@ -295,6 +295,22 @@ describe('secrets in URLs (16)', () => {
     expect(Object.values(err as object).map(String).join(' ')).not.toContain(secret);
     client.close();
   });
+
+  it('a server that echoes the token in bad frames does not get it into diagnostics$', () => {
+    const h = harness(
+      (a) => {
+        if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, `not json ${secret}`], [3, { type: `x-${secret}`, requestId: a.requestId }], [4, eventual(a.requestId, 'ok')]];
+      },
+      { token: secret },
+    );
+    const diagnostics: Diagnostic[] = [];
+    h.client.diagnostics$.subscribe((d) => diagnostics.push(d));
+    runTurn(h, () => undefined);
+    expect(diagnostics.map((d) => d.kind)).toEqual(['unparseable-frame', 'unknown-event-type']);
+    const texts = diagnostics.map((d) => `${d.message} ${d.kind === 'unparseable-frame' ? d.raw : ''}`).join(' ');
+    expect(texts).not.toContain(secret);
+    expect(texts).toContain('***');
+  });
 });
 
 describe('state$ after close() (17)', () => {
