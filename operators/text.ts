@@ -53,10 +53,19 @@ export function text(): OperatorFunction<TurnEvent, string> {
     new Observable<string>((subscriber) => {
       let answer = '';
       let emitted = false;
+      let flatLength = 0;
       return source.subscribe({
         next: (event) => {
           const next = answerAfter(answer, event);
           if (next === answer && (emitted || event.type !== 'eventual_response')) return;
+          // `answer + token` makes a rope: one string cell (~32 bytes) per token, kept for the
+          // whole turn. Reading a character flattens it in V8; doing so each time the length has
+          // doubled copies each character about twice in all and keeps a long answer at ~1 byte a
+          // character instead of ~4 (a no-op for the value, and in engines without ropes).
+          if (next.length >= 2 * flatLength + 64) {
+            next.charCodeAt(0);
+            flatLength = next.length;
+          } else if (next.length < flatLength) flatLength = 0;
           answer = next;
           emitted = true;
           subscriber.next(next);
