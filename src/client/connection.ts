@@ -101,8 +101,6 @@ export class Connection {
   private lazyCloseTimer: Subscription | undefined;
   private heartbeatTimer: Subscription | undefined;
   private heartbeatPing: string | undefined;
-  /** Inbound frames so far: the heartbeat compares counts instead of reading the clock per frame. */
-  private inbound = 0;
   private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
   /** The token of the current socket, to redact from diagnostics. */
@@ -137,7 +135,7 @@ export class Connection {
     this.router.unregister(requestId);
     this.resendable.delete(requestId);
     // A caller that gave up (timeout, unsubscribe) before the socket opened: its frame is not sent.
-    if (this.outbox.length > 0) this.outbox = this.outbox.filter((frame) => frame.requestId !== requestId);
+    this.withdraw(requestId);
     this.idleCheck();
   }
 
@@ -311,10 +309,7 @@ export class Connection {
       {
         open: () => this.opened(),
         closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
-        message: (data) => {
-          this.inbound++;
-          this.router.receive(data);
-        },
+        message: (data) => this.router.receive(data),
         // A constructor that throws ends its transport before `this.transport` is set: the
         // WebSocket rejected the URL or the protocols, which no retry can fix.
         closed: (close) => (constructing ? this.giveUp('fatal', close) : this.transport === transport ? this.lost(close) : undefined),
@@ -449,19 +444,20 @@ export class Connection {
   private scheduleHeartbeat(): void {
     const { heartbeatIntervalMs, heartbeatTimeoutMs, scheduler } = this.options;
     if (heartbeatIntervalMs <= 0) return;
-    let seen = this.inbound;
+    // The router's count of inbound frames, not the clock: nothing is read per frame for this.
+    let seen = this.router.received;
     const check = (): void => {
       // An idle socket is closed lazily, not probed: only a socket something waits on is checked.
-      if (this.inbound !== seen || !this.needed) {
-        seen = this.inbound;
+      if (this.router.received !== seen || !this.needed) {
+        seen = this.router.received;
         this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
         return;
       }
       this.sendHeartbeatPing();
       this.heartbeatTimer = scheduler.schedule(() => {
         this.clearHeartbeatPing();
-        if (this.inbound === seen) return this.drop({ code: undefined, reason: `no answer to a heartbeat ping within ${heartbeatTimeoutMs} ms` });
-        seen = this.inbound;
+        if (this.router.received === seen) return this.drop({ code: undefined, reason: `no answer to a heartbeat ping within ${heartbeatTimeoutMs} ms` });
+        seen = this.router.received;
         this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
       }, heartbeatTimeoutMs);
     };
@@ -473,7 +469,7 @@ export class Connection {
     // Marked as the heartbeat's: the testing controller answers these itself, as a live server would.
     const requestId = `${this.idPrefix}-hb-${++this.idCounter}`;
     this.heartbeatPing = requestId;
-    // Its pong is a frame like any other: the inbound count is what the heartbeat reads.
+    // Its pong is a frame like any other: the router's inbound count is what the heartbeat reads.
     this.router.register(requestId, { deliver: () => this.clearHeartbeatPing(), invalid: () => undefined, fail: () => undefined }, true);
     this.transport.send(JSON.stringify({ action: 'ping', requestId }));
   }

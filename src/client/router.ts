@@ -27,6 +27,8 @@ export class Router {
   /** Pings in flight, oldest first: a pong that echoes no requestId answers the oldest. */
   private readonly pings = new Set<string>();
   private readonly recent = new Set<string>();
+  /** Frames received so far, valid or not: the heartbeat's liveness. */
+  received = 0;
   /** Frames handed to a route so far: the supervisor's proof that a socket works. */
   delivered = 0;
   private readonly decoder = new TextDecoder();
@@ -64,6 +66,7 @@ export class Router {
 
   /** One inbound frame, as the socket delivered it (text, or binary read as UTF-8). */
   receive(data: unknown): void {
+    this.received++;
     let text: string;
     if (typeof data === 'string') text = data;
     // Not instanceof: an ArrayBuffer from another realm (iframe, vm) fails it.

@@ -1,6 +1,6 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
 import { endsTurn } from '../turn/rules.js';
-import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnStep } from '../turn/machine.js';
+import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
@@ -124,7 +124,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   deliver(event: ServerEvent): void {
     // What the event means is the machine's (pure, in src/turn/machine.ts); what to do about it is here.
-    const step = stepTurn(this.phase === 'parked' ? 'parked' : this.phase === 'ended' ? 'ended' : 'running', event, this);
+    const step = stepTurn(this.machinePhase, event, this);
     if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
     if (this.phase === 'draining') return this.deliverDraining(event, step);
     this.inactivity.touch();
@@ -153,6 +153,11 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         if (step.parks) this.ask = event as TurnEvent;
         return this.emit(event as TurnEvent);
     }
+  }
+
+  /** The machine knows live turns as running or parked (a draining one is still running to it). */
+  private get machinePhase(): TurnPhase {
+    return this.phase === 'parked' ? 'parked' : this.phase === 'ended' ? 'ended' : 'running';
   }
 
   /** For the machine: a submit waits for its answer. */
@@ -310,7 +315,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         bindTurn(event as TurnEvent, this);
         if (!this.live) return;
         this.emit(event as TurnEvent);
-        if (stepTurn(this.phase === 'parked' ? 'parked' : 'running', event).phase === 'running') this.unpark();
+        if (stepTurn(this.machinePhase, event).phase === 'running') this.unpark();
       },
       onSent: () => this.answerSent(),
       timeoutMs: requestTimeoutMs,
@@ -455,12 +460,12 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   /** No event for the timeout: like an abandoned turn, cancel and hold the slot until the server confirms. */
   private expire(): void {
     if (!this.live) return;
-    if (this.connection.withdraw(this.requestId)) {
-      this.finish();
-      return this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));
+    // Still in the outbox: taken back, nothing to cancel; otherwise cancel and drain.
+    if (this.connection.withdraw(this.requestId)) this.finish();
+    else {
+      this.sendCancel();
+      this.drain();
     }
-    this.sendCancel();
-    this.drain();
     this.notifyEnd(new SmoothTimeoutError('TURN_TIMEOUT', this.requestId, this.timeoutMs));
   }
 }

@@ -79,9 +79,8 @@ export interface TurnContext {
 // answers) — are bound one by one. Wire events stay exactly what was received: nothing is
 // written on them, so a copy (or a serialized round trip) finds the same turn.
 const bound = new WeakMap<object, TurnContext>();
-const turns = new Map<string, TurnContext>();
-/** Whose each found turn is (a client's pool), so a closed client's turns can be let go. */
-const owners = new Map<string, object>();
+/** Turns by requestId, each with its owner (a client's pool), so a closed client's turns can be let go. */
+const turns = new Map<string, { readonly context: TurnContext; readonly owner: object }>();
 const ended = new Set<string>();
 /** Ended turns still found by requestId. */
 const ENDED_TURNS_KEPT = 256;
@@ -93,8 +92,7 @@ export function bindTurn(event: TurnEvent, context: TurnContext): void {
 
 /** @internal A turn that started: its events find it by requestId. `owner` is its client's. */
 export function registerTurn(context: TurnContext, owner: object): void {
-  turns.set(context.requestId, context);
-  owners.set(context.requestId, owner);
+  turns.set(context.requestId, { context, owner });
 }
 
 /**
@@ -102,9 +100,8 @@ export function registerTurn(context: TurnContext, owner: object): void {
  * attachments included, and the client itself) can be collected. Per close, not per event.
  */
 export function forgetTurns(owner: object): void {
-  for (const [requestId, turnOwner] of owners) {
-    if (turnOwner !== owner) continue;
-    owners.delete(requestId);
+  for (const [requestId, turn] of turns) {
+    if (turn.owner !== owner) continue;
     turns.delete(requestId);
     ended.delete(requestId);
   }
@@ -112,13 +109,12 @@ export function forgetTurns(owner: object): void {
 
 /** @internal A turn that ended: still found by requestId until {@link ENDED_TURNS_KEPT} later turns have ended. */
 export function retireTurn(context: TurnContext): void {
-  if (turns.get(context.requestId) !== context || ended.has(context.requestId)) return;
+  if (turns.get(context.requestId)?.context !== context || ended.has(context.requestId)) return;
   ended.add(context.requestId);
   if (ended.size <= ENDED_TURNS_KEPT) return;
   const oldest = ended.values().next().value as string;
   ended.delete(oldest);
   turns.delete(oldest);
-  owners.delete(oldest);
 }
 
 /**
@@ -147,5 +143,5 @@ export function findTurnOf(event: TurnEvent): TurnContext | undefined {
   const context = bound.get(event);
   if (context !== undefined) return context;
   const requestId = (event as { requestId?: unknown }).requestId;
-  return typeof requestId === 'string' ? turns.get(requestId) : undefined;
+  return typeof requestId === 'string' ? turns.get(requestId)?.context : undefined;
 }
