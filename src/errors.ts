@@ -154,3 +154,21 @@ export class SmoothSessionClosedError extends SmoothError {
     super('this session handle was closed');
   }
 }
+
+/**
+ * The server no longer knows the handle's conversation: asked to resume `conversationId`, it
+ * answered with a fresh one (`replacedBy`), as reference servers do for an id they lost (an
+ * in-memory server restarted, another deployment). The handle does not move to the fresh
+ * conversation by itself, which would mix two conversations under one handle: it ends, and every
+ * use errors with this error. Start a new handle (or `chat.newConversation()`) to go on.
+ */
+export class SmoothConversationLostError extends SmoothError {
+  override readonly name = 'SmoothConversationLostError';
+  readonly code = 'CONVERSATION_LOST';
+  constructor(
+    readonly conversationId: string,
+    readonly replacedBy: string,
+  ) {
+    super(`the server no longer knows conversation ${conversationId} (it answered the resume with ${replacedBy})`);
+  }
+}

@@ -19,6 +19,7 @@ export type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, Turn
 export {
   SmoothConnectionError,
   SmoothConnectionLostError,
+  SmoothConversationLostError,
   SmoothError,
   SmoothInvalidActionError,
   SmoothInvalidFrameError,

@@ -61,6 +61,7 @@ function zonedSession(session: SmoothSession, zone: NgZone): SmoothSession {
     open: () => reenter(session.open()),
     turn: (message) => reenter(session.turn(message)),
     history: (options) => reenter(session.history(options)),
+    historyPage: (options) => reenter(session.historyPage(options)),
     cancel: () => zone.runOutsideAngular(() => session.cancel()),
     close: () => zone.runOutsideAngular(() => session.close()),
   };

@@ -7,7 +7,8 @@ import { forgetTurns } from '../turn/context.js';
 /** What the pool needs of a turn. */
 export interface PooledTurn {
   readonly requestId: string;
-  readonly sessionId: string;
+  /** Its session, as the pool runs a session's turns one at a time (a session handle's turns share one key across resumes). */
+  readonly sessionKey: unknown;
   /** Runs the turn on `connection`: it holds that connection's slot until `release`. */
   start(connection: Connection): void;
 }
@@ -30,7 +31,7 @@ export class ConnectionPool {
   private readonly lanes: Lane[];
   private readonly waiting: PooledTurn[] = [];
   /** Sessions with a turn running, so that their next turn waits. */
-  private readonly busySessions = new Set<string>();
+  private readonly busySessions = new Set<unknown>();
   /** Every connection opened, for `diagnostics$`: only with room for more than one. */
   private readonly connections: ReplaySubject<Connection> | undefined;
   private closed = false;
@@ -56,7 +57,7 @@ export class ConnectionPool {
 
   /** The turn that `turnConcurrency: 'fail'` names as the one in the way of `turn`: its session's running turn, else the first busy connection's. */
   activeRequestId(turn: PooledTurn): string | undefined {
-    const blocking = this.lanes.find((lane) => lane.active?.sessionId === turn.sessionId) ?? this.lanes.find((lane) => lane.active !== undefined);
+    const blocking = this.lanes.find((lane) => lane.active?.sessionKey === turn.sessionKey) ?? this.lanes.find((lane) => lane.active !== undefined);
     return blocking?.active?.requestId;
   }
 
@@ -84,7 +85,7 @@ export class ConnectionPool {
     const lane = this.lanes.find((candidate) => candidate.active === turn);
     if (lane === undefined) return;
     lane.active = undefined;
-    this.busySessions.delete(turn.sessionId);
+    this.busySessions.delete(turn.sessionKey);
     this.drain();
   }
 
@@ -120,7 +121,7 @@ export class ConnectionPool {
 
   /** A free connection (open ones first), a new one if there is room, or none. */
   private laneFor(turn: PooledTurn): Lane | undefined {
-    if (this.busySessions.has(turn.sessionId)) return undefined;
+    if (this.busySessions.has(turn.sessionKey)) return undefined;
     let free: Lane | undefined;
     for (const lane of this.lanes) {
       if (lane.active !== undefined) continue;
@@ -137,7 +138,7 @@ export class ConnectionPool {
 
   private run(lane: Lane, turn: PooledTurn): void {
     lane.active = turn;
-    this.busySessions.add(turn.sessionId);
+    this.busySessions.add(turn.sessionKey);
     turn.start(lane.connection);
   }
 }
