@@ -167,8 +167,9 @@ export class SmoothConversationLostError extends SmoothError {
   readonly code = 'CONVERSATION_LOST';
   constructor(
     readonly conversationId: string,
-    readonly replacedBy: string,
+    /** The fresh conversation the server answered with; `undefined` when it refused (CONVERSATION_NOT_FOUND). */
+    readonly replacedBy: string | undefined,
   ) {
-    super(`the server no longer knows conversation ${conversationId} (it answered the resume with ${replacedBy})`);
+    super(`the server no longer knows conversation ${conversationId}${replacedBy !== undefined ? ` (it answered the resume with ${replacedBy})` : ''}`);
   }
 }

@@ -32,3 +32,4 @@ export {
   type ConnectionErrorCode,
   type TimeoutCode,
 } from './errors.js';
+export * from './chat/index.js';

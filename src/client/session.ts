@@ -1,7 +1,7 @@
-import { Observable, ReplaySubject, defer, finalize, map, of, retry, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, catchError, defer, finalize, map, of, retry, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
 import type { ConversationMessage, ConversationMessagesPage, Session } from '../generated/types.js';
 import { walkPages } from './pages.js';
-import { SmoothConnectionLostError, SmoothConversationLostError, SmoothSessionClosedError } from '../errors.js';
+import { SmoothConnectionLostError, SmoothConversationLostError, SmoothProtocolError, SmoothSessionClosedError } from '../errors.js';
 import type { TurnContext, TurnRequest } from '../turn/context.js';
 import type { TurnOwner } from './turn.js';
 import type { TurnEvent } from '../turn/turn-event.js';
@@ -143,6 +143,13 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
             conversationId = created.conversationId;
             current = { session: created, generation: deps.connection.generation };
             if (!closed) infoSubject.next(created);
+          }),
+          catchError((error: unknown) => {
+            // Older servers refuse an unknown conversation instead of minting a fresh one: the same loss.
+            if (conversationId === undefined || !(error instanceof SmoothProtocolError) || error.code !== 'CONVERSATION_NOT_FOUND') throw error;
+            lost ??= new SmoothConversationLostError(conversationId, undefined);
+            if (!closed) infoSubject.error(lost);
+            throw lost;
           }),
           finalize(() => (creating = undefined)),
           share(),
