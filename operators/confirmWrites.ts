@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, defaultIfEmpty, defer, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defaultIfEmpty, defer, of, take, throwError, timeout, type MonoTypeOperatorFunction, type Observable, type SchedulerLike } from 'rxjs';
 import type { WriteConfirmationRequiredEvent } from '../src/generated/types.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { fromAnswer, type Answerable } from './internal/answer.js';
@@ -79,7 +79,7 @@ export function confirmWrites(
 }
 
 function timeoutError(ms: number): Observable<never> {
-  return new Observable<never>((subscriber) => subscriber.error(new ConfirmDecisionTimeoutError(ms)));
+  return throwError(() => new ConfirmDecisionTimeoutError(ms));
 }
 
 /** No decision on a write confirmation within `decisionTimeoutMs` (with `onDecisionTimeout: 'error'`). */
