@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { chatHeapPerMessage } from './chat.js';
 import { contenders, floor, type Contender } from './contenders.js';
 import { median } from './measure.js';
 import { detectPool, FULL, QUICK, scenarios, type Metrics, type Scenario } from './scenarios.js';
@@ -111,10 +112,14 @@ async function main(): Promise<void> {
     if (Object.keys(flat).length > 0) {
       console.log(`\nCPU/event at the most open turns ÷ at one (1.00 = flat): ${contenders.map((c) => `${c.name} ${format(flat[c.name], 2)}`).join(', ')}`);
     }
+    // Per message, not per contender: what a long conversation costs a chat to hold.
+    const chatMessages = quick ? 200 : 1000;
+    const chatHeap = only === undefined || only.includes('chat-heap') ? await chatHeapPerMessage(server.url, chatMessages) : undefined;
+    if (chatHeap !== undefined) console.log(`\nheap: a chat holding ${chatMessages} messages: ${format(chatHeap, 0)} B/message (${format((chatHeap * chatMessages) / 1024, 0)} KB in all)`);
     const wallSeconds = (performance.now() - started) / 1000;
     const dir = join(process.cwd(), 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    const report = { date: new Date().toISOString(), quick, rounds, pool, node: process.version, cpus: cpus().map((c) => c.model), wallSeconds, sizes, flatness: flat, results };
+    const report = { date: new Date().toISOString(), quick, rounds, pool, node: process.version, cpus: cpus().map((c) => c.model), wallSeconds, sizes, flatness: flat, results, chatHeap: chatHeap === undefined ? undefined : { messages: chatMessages, bytesPerMessage: chatHeap } };
     writeFileSync(join(dir, quick ? 'latest-quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\n${wallSeconds.toFixed(1)} s; written to bench/results/${quick ? 'latest-quick.json' : 'latest.json'}`);
   } finally {

@@ -124,7 +124,7 @@ class Chat implements SmoothChat {
     private readonly client: SmoothClient,
     private readonly options: SmoothChatOptions,
   ) {
-    this.storage = options.storage ?? memoryChatStorage();
+    this.storage = options.storage ?? memoryChatStorage(new Map());
     this.storageKey = options.storageKey ?? `smooth-operator-rx:chat:${options.agentId}:${options.userName ?? ''}`;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.subject = new BehaviorSubject(this.snapshot());
