@@ -7,6 +7,11 @@ export interface CloseDetails {
   /** The WebSocket close code; `undefined` when the socket failed without one (a network error, a handshake timeout). */
   readonly code: number | undefined;
   readonly reason: string | undefined;
+  /**
+   * The status of an HTTP answer that refused the upgrade (e.g. 401, 403, 503), when the socket
+   * never opened. Node only: browsers do not expose it (their WebSocket reports a bare error).
+   */
+  readonly httpStatus?: number;
 }
 
 /** A value, or a function evaluated on every connection attempt that returns it, a Promise or an Observable of it (its first value is used). */

@@ -99,6 +99,8 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   let conversationId = options.conversationId;
   let release: (() => void) | undefined;
   let closed = false;
+  // The client's close ends the handle's story too: its state$ completes only then.
+  const clientClosed = deps.connection.state$.subscribe({ complete: () => infoSubject.complete() });
 
   /** Current while the socket it was created on is the open one: any loss since means resume. */
   const usable = (): Session | undefined =>
@@ -214,6 +216,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       closed = true;
       stop();
       infoSubject.complete();
+      clientClosed.unsubscribe();
       release?.();
       release = undefined;
     },
