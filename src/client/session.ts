@@ -27,7 +27,7 @@ export interface SmoothSession {
   /**
    * The session in use: emitted when it is created and again after every resume (a new
    * `sessionId`, the same `conversationId`). Replays the latest to each subscriber; subscribing
-   * creates nothing. Completes on `close()`.
+   * creates nothing. Completes on `close()`, and on the client's `close()`.
    */
   readonly info$: Observable<Session>;
   /** The latest session, or `undefined` before the first use. */
