@@ -100,6 +100,7 @@ interface SocketLike {
   send(data: unknown): void;
   close(code?: number, reason?: string): void;
   terminate?(): void;
+  on?(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /**
@@ -118,10 +119,13 @@ function outsideAngularWebSocket(impl: WebSocketImplementation, zone: NgZone): W
      * wrapped socket has none (browsers), so the client falls back to `close()` there.
      */
     readonly terminate?: () => void;
+    /** Node's `ws` only: how the client learns the HTTP status of a refused upgrade (a 401 is fatal). */
+    readonly on?: (event: string, listener: (...args: never[]) => void) => void;
     constructor(...args: unknown[]) {
       const socket = zone.runOutsideAngular(() => new Impl(...args));
       this.socket = socket;
       if (typeof socket.terminate === 'function') this.terminate = () => zone.runOutsideAngular(() => socket.terminate?.());
+      if (typeof socket.on === 'function') this.on = (event, listener) => zone.runOutsideAngular(() => void socket.on?.(event, listener));
     }
     get readyState(): number {
       return this.socket.readyState;

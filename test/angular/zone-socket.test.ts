@@ -35,6 +35,24 @@ describe('the socket under zone.js', () => {
     expect(calls[0]).not.toBe('angular');
   });
 
+  it('passes on() through, so the HTTP status of a refused upgrade reaches the client', () => {
+    const calls: string[] = [];
+    class NodeLike {
+      readyState = 0;
+      send(): void {}
+      close(): void {}
+      on(event: string): void {
+        calls.push(`${event} in ${Zone.current.name}`);
+      }
+    }
+    const Socket = outsideAngularOptions({ url: 'ws://h/ws', webSocketImpl: NodeLike }, zone).webSocketImpl as new (url: string) => Made & { on?: (event: string, listener: () => void) => void };
+    const socket = zone.run(() => new Socket('ws://h/ws'));
+    zone.run(() => socket.on?.('unexpected-response', () => undefined));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^unexpected-response in /);
+    expect(calls[0]).not.toBe('unexpected-response in angular');
+  });
+
   it('has none when the socket has none (browsers), so the client closes it instead', () => {
     const Socket = outsideAngularOptions({ url: 'ws://h/ws', webSocketImpl: new FakeSockets({ autoOpen: false }).WebSocket }, zone).webSocketImpl as new (url: string) => Made;
     expect(new Socket('ws://h/ws').terminate).toBeUndefined();
