@@ -114,11 +114,6 @@ export class Connection {
   /** The URL (token included) the current attempt dialled. */
   private endpoint: string | undefined;
   /**
-   * The endpoint whose credentials the server refused, and how: never dialled again. A use
-   * after that fails with the refusal, unless a `url` or `token` function now gives another one.
-   */
-  private refused: { endpoint: string; cause: CloseInfo } | undefined;
-  /**
    * While a give-up fails what waits: what starts in reaction (the next queued turn, a session's
    * next turn, a synchronous retry) fails with it instead of starting a new round of attempts.
    */
@@ -128,7 +123,10 @@ export class Connection {
   // and unlikely to repeat across processes talking to one server (the random part).
   private readonly idPrefix = `rx-${(++connectionsMade).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-  constructor(private readonly options: ResolvedOptions) {}
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly credentials: Credentials = { refused: undefined },
+  ) {}
 
   /** How many sockets have opened so far: a session created on an earlier one is resumed before its next use. */
   get generation(): number {
@@ -215,7 +213,7 @@ export class Connection {
     if (!idle && this.outbox.length >= this.options.maxQueuedActions) {
       throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
     }
-    if (idle && this.refused !== undefined && this.staticEndpoint() === this.refused.endpoint) throw lostError(this.refused.cause, false);
+    if (idle && this.credentials.refused !== undefined && this.staticEndpoint() === this.credentials.refused.endpoint) throw lostError(this.credentials.refused.cause, false);
     if (resend) this.resendable.set(action.requestId, text);
     this.outbox.push({ requestId: action.requestId, text });
     if (idle) this.start();
@@ -334,8 +332,8 @@ export class Connection {
 
   private openSocket(url: string, token: string | undefined): void {
     // Credentials the server refused are not offered again: a refreshed token may be.
-    if (this.refused !== undefined && this.refused.endpoint === url) return this.giveUp('fatal', this.refused.cause);
-    this.refused = undefined;
+    if (this.credentials.refused !== undefined && this.credentials.refused.endpoint === url) return this.giveUp('fatal', this.credentials.refused.cause);
+    this.credentials.refused = undefined;
     this.token = token;
     this.endpoint = url;
     let constructing = true;
@@ -446,7 +444,7 @@ export class Connection {
     this.reconnects = 0;
     this.outbox = [];
     this.resendable.clear();
-    if (refusesCredentials(cause) && this.endpoint !== undefined) this.refused = { endpoint: this.endpoint, cause };
+    if (refusesCredentials(cause) && this.endpoint !== undefined) this.credentials.refused = { endpoint: this.endpoint, cause };
     this.setState({ status: 'closed', why, closeCode: cause.code, reason: cause.reason });
     const outer = this.givingUp;
     this.givingUp = error instanceof SmoothConnectionLostError ? () => lostError(cause, false) : () => error;
@@ -572,6 +570,15 @@ export class Connection {
     if (repeated && state.status !== 'connecting' && state.status !== 'reconnecting') return;
     this.stateSubject.next(state);
   }
+}
+
+/** Shared by a client's connections: credentials refused to one are not offered on another. */
+export interface Credentials {
+  /**
+   * The endpoint whose credentials the server refused, and how: never dialled again. A use
+   * after that fails with the refusal, unless a `url` or `token` function now gives another one.
+   */
+  refused: { readonly endpoint: string; readonly cause: CloseInfo } | undefined;
 }
 
 /** Connections made in this process, for requestIds no other client can mint. */

@@ -1,5 +1,5 @@
 import { ReplaySubject, combineLatest, distinctUntilChanged, map, mergeMap, scan, switchMap, type Observable } from 'rxjs';
-import { Connection, type ConnectionState } from './connection.js';
+import { Connection, type ConnectionState, type Credentials } from './connection.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
 import { forgetTurns } from '../turn/context.js';
@@ -40,13 +40,14 @@ export class ConnectionPool {
   /** Every connection opened, for `diagnostics$`: only with room for more than one. */
   private readonly connections: ReplaySubject<Connection> | undefined;
   private closed = false;
+  private readonly credentials: Credentials = { refused: undefined };
   /** What every connection reports, current and future ones. */
   readonly diagnostics$: Observable<Diagnostic>;
   /** The client's state: the first connection's, or with room for more, what all of them say together (see {@link aggregateState}). */
   readonly state$: Observable<ConnectionState>;
 
   constructor(private readonly options: ResolvedOptions) {
-    this.primary = new Connection(options);
+    this.primary = new Connection(options, this.credentials);
     this.lanes = [{ connection: this.primary, active: undefined }];
     if (options.maxConnections <= 1) {
       this.diagnostics$ = this.primary.diagnostics$;
@@ -138,7 +139,7 @@ export class ConnectionPool {
       free ??= lane;
     }
     if (free !== undefined || this.lanes.length >= this.options.maxConnections) return free;
-    const connection = new Connection(this.options);
+    const connection = new Connection(this.options, this.credentials);
     const lane: Lane = { connection, active: undefined };
     this.lanes.push(lane);
     this.connections?.next(connection);

@@ -5,6 +5,7 @@
 import { fullJitterDelay } from '../../../src/client/backoff.js';
 import type { ConnectionState } from '../../../src/client/connection.js';
 import { SmoothConnectionError, SmoothConnectionLostError } from '../../../src/errors.js';
+import { eventual } from '../../fixtures/events.js';
 import { kit, quietly, watch } from './kit.js';
 
 type Reconnecting = Extract<ConnectionState, { status: 'reconnecting' }>;
@@ -476,6 +477,26 @@ describe('a use after a fatal close', () => {
     k.socket(1).open();
     k.clock.advance(1);
     expect(refreshed.values).toHaveLength(1);
+  });
+
+  it('with several sockets, credentials refused on one are not offered on another', () => {
+    const k = kit({ maxConnections: 2, lazyCloseTimeoutMs: 1000 });
+    const first = watch(k.client.turn({ sessionId: 's1', message: 'one' }));
+    const second = watch(k.client.turn({ sessionId: 's2', message: 'two' }));
+    k.socket(0).open();
+    k.socket(1).open();
+    k.clock.advance(1);
+    k.socket(0).receive(eventual(k.socket(0).sent[0]?.requestId ?? '', 'done'));
+    expect(first.completed).toBe(true);
+    k.clock.advance(1000);
+    expect(k.socket(0).readyState).toBe(3);
+    k.socket(1).serverClose(4001, 'revoked');
+    expect(second.error).toMatchObject({ closeCode: 4001, retryable: false });
+    const third = watch(k.client.turn({ sessionId: 's3', message: 'three' }));
+    const request = watch(k.client.getSession('s3'));
+    expect(k.sockets.all).toHaveLength(2);
+    expect(third.error).toMatchObject({ closeCode: 4001, retryable: false });
+    expect(request.error).toMatchObject({ closeCode: 4001, retryable: false });
   });
 
   it('a fatal close that is not about credentials (1008, or shouldRetry said no): the next use starts afresh', () => {
