@@ -53,6 +53,8 @@ export interface Contender {
   readonly label: string;
   /** What `TurnTally.seen` counts. */
   readonly counts: 'events' | 'answers';
+  /** Whether it can time each token's delivery (`TurnOptions.latencies`): it needs the wire events. @default true */
+  readonly measuresLatency?: false;
   open(url: string, options: OpenOptions): Promise<Endpoint>;
 }
 
