@@ -186,6 +186,9 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
   const owner = (entry: SessionTurn): TurnOwner => ({
     started: (context) => (entry.context = context),
+    stale: (sessionId) => {
+      if (current?.session.sessionId === sessionId) current = undefined;
+    },
     session: () =>
       defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(map((session) => session.sessionId)),
     resend: ({ sessionId: _stale, ...again }) => turn(again),
