@@ -2,6 +2,7 @@ import type { ChatAssistantMessage, ChatConfirmAsk } from '../../src/chat/types.
 import { createSmoothChat, memoryChatStorage } from '../../src/chat/index.js';
 import { acceptedFrame, errorFrame, eventualFrame, otpRequiredFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
 import type { ChatOtpAsk } from '../../src/chat/types.js';
+import { SmoothError } from '../../src/errors.js';
 import { testScheduler } from '../client/harness.js';
 import { chatHarness, chatServer, echo, lastAssistant, textOf, type StoredMessage } from './support.js';
 
@@ -269,5 +270,18 @@ describe('chat: retry, history and status (review)', () => {
       expect(h.chat.state.status).toBe('submitted');
     });
   });
-});
 
+  // Correct (ChatFault.error TSDoc: "a SmoothError subclass for every fault this package raises"): a chat-ending connection fault carries its error, not undefined.
+  it.failing('the fault of a refused connection carries the error itself', () => {
+    const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'x')]] });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('q');
+      flush();
+      h.sockets.current.serverClose(4001, 'unauthorized');
+      flush();
+      expect(h.chat.state.error).toMatchObject({ code: 'CONNECTION_REFUSED' });
+      expect(h.chat.state.error?.error).toBeInstanceOf(SmoothError);
+    });
+  });
+});
