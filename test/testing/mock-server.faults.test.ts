@@ -199,6 +199,25 @@ describe('restart', () => {
     expect(await historyOf(b, resumed.sessionId!)).toEqual(['outbound:after the restart', 'inbound:second', 'outbound:before the restart', 'inbound:first']);
   });
 
+  it('with forgetConversations, a resume is answered with a different, fresh conversation (empty history, the script from its start), no error', async () => {
+    const server = await h.server({ script: [text('first answer'), text('second answer')] });
+    const a = await h.client(server);
+    const { sessionId, conversationId } = await a.createSession();
+    await a.say(sessionId!, 'first', 'r1');
+    await server.faults.restart({ forgetConversations: true });
+    expect((await a.closed).code).toBe(1000);
+
+    const b = await h.client(server);
+    const reply = await b.request({ action: 'create_conversation_session', requestId: 'c1', agentId: 'a', conversationId });
+    expect(reply).toMatchObject({ type: 'immediate_response', status: 200, requestId: 'c1' });
+    const resumed = reply.data;
+    expect(resumed.conversationId).not.toBe(conversationId);
+    expect(await historyOf(b, resumed.sessionId)).toEqual([]);
+    expect(tokensOf(await b.say(resumed.sessionId, 'again', 'r2'), 'r2').join('')).toBe('first answer');
+    const listed = (await b.request({ action: 'list_conversations', requestId: 'l' })).data.conversations.map((c: { conversationId: string }) => c.conversationId);
+    expect(listed).toEqual([resumed.conversationId]);
+  });
+
   it('closes a parked turn’s connection too, and cuts stalled handshakes', async () => {
     const server = await h.server({ script: [{ kind: 'toolCall', name: 'wipe', arguments: '{}' }], tools: [{ name: 'wipe', result: 'ok' }], confirmTools: ['wipe'] });
     const a = await h.client(server);

@@ -173,9 +173,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     halfOpen: () => {
       for (const connection of connections) connection.goHalfOpen();
     },
-    restart: async () => {
+    restart: async (options = {}) => {
       // Sessions go first: a client reconnecting while the sockets close must not find its old one.
       ctx.store.forgetSessions();
+      if (options.forgetConversations === true) ctx.store.forgetConversations();
       for (const turn of ctx.turns) turn.abort();
       for (const socket of stalled) socket.destroy();
       await Promise.all(live().map((c) => c.closeAndWait(1000, 'server restart', RESTART_GRACE_MS)));
