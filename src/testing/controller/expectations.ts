@@ -20,7 +20,8 @@ import { ActionHandle, TestingControllerError } from './handle.js';
 
 /**
  * A `confirm_tool_action` (answer to `write_confirmation_required`), from `expectConfirm()`.
- * After `ack()`, continue the parked turn through its `TestTurn` (tool result, tokens, respond).
+ * After `ack()`, continue the parked turn through its `TestTurn` (tool result, tokens, respond):
+ * before it, the turn refuses every frame but its ending, as a server keeps the turn parked.
  */
 export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
   get approved(): boolean {
@@ -36,6 +37,7 @@ export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
     return this.step((entry) => {
       const { requestId, sessionId, approved } = entry.action;
       this.send(entry, immediateFrame(requestId, 200, message ?? (approved ? 'Tool action approved' : 'Tool action denied'), { sessionId, approved }));
+      this.slot.link.resume(entry.socket, sessionId, 'write_confirmation_required');
     });
   }
 
@@ -67,13 +69,14 @@ export class TestSubmit extends ActionHandle<SubmitInteractionAction> {
     return this.action.declined === true;
   }
 
-  /** `immediate_response` 200 ("Interaction submitted" / "Interaction declined"); the turn resumes. */
+  /** `immediate_response` 200 ("Interaction submitted" / "Interaction declined"); the turn resumes (before it, it refuses every frame but `interaction_invalid` and its ending). */
   ack(message?: string): this {
     return this.step((entry) => {
       const { requestId, sessionId, interactionId, kind, values, declined } = entry.action;
       const base = { sessionId, interactionId, ...(kind !== undefined ? { kind } : {}) };
       const data = declined === true ? { ...base, declined: true } : { ...base, values: values ?? {} };
       this.send(entry, immediateFrame(requestId, 200, message ?? (declined === true ? 'Interaction declined' : 'Interaction submitted'), data));
+      this.slot.link.resume(entry.socket, sessionId, 'interaction_required');
     });
   }
 
@@ -180,7 +183,7 @@ export class TestRequest<K extends RequestActionName> extends ActionHandle<Reque
     });
   }
 
-  /** `error` on the request's requestId (e.g. SESSION_NOT_FOUND, CONVERSATION_NOT_FOUND). */
+  /** `error` on the request's requestId (e.g. SESSION_NOT_FOUND, VALIDATION_ERROR). */
   error(code: string, message?: string): this {
     return this.step((entry) => this.send(entry, errorFrame(entry.action.requestId, code, message)));
   }
