@@ -73,6 +73,12 @@ export interface ActionHandles {
  * `at(frame)` / `play(marbles)` on the action's timeline. Answering an expectation now, before its
  * action was sent, throws a descriptive error. `verify()` fails on anything left over.
  *
+ * It keeps the protocol's rules, so a test cannot pass on a fake that lies: nothing of a turn
+ * before its `accept()`, and nothing of a parked turn but its ending until the client's answer
+ * was acked. Put `verify()` in `afterEach` (it then also runs after a failed test, whatever the
+ * teardown order), and run marble tests through {@link SmoothTestingController.run} so a failing
+ * marble also says which expectation never matched.
+ *
  * @example
  * const server = new SmoothTestingController();
  * const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: server.WebSocket });
