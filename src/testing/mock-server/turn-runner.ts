@@ -165,13 +165,13 @@ export class Turn {
   }
 
   private async toolCall(name: string, argumentsJson: string): Promise<void> {
-    const parsed = parseToolArguments(argumentsJson);
-    const args = typeof parsed === 'string' ? {} : parsed;
+    // The script was checked when the server started: arguments parse, the tool exists.
+    const args = parseToolArguments(argumentsJson);
+    if (typeof args === 'string') throw new Error(`unchecked script: ${args}`);
     const fail = async (message: string): Promise<void> => {
       await this.emit(toolCallFrame(this.requestId, name, args));
       await this.emit(toolResultFrame(this.requestId, name, message, true));
     };
-    if (typeof parsed === 'string') return fail(`Invalid arguments for tool '${name}': ${parsed}.`);
 
     const raise = raiseToolKind(name);
     if (raise !== undefined) return this.raiseInteraction(name, raise.kind, raise.capability, args);
@@ -205,7 +205,7 @@ export class Turn {
 
   private runTool(name: string, args: Record<string, unknown>): ToolResult {
     const tool = this.ctx.options.tools.get(name);
-    if (tool === undefined) return { name, isError: true, result: `Unknown tool '${name}'.` };
+    if (tool === undefined) throw new Error(`unchecked script: no tool '${name}'`);
     try {
       return { name, isError: false, result: typeof tool.result === 'string' ? tool.result : tool.result(args) };
     } catch (error) {
@@ -216,11 +216,7 @@ export class Turn {
   private async raiseInteraction(name: string, kind: InteractionKind, capability: string, args: Record<string, unknown>): Promise<void> {
     const rid = this.requestId;
     const parts = parseRaiseArguments(kind, args);
-    if (typeof parts === 'string') {
-      await this.emit(toolCallFrame(rid, name, args));
-      await this.emit(toolResultFrame(rid, name, parts, true));
-      return;
-    }
+    if (typeof parts === 'string') throw new Error(`unchecked script: ${parts}`);
     if (!this.session.supports.includes(capability)) {
       await this.emit(toolCallFrame(rid, name, args));
       await this.emit(toolResultFrame(rid, name, conversationalResult(kind, parts)));
