@@ -76,6 +76,39 @@ describe('a parked turn answered without its confirm', () => {
   });
 });
 
+describe('an answer acked with no park to resume', () => {
+  it('fails: a confirm that reaches a turn no longer parked cannot be acked (a server answers NO_PENDING_CONFIRMATION)', () => {
+    client.turn({ sessionId: 's1', message: 'delete it' }).subscribe({
+      next: (e) => {
+        if (e.type === 'write_confirmation_required') turnOf(e).confirm(true).subscribe({ error: () => undefined });
+      },
+      error: () => undefined,
+    });
+    const turn = server.expectTurn('delete it').accept().requireConfirmation('delete_record');
+    const confirm = server.expectConfirm();
+    turn.error('AGENT_ERROR'); // the server gave up on the turn before the confirm arrived
+    expect(() => confirm.ack()).toThrow(/ack\(\): no turn of session s1 is parked on a write confirmation on this connection; a server answers NO_PENDING_CONFIRMATION \(error\(\)\)/);
+    confirm.error('NO_PENDING_CONFIRMATION');
+    server.verify();
+  });
+
+  it('fails: a submit acked for a turn that never asked', () => {
+    client.turn({ sessionId: 's1', message: 'quote' }).subscribe({
+      next: (e) => {
+        if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: e.data.data.interactionId, declined: true }).subscribe({ error: () => undefined });
+      },
+      error: () => undefined,
+    });
+    const turn = server.expectTurn('quote').accept();
+    turn.requireInteraction('identity_intake', { fields: [{ key: 'email' }] });
+    const submit = server.expectSubmit();
+    submit.ack();
+    expect(() => server.expectSubmit().ack()).toThrow(/no matching submit_interaction has been sent/);
+    expect(() => submit.ack()).toThrow(/ack\(\): no turn of session s1 is parked on an interaction on this connection; a server answers NO_PENDING_INTERACTION/);
+    turn.respond('ok');
+  });
+});
+
 describe('frames before accept()', () => {
   it('fail: scheduled before the 202', () => {
     lenient().run(() => {

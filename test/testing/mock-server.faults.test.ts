@@ -110,7 +110,8 @@ describe('refuseHandshakes', () => {
 
 describe('closeAll', () => {
   it('closes every open connection with the code and reason; turns die, sessions stay', async () => {
-    const server = await h.server({ script: [text('a slow answer')], tokenDelayMs: 30 });
+    // Slow enough that a loaded machine does not deliver the first token before closeAll().
+    const server = await h.server({ script: [text('a slow answer')], tokenDelayMs: 150 });
     const a = await h.client(server);
     const b = await h.client(server);
     const { sessionId } = await a.createSession();
@@ -119,7 +120,7 @@ describe('closeAll', () => {
     server.faults.closeAll(4001, 'Unauthorized');
     expect(await a.closed).toEqual({ code: 4001, reason: 'Unauthorized' });
     expect(await b.closed).toEqual({ code: 4001, reason: 'Unauthorized' });
-    await sleep(100);
+    await sleep(200);
     expect(a.frames.filter((f) => f.type === 'stream_token')).toEqual([]);
     const c = await h.client(server);
     expect((await c.request({ action: 'get_session', requestId: 'g', sessionId })).data).toMatchObject({ sessionId, status: 'idle' });

@@ -116,9 +116,10 @@ export class SmoothTestingController {
       timeline,
       origin: () => (timeline === 'run' ? 0 : this.scheduler.now()),
       resume: (socket, sessionId, ask) => {
-        const parked = this.log.find((e) => e.socket === socket && e.action.action === 'send_message' && e.action.sessionId === sessionId && e.turn?.parked?.ask === ask);
+        const parked = this.parkedTurn(socket, sessionId, ask);
         if (parked?.turn !== undefined) parked.turn.parked = undefined;
       },
+      isParked: (socket, sessionId, ask) => this.parkedTurn(socket, sessionId, ask) !== undefined,
       deliver: (socket, frame, by) => this.deliver(socket, frame, by),
       unclaimed: () => this.unclaimed().map((entry) => describeAction(entry.action)),
       failed: (error) => this.failures.push(error),
@@ -291,6 +292,11 @@ export class SmoothTestingController {
     if (unanswered) problems.push(PROMISE_HINT);
     if (this.failures.length > 0) problems.push(`Scheduled answers that failed:\n${bulletList(this.failures.map((f) => (f instanceof Error ? f.message : String(f))))}`);
     return problems;
+  }
+
+  /** The turn of the session parked on `ask` on `socket` (servers find a park by session, among the connection's turns). */
+  private parkedTurn(socket: FakeWebSocket, sessionId: string, ask: 'write_confirmation_required' | 'interaction_required'): Recorded | undefined {
+    return this.log.find((e) => e.socket === socket && e.action.action === 'send_message' && e.action.sessionId === sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask);
   }
 
   /** `parked on …`, and whether the client answered: for a turn left open. */

@@ -61,6 +61,8 @@ export interface ControllerLink {
   mintInteractionId(): string;
   /** The client's answer to a park was acked: the session's turn parked on `ask` on `socket` goes on. */
   resume(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): void;
+  /** Whether a turn of the session is parked on `ask` on `socket`. */
+  isParked(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): boolean;
   /** Frame 0 of a timeline bound now: the scheduler's time, or 0 with `timeline: 'run'`. */
   origin(): number;
   readonly timeline: 'action' | 'run';
