@@ -1,10 +1,7 @@
 import { Subscription, type Observable, type Subscriber } from 'rxjs';
 import { SmoothProtocolError } from '../../src/errors.js';
-import { endsTurn, resumesTurn } from '../../src/turn/rules.js';
+import { endsTurn, isMootRefusal, resumesTurn } from '../../src/turn/rules.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
-
-/** The server's refusals of an answer to an ask it no longer holds. */
-const MOOT_REFUSALS: ReadonlySet<string> = new Set(['NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'INTERACTION_MISMATCH']);
 
 /** Whether `event` shows a pending ask resolved: the turn went on (answered by us or by the server itself) or ended. */
 export function resolvesAsk(event: TurnEvent): boolean {
@@ -55,7 +52,7 @@ export class Ask extends Subscription {
           if (!this.resolved) onOutcome?.(outcome);
         },
         error: (err: unknown) => {
-          if (this.resolved && err instanceof SmoothProtocolError && MOOT_REFUSALS.has(err.code)) return;
+          if (this.resolved && err instanceof SmoothProtocolError && isMootRefusal(err.code)) return;
           this.subscriber.error(err);
         },
       }),

@@ -1,6 +1,6 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
-import { endsTurn } from '../turn/rules.js';
-import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
+import { answersOtp, endsTurn, isAnswer, isMootRefusal, refusesResume } from '../turn/rules.js';
+import { stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
 import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
@@ -219,14 +219,14 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
       (this.confirms ??= new Set()).add(subscriber);
       const inner = this.resume(
         (requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }),
-        (event) => (event.type === 'immediate_response' && event.status === 200 ? { value: event } : undefined),
+        (event) => (isAnswer(event) ? { value: event as ConfirmOutcome } : undefined),
       ).subscribe({
         next: (value) => subscriber.next(value),
         error: (err: unknown) => {
           if (err instanceof SmoothProtocolError) {
             this.reportMoot(err);
             // Refused while still parked: the human answers again, with no timeout meanwhile.
-            if (RESUME_ERRORS.has(err.code) && this.phase === 'parked') this.park();
+            if (refusesResume(err.code) && this.phase === 'parked') this.park();
           }
           subscriber.error(err);
         },
@@ -278,7 +278,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   verifyOtp(code: string): Observable<OtpOutcome> {
     // Not tied to a live turn: servers end the turn before the code is verified.
     return this.resume((requestId) => ({ action: 'verify_otp', requestId, sessionId: this.sessionId, code }), (event) =>
-      event.type === 'otp_verified' || event.type === 'otp_invalid' ? { value: event } : undefined,
+      answersOtp(event) ? { value: event as OtpOutcome } : undefined,
     );
   }
 
@@ -441,7 +441,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   /** An answer refused because its ask was already resolved (the turn went on without it) is reported. */
   private reportMoot(error: SmoothProtocolError): void {
-    if (this.phase !== 'running' || !RESUME_ERRORS.has(error.code)) return;
+    if (this.phase !== 'running' || !isMootRefusal(error.code)) return;
     this.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
   }
 

@@ -375,6 +375,21 @@ describe('a moot answer on a running turn', () => {
   });
 });
 
+describe('a malformed answer on a running turn', () => {
+  it('fails only that answer and is not reported as moot: the answer itself was wrong', () => {
+    const h = harness((a) => {
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'i1')], [4, token(a.requestId, 'on')], [9, eventual(a.requestId, 'on')]];
+      if (a.action === 'submit_interaction') return [[2, error(a.requestId, 'VALIDATION_ERROR')]];
+    });
+    const outcome: string[] = [];
+    h.client.diagnostics$.subscribe((d) => outcome.push(d.kind));
+    const turn = runTurn(h, (e) => {
+      if (e.type === 'stream_token') turnOf(e).submitInteraction({ interactionId: 'i1', values: {} }).subscribe({ error: (err: SmoothError) => outcome.push(`submit ${err.code}`) });
+    });
+    expect([...outcome, ...turn]).toEqual(['submit VALIDATION_ERROR']);
+  });
+});
+
 describe('review findings', () => {
   it('a confirm still unanswered when the turn times out is settled with the timeout', () => {
     const h = harness((a) => {

@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import type { ServerEvent } from '../../src/generated/types.js';
-import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
-import { endsTurn, parksTurn, resumesTurn } from '../../src/turn/rules.js';
+import { stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
+import { RESUME_REFUSALS, endsTurn, parksTurn, resumesTurn } from '../../src/turn/rules.js';
+const RESUME_ERRORS: ReadonlySet<string> = new Set(Object.keys(RESUME_REFUSALS));
 import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 
 const r = 'turn-1';
