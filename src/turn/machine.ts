@@ -59,6 +59,18 @@ export function stepTurn(phase: TurnPhase, event: ServerEvent, pending: TurnPend
   }
 }
 
+/**
+ * The machine for an event on a pending answer's own requestId (a `confirm_tool_action` is sent
+ * under one): its ack answers it, any error refuses it — the answer's, never the turn's end —
+ * and anything else is not for it.
+ */
+export function stepAnswer(phase: TurnPhase, event: ServerEvent): TurnStep {
+  if (phase === 'ended') return step('ended', 'unexpected');
+  if (event.type === 'error') return refused(phase, event.data.error.code);
+  if (isAnswer(event)) return step(phase === 'parked' ? 'running' : phase, 'answer');
+  return step(phase, 'unexpected');
+}
+
 /** A refused answer: the turn keeps its phase; parked, it parks again (the human answers again) when the refusal is one of a resume's. */
 function refused(phase: Exclude<TurnPhase, 'ended'>, code: string): TurnStep {
   return step(phase, 'refuse-answer', phase === 'parked' && refusesResume(code));

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import type { ServerEvent } from '../../src/generated/types.js';
-import { stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
-import { RESUME_REFUSALS, endsTurn, parksTurn, resumesTurn } from '../../src/turn/rules.js';
+import { stepAnswer, stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
+import { RESUME_REFUSALS, endsTurn, isAnswer, parksTurn, resumesTurn } from '../../src/turn/rules.js';
 const RESUME_ERRORS: ReadonlySet<string> = new Set(Object.keys(RESUME_REFUSALS));
 import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 
@@ -92,6 +92,19 @@ describe('stepTurn', () => {
           expect(pending.submitPending).toBe(true);
           expect((event.type === 'immediate_response' && event.status === 200) || event.type === 'interaction_invalid').toBe(true);
         }
+      }),
+    );
+  });
+
+  it('on an answer\'s own requestId (a confirm\'s), an error is that answer\'s and never ends the turn; its ack resumes a parked turn', () => {
+    fc.assert(
+      fc.property(anyPhase, anyEvent, (phase, event) => {
+        const step = stepAnswer(phase, event);
+        const code = codeOf(event);
+        if (phase === 'ended') return expect(step).toMatchObject({ phase: 'ended', effect: 'unexpected', parks: false });
+        if (code !== undefined) return expect(step).toMatchObject({ phase, effect: 'refuse-answer', parks: phase === 'parked' && RESUME_ERRORS.has(code) });
+        if (isAnswer(event)) return expect(step).toMatchObject({ phase: 'running', effect: 'answer', parks: false });
+        return expect(step).toMatchObject({ phase, effect: 'unexpected', parks: false });
       }),
     );
   });
