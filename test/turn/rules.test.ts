@@ -10,7 +10,7 @@ import type { ServerEvent } from '../../src/generated/types.js';
 import { eventValidators } from '../../src/generated/validators/index.js';
 import { ROLES, RESUME_REFUSALS, endsTurn, isAnswer, isMootRefusal, parksTurn, refusesResume, resumesTurn, startsTurn, type Role, type TurnEndType } from '../../src/turn/rules.js';
 import { errorFrame } from '../../src/testing/frames.js';
-import { accepted, cancelled, eventualResponse, interactionAck, interactionInvalid, interactionRequired, keepalive, otpSent, token, toolCall, toolResult, writeConfirmationRequired } from '../operators/events.js';
+import { INTERACTION_ID, RID, ack, cancelled, eventualResponse, interactionAck, interactionInvalid, interactionRequired, keepalive, otpSent, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 
 const errorEvent = errorFrame('r-msg', 'AGENT_ERROR', 'the agent failed');
 
@@ -37,19 +37,19 @@ describe('the role table', () => {
   });
 
   it('parks a turn on the two asks, and nothing else', () => {
-    const events = [accepted(), token('a'), toolCall('t', {}), writeConfirmationRequired('w'), interactionRequired(), interactionInvalid([]), keepalive(), otpSent()];
+    const events = [ack(RID), token(RID, 'a'), toolCall(RID, 't', {}), writeConfirmation(RID, 'w'), interactionRequired(RID), interactionInvalid(RID, INTERACTION_ID, []), keepalive(RID), otpSent(RID)];
     expect(events.filter(parksTurn).map((event) => event.type)).toEqual(['write_confirmation_required', 'interaction_required']);
   });
 
   it('a 202 starts a turn; a 200 answers what we sent and resumes a parked turn', () => {
-    const ack200 = interactionAck({ email: 'a@example.com' });
-    expect([startsTurn(accepted()), isAnswer(accepted()), resumesTurn(accepted())]).toEqual([true, false, false]);
+    const ack200 = interactionAck(RID, { email: 'a@example.com' });
+    expect([startsTurn(ack(RID)), isAnswer(ack(RID)), resumesTurn(ack(RID))]).toEqual([true, false, false]);
     expect([startsTurn(ack200), isAnswer(ack200), resumesTurn(ack200)]).toEqual([false, true, true]);
   });
 
   it('resumes a parked turn on a streamed piece or a tool result, not on the parked tool call, a form sent back, OTP events or the end', () => {
-    const resuming = [token('a'), toolResult('t', 'ok')];
-    const notResuming = [toolCall('t', {}), interactionInvalid([]), keepalive(), otpSent(), eventualResponse(['x']), cancelled(), errorEvent];
+    const resuming = [token(RID, 'a'), toolResult(RID, 't', 'ok')];
+    const notResuming = [toolCall(RID, 't', {}), interactionInvalid(RID, INTERACTION_ID, []), keepalive(RID), otpSent(RID), eventualResponse(RID, ['x']), cancelled(RID), errorEvent];
     expect(resuming.map(resumesTurn)).toEqual([true, true]);
     expect(notResuming.map(resumesTurn)).toEqual(notResuming.map(() => false));
   });
