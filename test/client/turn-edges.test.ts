@@ -3,7 +3,8 @@
  * cancel, resumes on ended turns, keepalives while parked, events of abandoned turns, and close
  * codes across sockets.
  */
-import { Subject, map, mergeMap, of, retry, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { Subject, VirtualTimeScheduler, map, mergeMap, of, retry, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { createSmoothClient } from '../../src/client/client.js';
 import type { Diagnostic } from '../../src/client/diagnostics.js';
 import type { SmoothConnectionError, SmoothError } from '../../src/errors.js';
 import { turnOf } from '../../src/turn/context.js';
@@ -274,5 +275,21 @@ describe('JSON that is not an object', () => {
     });
     expect(kinds).toEqual(['invalid-frame']);
     expect(h.sockets.all).toHaveLength(1);
+  });
+});
+
+describe('a socket that fails at once', () => {
+  it('leaves no timer armed after the turn errored', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const Throwing = class {
+      constructor() {
+        throw new Error('bad subprotocol');
+      }
+    };
+    const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: Throwing, scheduler, turnTimeoutMs: 120_000 });
+    const outcome: string[] = [];
+    client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: (err: SmoothError) => outcome.push(err.code) });
+    expect(outcome).toEqual(['CONNECTION_ERROR']);
+    expect(scheduler.actions).toHaveLength(0);
   });
 });
