@@ -216,6 +216,19 @@ describe('client.close()', () => {
 });
 
 describe('state$ after client.close()', () => {
+  // A closed→closed change is still told when its reason changes: after an idle close, close()
+  // says `why: 'client'`.
+  it("client.close() after an idle close says closed (why: 'client')", () => {
+    const k = kit({ lazyCloseTimeoutMs: 100 });
+    k.client.ping().subscribe(quietly);
+    k.clock.advance(1);
+    k.socket(0).open();
+    k.clock.advance(200);
+    expect(k.story().slice(-1)).toEqual(['closed idle (1000)']);
+    k.client.close();
+    expect(k.states[k.states.length - 1]).toMatchObject({ status: 'closed', why: 'client' });
+  });
+
   it('replays closed, then completes', async () => {
     const sockets = new FakeSockets();
     const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: sockets.WebSocket });
