@@ -27,8 +27,7 @@ import type { ImmediateResponseEvent, ServerEvent, StreamChunkEvent } from '../g
  */
 export type Role = 'ack' | 'piece' | 'chunk' | 'ask' | 'reject' | 'note' | 'otp-answer' | 'end' | 'keepalive' | 'foreign';
 
-/** Every event type's role, declared once. */
-export const ROLES = Object.freeze({
+const TABLE = {
   immediate_response: 'ack',
   stream_token: 'piece',
   stream_reasoning: 'piece',
@@ -46,7 +45,13 @@ export const ROLES = Object.freeze({
   error: 'end',
   keepalive: 'keepalive',
   pong: 'foreign',
-} as const satisfies Record<ServerEvent['type'], Role>);
+} as const satisfies Record<ServerEvent['type'], Role>;
+
+/**
+ * Every event type's role, declared once. Typed by every `ServerEvent` type as well as by its
+ * literal roles, so a type missing from the table fails to compile here only, not where it is read.
+ */
+export const ROLES: Readonly<Record<ServerEvent['type'], Role>> & typeof TABLE = Object.freeze(TABLE);
 
 /**
  * Error codes that answer a resume (`submit_interaction`, `confirm_tool_action`) rather than end
