@@ -1,5 +1,5 @@
 import type { ServerEvent } from '../generated/types.js';
-import { ROLES, isAnswer, refusesResume, resumesTurn } from './rules.js';
+import { ROLES, isAnswer, refusesCancel, refusesResume, resumesTurn } from './rules.js';
 
 /** Where a live turn is, for the machine: answering, or parked on a human. */
 export type TurnPhase = 'running' | 'parked' | 'ended';
@@ -44,7 +44,7 @@ export function stepTurn(phase: TurnPhase, event: ServerEvent, pending: TurnPend
     case 'end': {
       if (event.type !== 'error') return step('ended', 'end');
       const code = event.data.error.code;
-      if (pending.cancelPending && code === 'UNSUPPORTED_ACTION') return step(phase, 'refuse-cancel');
+      if (pending.cancelPending && refusesCancel(code)) return step(phase, 'refuse-cancel');
       if (pending.submitPending && refusesResume(code)) return refused(phase, code);
       return step('ended', 'end');
     }

@@ -135,6 +135,14 @@ export function resumesTurn(event: ServerEvent): boolean {
   }
 }
 
+/**
+ * Whether an error code answers a `cancel` we sent rather than end the turn: reduced deployments
+ * answer UNSUPPORTED_ACTION to it, echoing the turn's requestId. The cancel's; the turn goes on.
+ */
+export function refusesCancel(code: string): boolean {
+  return code === 'UNSUPPORTED_ACTION';
+}
+
 /** Whether an error code answers a resume we sent (the resume's, not the turn's). */
 export function refusesResume(code: string): boolean {
   return Object.hasOwn(RESUME_REFUSALS, code);

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { expectTypeOf } from 'expect-type';
 import type { ServerEvent } from '../../src/generated/types.js';
 import { eventValidators } from '../../src/generated/validators/index.js';
-import { ROLES, RESUME_REFUSALS, endsTurn, isAnswer, isMootRefusal, parksTurn, refusesResume, resumesTurn, startsTurn, type Role, type TurnEndType } from '../../src/turn/rules.js';
+import { ROLES, RESUME_REFUSALS, endsTurn, isAnswer, isMootRefusal, parksTurn, refusesCancel, refusesResume, resumesTurn, startsTurn, type Role, type TurnEndType } from '../../src/turn/rules.js';
 import { errorFrame } from '../../src/testing/frames.js';
 import { INTERACTION_ID, RID, ack, cancelled, eventualResponse, interactionAck, interactionInvalid, interactionRequired, keepalive, otpSent, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 
@@ -61,6 +61,10 @@ describe('refusals of an answer', () => {
     expect(codes.filter(refusesResume)).toEqual(['NO_PENDING_CONFIRMATION', 'NO_PENDING_INTERACTION', 'INTERACTION_MISMATCH', 'VALIDATION_ERROR']);
   });
 
+  it('UNSUPPORTED_ACTION, and nothing else, refuses a cancel', () => {
+    expect(['UNSUPPORTED_ACTION', 'VALIDATION_ERROR', 'AGENT_ERROR'].map(refusesCancel)).toEqual([true, false, false]);
+  });
+
   // PROTOCOL.md: NO_PENDING_CONFIRMATION is "no park", INTERACTION_MISMATCH a "stale/wrong id" —
   // the server no longer holds the ask. VALIDATION_ERROR is a malformed frame: the answer's own fault.
   it('three of them are moot (the server no longer holds the ask); VALIDATION_ERROR is not', () => {
@@ -106,8 +110,8 @@ describe('one home per rule', () => {
     expect(offending((code) => /status\s*[!=]==?\s*20[02]\b/.test(code))).toEqual([]);
   });
 
-  it('no source lists or compares the refusals of an answer', () => {
-    const codes = Object.keys(RESUME_REFUSALS).join('|');
+  it('no source lists or compares the refusals of an answer or of a cancel', () => {
+    const codes = [...Object.keys(RESUME_REFUSALS), 'UNSUPPORTED_ACTION'].join('|');
     expect(offending((code) => new RegExp(`[!=]==?\\s*'(${codes})'|new Set\\(\\[[^\\]]*'(${codes})'`).test(code))).toEqual([]);
   });
 });
