@@ -55,7 +55,7 @@ export function stepTurn(phase: TurnPhase, event: ServerEvent, pending: TurnPend
     case 'ask':
       return step('parked', 'emit', true);
     default:
-      return step(phase === 'parked' && resumesTurn(event) ? 'running' : phase, isAnswer(event) && pending.submitPending ? 'answer' : 'emit');
+      return step(phase === 'parked' && resumesTurn(event) ? 'running' : phase, pending.submitPending && isAnswer(event) ? 'answer' : 'emit');
   }
 }
 
