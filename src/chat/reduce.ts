@@ -17,11 +17,11 @@ export function newAssistantMessage(id: string, replyTo: string): ChatAssistantM
 export function assistantAfter(message: ChatAssistantMessage, event: TurnEvent): ChatAssistantMessage {
   switch (event.type) {
     case 'stream_token':
-      return withParts(message, appendText(message.parts, 'text', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'text', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_reasoning':
-      return withParts(message, appendText(message.parts, 'reasoning', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'reasoning', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_preamble':
-      return withParts(message, appendText(message.parts, 'preamble', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'preamble', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_chunk': {
       const parts = toolsAfter(message.parts, event);
       const ask = resumesTurn(event) ? resumed(message) : message.ask;
