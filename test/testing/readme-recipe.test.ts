@@ -60,7 +60,7 @@ it.each(blocks.filter((b) => b.region !== undefined).map((b) => [`${b.file}#${b.
 });
 
 it('every readme region of the recipe test files is shown in the README', () => {
-  const files = ['test/testing/recipe.marble.test.ts', 'test/testing/recipe.mock-server.test.ts'];
+  const files = ['test/testing/recipe.marble.test.ts', 'test/testing/recipe.mock-server.test.ts', 'test/chat/chat-testing-kit.test.ts'];
   const regions = files.flatMap((file) => regionNames(file).map((name) => `${file}#${name}`));
   expect(regions.sort()).toEqual(blocks.map((b) => `${b.file}#${b.region ?? ''}`).sort());
 });
