@@ -7,7 +7,7 @@ import { findTurnOf } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import { chatFault, connectionFaultOf, faultOf, isPassingLoss } from './faults.js';
 import { MessageList } from './message-list.js';
-import { assistantAfter, ended, historyMessage, newAssistantMessage, withAskStatus } from './reduce.js';
+import { assistantAfter, ended, historyMessage, isEnd, newAssistantMessage, withAskStatus } from './reduce.js';
 import { memoryChatStorage } from './storage.js';
 import type {
   ChatAnswerOutcome,
@@ -305,7 +305,12 @@ class Chat implements SmoothChat {
       this.lost = true;
       // A code is verified on the session that asked for it, which the resume replaces.
       if (this.pendingAsk?.type === 'otp') this.closeAsk(this.pendingAsk, 'interrupted');
-    } else if (state.status === 'open' || state.status === 'closed') this.lost = false;
+    } else if (state.status === 'open' || state.status === 'closed') {
+      // Back after a loss: resume now, not at the next message, so that a conversation the server
+      // forgot (a restart) is said at once. A failure shows on info$ (lost) or waits for the next use.
+      if (state.status === 'open' && this.lost && this.conversationId !== undefined && this.fatalFault === undefined) this.session.open().subscribe({ error: () => undefined });
+      this.lost = false;
+    }
     this.connection = state;
     this.changed();
   }
@@ -390,6 +395,8 @@ class Chat implements SmoothChat {
       turn.assistant = after;
       if (after.ask !== before.ask) this.askChanged(turn, after.ask);
     }
+    // The snapshot that shows the answer complete shows the chat idle too.
+    if (isEnd(event)) this.turns.delete(turn);
     this.changed();
   }
 

@@ -84,6 +84,21 @@ describe('chat: faults', () => {
     });
   });
 
+  it('back after a loss, the chat resumes at once: a forgotten conversation is said before the next message', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer({ forget: true }));
+      h.chat.send('hello');
+      flush();
+      expect(h.chat.state.status).toBe('idle');
+      h.sockets.current.fail();
+      flush();
+      const creates = h.sockets.sent.filter((a) => a.action === 'create_conversation_session');
+      expect(creates.map((a) => (a as { conversationId?: string }).conversationId)).toEqual([undefined, 'c1']);
+      expect(h.chat.state.error).toMatchObject({ code: 'CONVERSATION_LOST' });
+      expect(h.chat.state.status).toBe('error');
+    });
+  });
+
   it('a fatal close ends in error with no spinner running', () => {
     const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'x')]] });
     testScheduler().run(({ flush }) => {
@@ -100,13 +115,14 @@ describe('chat: faults', () => {
 
   it('retries exhausted end in error, retryable', () => {
     testScheduler().run(({ flush }) => {
-      const h = chatHarness(chatServer(), {}, { retryAttempts: 1 });
+      // Sockets open only when the test says: the reconnects after the drop never do.
+      const h = chatHarness(chatServer(), {}, { retryAttempts: 2 }, { autoOpen: false });
       h.chat.send('q');
+      h.sockets.current.open();
       flush();
-      for (let i = 0; i < 3; i++) {
-        h.sockets.current.fail();
-        flush();
-      }
+      h.sockets.current.fail();
+      flush();
+      expect(h.sockets.all).toHaveLength(3);
       expect(h.chat.state.status).toBe('error');
       expect(h.chat.state.error).toMatchObject({ code: 'RETRIES_EXHAUSTED', retryable: true });
     });
