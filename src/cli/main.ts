@@ -44,6 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const interrupts = new Subject<void>();
   const onSigint = (): void => interrupts.next();
   process.on('SIGINT', onSigint);
+  // A service manager (or `kill`) stops the server with SIGTERM: it closes its clients as Ctrl-C does.
+  if (args.command === 'serve') process.on('SIGTERM', onSigint);
   try {
     if (args.command === 'serve') return await runServe(args, { output: process.stdout, interrupts });
     return await runChat(args, {
@@ -60,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 

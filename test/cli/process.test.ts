@@ -7,6 +7,7 @@ import { text as answerText } from '../../operators/index.js';
 import { createSmoothClient } from '../../src/client/client.js';
 import { stripAnsi } from '../../src/cli/render.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
+import { WebSocket } from 'ws';
 import { waitFor } from './harness.js';
 
 jest.setTimeout(15_000);
@@ -85,6 +86,22 @@ describe('smooth-rx (process)', () => {
       client.close();
     }
     cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(0);
+    expect(cli.stdout()).toContain('stopped (1 connection(s) served)');
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('serve stopped with %s closes its clients with 1001 (going away), not an abrupt 1006', async (signal) => {
+    const cli = run(['serve', '--port', '0', '--delay', '0']);
+    await waitFor(() => /listening on (ws:\/\/\S+)/.test(cli.stdout()), 8000, cli.stdout);
+    const url = /listening on (ws:\/\/\S+)/.exec(cli.stdout())![1]!;
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    cli.child.kill(signal);
+    expect(await closed).toEqual({ code: 1001, reason: 'server shutting down' });
     expect(await cli.exit).toBe(0);
     expect(cli.stdout()).toContain('stopped (1 connection(s) served)');
   });
