@@ -21,7 +21,8 @@ function causeOf(closeCode: number | undefined, reason: string | undefined): str
  * and the wait when it is long enough for a person to wonder (back-off grows to half a minute).
  */
 export function reconnectingNotice(state: Reconnecting): string {
-  const details = [causeOf(state.closeCode, state.reason), state.delayMs >= 1000 ? `next try in ${Math.round(state.delayMs / 1000)} s` : undefined].filter(
+  // A no-break space: a wrapped line keeps "3 s" together.
+  const details = [causeOf(state.closeCode, state.reason), state.delayMs >= 1000 ? `next try in ${Math.round(state.delayMs / 1000)}\u00a0s` : undefined].filter(
     (part) => part !== undefined,
   );
   return `  reconnecting (attempt ${state.attempt})…${details.length > 0 ? ` (${details.join('; ')})` : ''}`;

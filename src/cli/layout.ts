@@ -12,9 +12,12 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/y;
 
 /**
  * The leading part that continuation lines hang under: the indent and a marker (`✗ `, `⚙ `,
- * `[2] `, `1) `, `3. `; `usage: ` is not one). Text without a marker hangs under its indent.
+ * `[2] `, `1) `, `3. `, a label such as `usage: `). Text without one hangs under its indent.
  */
-const HEAD = /^( *)((?:[^\p{L}\p{N}\s]{1,2}|\[\d+\]|\d+[.)]) )?/u;
+const HEAD = /^( *)((?:[^\p{L}\p{N}\s]{1,2}|\[\d+\]|\d+[.)]|[a-z]+:) )?/u;
+
+/** The first column of a two-column line and the spaces after it (at least two). */
+const COLUMN = /^ *\S(?:.*?\S)? {2,}(?=\S)/u;
 
 /** Where the visible column `column` starts in `text` (ANSI sequences take no column). */
 function indexAtColumn(text: string, column: number): number {
@@ -47,8 +50,10 @@ export function fitLine(line: string, columns: number | undefined): string {
   const text = line.slice(0, line.length - trailing.length);
   const visible = stripAnsi(text);
   if (stringWidth(visible) <= columns) return line;
-  const head = HEAD.exec(visible)![0];
-  let hang = stringWidth(head);
+  let hang = stringWidth(HEAD.exec(visible)![0]);
+  // A two-column line (`  --url URL     server URL`, as in --help): hang under the second column.
+  const column = COLUMN.exec(visible);
+  if (column !== null && stringWidth(column[0]) <= columns - 20) hang = stringWidth(column[0]);
   // A head that leaves too little room would make a column of single words: hang less.
   if (columns - hang < 20) hang = Math.min(hang, Math.max(0, columns - 20));
   const cut = indexAtColumn(text, hang);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Subject } from 'rxjs';
 import { CliError, helpText, parseArgs, type CliArgs } from './args.js';
 import { runChat } from './chat.js';
+import { fitText } from './layout.js';
 import { describeError, useColor } from './render.js';
 import { maskSecrets } from './secrets.js';
 import { runServe } from './serve.js';
@@ -33,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return error instanceof CliError && error.code === 'USAGE' ? 2 : 1;
   }
   if (args.command === 'help') {
-    process.stdout.write(helpText(args.topic));
+    process.stdout.write(fitText(helpText(args.topic), process.stdout.isTTY ? process.stdout.columns : undefined));
     return 0;
   }
   if (args.command === 'version') {

@@ -66,8 +66,9 @@ describe('at a terminal width', () => {
     );
     const dim = (s: string) => `\u001b[2m${s}\u001b[22m`;
     const styled = fitLine(dim('  usage: 20 prompt + 10 completion tokens · $0.000070'), 40);
-    expect(styled.replace(/\u001b\[\d+m/g, '')).toBe('  usage: 20 prompt + 10 completion\n  tokens · $0.000070');
+    expect(styled.replace(/\u001b\[\d+m/g, '')).toBe('  usage: 20 prompt + 10 completion\n         tokens · $0.000070');
     expect(fitLine('  ? Approve calling tool cancel_order for order 1001? [y/N] ', 40)).toBe('  ? Approve calling tool cancel_order\n    for order 1001? [y/N] ');
+    expect(fitLine('  -y, --yes         answer without a human: approve writes', 40)).toBe('  -y, --yes         answer without a\n                    human: approve\n                    writes');
     expect(fitLine('short', undefined)).toBe('short');
   });
 });

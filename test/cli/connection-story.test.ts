@@ -10,7 +10,7 @@ describe('reconnectingNotice', () => {
   it('names the attempt and the cause; the wait only when a person would notice it', () => {
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 1, delayMs: 230, closeCode: 1006, reason: undefined })).toBe('  reconnecting (attempt 1)… (connection closed 1006)');
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 4, delayMs: 2600, closeCode: undefined, reason: 'connect ECONNREFUSED 127.0.0.1:8787' })).toBe(
-      '  reconnecting (attempt 4)… (connect ECONNREFUSED 127.0.0.1:8787; next try in 3 s)',
+      '  reconnecting (attempt 4)… (connect ECONNREFUSED 127.0.0.1:8787; next try in 3\u00a0s)',
     );
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 2, delayMs: 10, closeCode: undefined, reason: undefined })).toBe('  reconnecting (attempt 2)…');
   });

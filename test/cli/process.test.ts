@@ -195,3 +195,37 @@ sys.stdout.write('\\nEXIT %d\\n' % os.waitstatus_to_exitcode(status))
     expect(server.received.some((r) => r.action === 'cancel')).toBe(true);
   });
 });
+
+// Runs a command in a pseudo-terminal of a given width and prints what it wrote.
+const PTY_WIDTH_DRIVER = `
+import os, pty, sys, fcntl, termios, struct
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 40, int(sys.argv[1]), 0, 0))
+    os.execvp(sys.argv[2], sys.argv[2:])
+out = b''
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+`;
+
+(hasPty ? describe : describe.skip)('smooth-rx --help in a terminal', () => {
+  it.each([50, 80])('fits %i columns, descriptions continuing under their column', async (columns) => {
+    const driver = spawn('python3', ['-c', PTY_WIDTH_DRIVER, String(columns), process.execPath, '--import', 'tsx', MAIN, 'chat', '--help'], { cwd: ROOT });
+    let out = '';
+    driver.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    await new Promise((resolve) => driver.on('close', resolve));
+    const lines = stripAnsi(out).replace(/\r/g, '').split('\n');
+    expect(lines.some((line) => line.startsWith('  --url URL'))).toBe(true);
+    expect(lines.filter((line) => line.length > columns)).toEqual([]);
+    const url = lines.findIndex((line) => line.startsWith('  --url URL'));
+    if (columns === 50) expect(lines[url + 1]).toMatch(/^ {20}ws:\/\/127\.0\.0\.1:8787\/ws$/);
+  });
+});
