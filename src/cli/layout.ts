@@ -70,8 +70,3 @@ export function fitText(text: string, columns: number | undefined): string {
     .map((line) => fitLine(line, columns))
     .join('\n');
 }
-
-/** How many terminal rows `text` takes once fitted (at least 1). */
-export function rowsOf(text: string, columns: number | undefined): number {
-  return fitText(text, columns).split('\n').length;
-}

@@ -4,7 +4,7 @@ import { SmoothConnectionError, SmoothConnectionLostError, SmoothError, SmoothPr
 import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
 import { CliError } from './args.js';
 import { interruptedNotice } from './connection-story.js';
-import { fitLine, fitText, rowsOf } from './layout.js';
+import { fitLine, fitText } from './layout.js';
 import { WordWrap } from './wrap.js';
 
 /** ANSI styles; identity functions when colour is off. */
@@ -74,11 +74,6 @@ export class Screen {
     return this.lineStart;
   }
 
-  /** The terminal's width now, if known. */
-  get width(): number | undefined {
-    return this.columns();
-  }
-
   /** `text` (one or more lines) wrapped to the terminal's width, continuation lines hung under the text. */
   fit(text: string): string {
     return fitText(text, this.columns());
@@ -109,7 +104,7 @@ export class Screen {
     const fitted = fitLine(text, this.columns());
     this.newline();
     this.emit(`${fitted}\n`);
-    if (!last && this.terminal) this.progressRows = rowsOf(fitted, undefined);
+    if (!last && this.terminal) this.progressRows = fitted.split('\n').length;
   }
 
   /** Turn output: written now, or after the open question is answered. */
