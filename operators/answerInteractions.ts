@@ -1,5 +1,4 @@
-import { Observable, Subscription, defaultIfEmpty, defer, take, type MonoTypeOperatorFunction } from 'rxjs';
-import { SmoothNoTurnContextError } from '../src/errors.js';
+import { defaultIfEmpty, defer, take, type MonoTypeOperatorFunction } from 'rxjs';
 import type {
   ChoicesSpec,
   ChoicesValues,
@@ -10,10 +9,10 @@ import type {
   InteractionRequiredEvent,
   InteractionValues,
 } from '../src/generated/types.js';
-import { findTurnOf, type AnyInteractionValues, type TurnContext } from '../src/turn/context.js';
+import type { AnyInteractionValues, TurnContext } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { fromAnswer, type Answerable } from './internal/answer.js';
-import { Ask, resolvesAsk } from './internal/ask.js';
+import { answerAsks } from './internal/ask.js';
 
 /** An interaction the agent asks for, as a handler sees it. */
 export interface InteractionAsk<Spec> {
@@ -107,50 +106,26 @@ export interface AnswerInteractionsOptions {
  */
 export function answerInteractions(handlers: InteractionHandlers, options: AnswerInteractionsOptions = {}): MonoTypeOperatorFunction<TurnEvent> {
   const { unhandled = 'decline', maxAttempts = 3 } = options;
-  return (source) =>
-    new Observable<TurnEvent>((subscriber) => {
-      // Every ask's answers end with the stream; `current` is the one the turn is parked on.
-      const asks = new Subscription();
-      let current: Ask | undefined;
-      const turnSubscription = source.subscribe({
-        next: (event) => {
-          if (current !== undefined && resolvesAsk(event)) {
-            current.resolve();
-            current = undefined;
-          }
-          subscriber.next(event);
-          if (subscriber.closed || event.type !== 'interaction_required') return;
-          current?.resolve(); // the server is past an ask it asks anew
-          current = undefined;
-          const request = event.data.data;
-          const handler = handlerOf(handlers, request.kind);
-          if (handler === undefined && unhandled === 'leave') return;
-          const context = findTurnOf(event);
-          if (context === undefined) return subscriber.error(new SmoothNoTurnContextError());
-          const ask = (current = new Ask(subscriber));
-          asks.add(ask);
-          // Values the server finds invalid are asked for again; a decline is final.
-          const answer = (reply: InteractionReply<AnyInteractionValues>, n: number) =>
-            ask.send(submit(context, request, reply), 'declined' in reply ? undefined : (outcome) => {
-              if (outcome.type === 'interaction_invalid') attempt(n + 1, outcome.data.data.errors);
-            });
-          const attempt = (n: number, errors: readonly InteractionFieldError[]): void => {
-            if (handler === undefined || n > maxAttempts) return answer(DECLINED, n);
-            const view: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
-            // defer: a handler that throws errors the stream (cancelling the turn) instead of escaping.
-            const reply$ = defer(() => fromAnswer(handler(view))).pipe(take(1), defaultIfEmpty(DECLINED));
-            ask.decide(reply$, (reply) => answer(reply, n));
-          };
-          attempt(1, []);
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        turnSubscription.unsubscribe();
-        asks.unsubscribe();
+  return answerAsks('interaction_required', (event) => {
+    const request = event.data.data;
+    const handler = handlerOf(handlers, request.kind);
+    if (handler === undefined && unhandled === 'leave') return undefined;
+    return (ask, context) => {
+      // Values the server finds invalid are asked for again; a decline is final.
+      const answer = (reply: InteractionReply<AnyInteractionValues>, n: number) =>
+        ask.send(submit(context, request, reply), 'declined' in reply ? undefined : (outcome) => {
+          if (outcome.type === 'interaction_invalid') attempt(n + 1, outcome.data.data.errors);
+        });
+      const attempt = (n: number, errors: readonly InteractionFieldError[]): void => {
+        if (handler === undefined || n > maxAttempts) return answer(DECLINED, n);
+        const view: InteractionAsk<never> = { interactionId: request.interactionId, kind: request.kind, spec: request.spec as never, reason: request.reason, attempt: n, errors, event };
+        // defer: a handler that throws errors the stream (cancelling the turn) instead of escaping.
+        const reply$ = defer(() => fromAnswer(handler(view))).pipe(take(1), defaultIfEmpty(DECLINED));
+        ask.decide(reply$, (reply) => answer(reply, n));
       };
-    });
+      attempt(1, []);
+    };
+  });
 }
 
 const DECLINED: InteractionReply<never> = { declined: true };

@@ -1,10 +1,8 @@
-import { Observable, Subscription, asyncScheduler, defaultIfEmpty, defer, take, timeout, of, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { SmoothNoTurnContextError } from '../src/errors.js';
+import { asyncScheduler, defaultIfEmpty, defer, of, take, throwError, timeout, type MonoTypeOperatorFunction, type Observable, type SchedulerLike } from 'rxjs';
 import type { WriteConfirmationRequiredEvent } from '../src/generated/types.js';
-import { findTurnOf } from '../src/turn/context.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { fromAnswer, type Answerable } from './internal/answer.js';
-import { Ask, resolvesAsk } from './internal/ask.js';
+import { answerAsks } from './internal/ask.js';
 
 export interface ConfirmWritesOptions {
   /**
@@ -70,43 +68,18 @@ export function confirmWrites(
   options: ConfirmWritesOptions = {},
 ): MonoTypeOperatorFunction<TurnEvent> {
   const { decisionTimeoutMs, onDecisionTimeout = 'deny', scheduler = asyncScheduler } = options;
-  return (source) =>
-    new Observable<TurnEvent>((subscriber) => {
-      // Every ask's answers end with the stream; `current` is the one the turn is parked on.
-      const asks = new Subscription();
-      let current: Ask | undefined;
-      const turnSubscription = source.subscribe({
-        next: (event) => {
-          if (current !== undefined && resolvesAsk(event)) {
-            current.resolve();
-            current = undefined;
-          }
-          subscriber.next(event);
-          if (subscriber.closed || event.type !== 'write_confirmation_required') return;
-          current?.resolve(); // the server is past an ask it asks anew
-          const context = findTurnOf(event);
-          if (context === undefined) return subscriber.error(new SmoothNoTurnContextError());
-          const ask = (current = new Ask(subscriber));
-          asks.add(ask);
-          // defer: a decide that throws errors the stream (cancelling the turn) instead of escaping.
-          let decision$ = defer(() => fromAnswer(decide(event))).pipe(take(1));
-          if (decisionTimeoutMs !== undefined) {
-            decision$ = decision$.pipe(timeout({ first: decisionTimeoutMs, scheduler, with: () => (onDecisionTimeout === 'deny' ? of(false) : timeoutError(decisionTimeoutMs)) }));
-          }
-          ask.decide(decision$.pipe(defaultIfEmpty(false)), (approved) => ask.send(context.confirm(approved)));
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        turnSubscription.unsubscribe();
-        asks.unsubscribe();
-      };
-    });
+  return answerAsks('write_confirmation_required', (event) => (ask, context) => {
+    // defer: a decide that throws errors the stream (cancelling the turn) instead of escaping.
+    let decision$ = defer(() => fromAnswer(decide(event))).pipe(take(1));
+    if (decisionTimeoutMs !== undefined) {
+      decision$ = decision$.pipe(timeout({ first: decisionTimeoutMs, scheduler, with: () => (onDecisionTimeout === 'deny' ? of(false) : timeoutError(decisionTimeoutMs)) }));
+    }
+    ask.decide(decision$.pipe(defaultIfEmpty(false)), (approved) => ask.send(context.confirm(approved)));
+  });
 }
 
 function timeoutError(ms: number): Observable<never> {
-  return new Observable<never>((subscriber) => subscriber.error(new ConfirmDecisionTimeoutError(ms)));
+  return throwError(() => new ConfirmDecisionTimeoutError(ms));
 }
 
 /** No decision on a write confirmation within `decisionTimeoutMs` (with `onDecisionTimeout: 'error'`). */

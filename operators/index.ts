@@ -1,6 +1,11 @@
 /**
  * `smooth-operator-rx/operators`: RxJS operators shaping a turn stream (`client.turn(…)`, an
  * `Observable<TurnEvent>`) into what an app shows.
+ *
+ * Every operator keeps rxjs's own contract: the source's error and completion pass on (unless
+ * its TSDoc says otherwise), a throw while handling an event (a malformed event) or in a callback
+ * errors the stream and unsubscribes the source, and unsubscribing tears down the source and
+ * whatever the operator runs for it (a dialog, a form, a code prompt, an answer being sent).
  */
 
 // Selecting events

@@ -1,5 +1,6 @@
-import { filter, map, scan, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../src/turn/turn-event.js';
+import { runningText } from './internal/running-text.js';
 
 /**
  * @internal The current preamble after `event`: `stream_preamble` pieces are joined; the answer
@@ -43,16 +44,5 @@ export function preambleAfter(preamble: string, event: TurnEvent): string {
  * @returns An operator emitting the current preamble text (`''` once replaced by the answer).
  */
 export function preamble(): OperatorFunction<TurnEvent, string> {
-  return (source) =>
-    source.pipe(
-      scan(
-        (state: { readonly text: string; readonly changed: boolean }, event: TurnEvent) => {
-          const next = preambleAfter(state.text, event);
-          return { text: next, changed: next !== state.text };
-        },
-        { text: '', changed: false },
-      ),
-      filter((state) => state.changed),
-      map((state) => state.text),
-    );
+  return runningText(preambleAfter);
 }

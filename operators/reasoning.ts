@@ -1,5 +1,6 @@
-import { filter, map, scan, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../src/turn/turn-event.js';
+import { runningText } from './internal/running-text.js';
 
 /** @internal The reasoning text after `event`: the `stream_reasoning` pieces so far, joined. */
 export function reasoningAfter(reasoning: string, event: TurnEvent): string {
@@ -30,16 +31,5 @@ export function reasoningAfter(reasoning: string, event: TurnEvent): string {
  * @returns An operator emitting the running reasoning text.
  */
 export function reasoning(): OperatorFunction<TurnEvent, string> {
-  return (source) =>
-    source.pipe(
-      scan(
-        (state: { readonly text: string; readonly changed: boolean }, event: TurnEvent) => {
-          const next = reasoningAfter(state.text, event);
-          return { text: next, changed: next !== state.text };
-        },
-        { text: '', changed: false },
-      ),
-      filter((state) => state.changed),
-      map((state) => state.text),
-    );
+  return runningText(reasoningAfter);
 }

@@ -1,7 +1,8 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf } from './finalResponse.js';
 import { startsTurn } from '../src/turn/rules.js';
+import { runningText } from './internal/running-text.js';
 
 /**
  * @internal The answer text after `event`: the tokens so far joined, replaced by the final
@@ -47,31 +48,5 @@ export function answerAfter(answer: string, event: TurnEvent): string {
  * @returns An operator emitting the running answer text.
  */
 export function text(): OperatorFunction<TurnEvent, string> {
-  // One subscriber with two variables instead of scan + filter + map: no state object and no
-  // extra operator hop per event (this sits on the per-token path of every chat UI).
-  return (source) =>
-    new Observable<string>((subscriber) => {
-      let answer = '';
-      let emitted = false;
-      let flatLength = 0;
-      return source.subscribe({
-        next: (event) => {
-          const next = answerAfter(answer, event);
-          if (next === answer && (emitted || event.type !== 'eventual_response')) return;
-          // `answer + token` makes a rope: one string cell (~32 bytes) per token, kept for the
-          // whole turn. Reading a character flattens it in V8; doing so each time the length has
-          // doubled copies each character about twice in all and keeps a long answer at ~1 byte a
-          // character instead of ~4 (a no-op for the value, and in engines without ropes).
-          if (next.length >= 2 * flatLength + 64) {
-            next.charCodeAt(0);
-            flatLength = next.length;
-          } else if (next.length < flatLength) flatLength = 0;
-          answer = next;
-          emitted = true;
-          subscriber.next(next);
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return runningText(answerAfter, 'eventual_response');
 }

@@ -19,6 +19,7 @@ export type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, Turn
 export {
   SmoothConnectionError,
   SmoothConnectionLostError,
+  SmoothConversationLostError,
   SmoothError,
   SmoothInvalidActionError,
   SmoothInvalidFrameError,
@@ -31,3 +32,4 @@ export {
   type ConnectionErrorCode,
   type TimeoutCode,
 } from './errors.js';
+export * from './chat/index.js';

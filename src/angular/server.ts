@@ -40,6 +40,7 @@ function serverPlatformSession(options: SessionOptions): SmoothSession {
     open: silent,
     turn: silent,
     history: silent,
+    historyPage: silent,
     cancel: () => false,
     close: () => {
       closed = true;

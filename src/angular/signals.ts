@@ -1,7 +1,8 @@
-import { DestroyRef, assertInInjectionContext, computed, inject, signal, type Injector, type Signal } from '@angular/core';
+import { DestroyRef, assertInInjectionContext, computed, inject, signal, untracked, type Injector, type Signal } from '@angular/core';
 import { Subscription, tap, type Observable } from 'rxjs';
 import { transcript, type PendingAsk, type TurnTranscript } from '../../operators/transcript.js';
 import { findTurnOf, type TurnContext } from '../turn/context.js';
+import { parksTurn, startsTurn } from '../turn/rules.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 
 /**
@@ -27,13 +28,20 @@ export interface TurnSignals {
   readonly error: Signal<unknown>;
   /**
    * The turn, to answer the agent: `context()?.confirm(true)`, `submitInteraction(…)`,
-   * `verifyOtp(…)`, `cancel()`. `undefined` until the first event. Its Observables are the core's:
-   * they are not brought back into the Angular zone (their outcome also shows in the transcript).
+   * `verifyOtp(…)`, `cancel()`. `undefined` until the first event. It follows the turn whose ask
+   * is shown: when a new turn starts in the stream (the message re-sent by `verifyOtp`, a
+   * `retry()`), it is that turn's from its 202 on. Its Observables are the core's: they are not
+   * brought back into the Angular zone (their outcome also shows in the transcript).
    */
   readonly context: Signal<TurnContext | undefined>;
-  /** Whether the turn's stream has ended: completed (answered, cancelled) or failed. */
+  /** Whether the turn's stream has ended: completed (answered, cancelled), failed, or stopped. */
   readonly done: Signal<boolean>;
-  /** Unsubscribes now: a turn still running is stopped (one `cancel`). Idempotent. */
+  /**
+   * Unsubscribes now: a turn still running is stopped (one `cancel`). The signals say at once that
+   * the turn is over, whatever the server answers the cancel (`cancelled`, the `eventual_response`
+   * that won the race, or nothing): `done()` is true, and a transcript not ended yet is
+   * `cancelled`, with no pending ask. Idempotent; after the turn ended it changes nothing.
+   */
   stop(): void;
 }
 
@@ -64,9 +72,15 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
   const error = signal<unknown>(undefined);
   const done = signal(false);
   const context = signal<TurnContext | undefined>(undefined);
-  // Looked up until found (the first event, in practice): no per-event cost after that.
+  // Looked up until found (the first event, in practice), then again only at a new turn's 202 or
+  // an ask: the context is that of the turn whose ask is shown, at no per-event cost.
+  let bound: TurnContext | undefined;
   const bind = (event: TurnEvent): void => {
-    if (context() === undefined) context.set(findTurnOf(event));
+    if (bound !== undefined && !startsTurn(event) && !parksTurn(event)) return;
+    const found = findTurnOf(event);
+    if (found === undefined || found === bound) return;
+    bound = found;
+    context.set(found);
   };
   // Registered before subscribing: on a destroyed injector `onDestroy` throws (NG0911) before
   // anything is sent, rather than after a turn nobody could stop has started.
@@ -96,6 +110,12 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
     stop: () => {
       subscription.unsubscribe();
       unregister();
+      // Read untracked: stop() may run inside an effect, which must not come to depend on these.
+      if (untracked(done)) return;
+      done.set(true);
+      // No event of the turn is read after this: the transcript says what the user did.
+      const last = untracked(current);
+      if (last !== undefined && last.status !== 'completed' && last.status !== 'cancelled') current.set({ ...last, status: 'cancelled', pending: undefined });
     },
   };
 }

@@ -120,6 +120,10 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
   const sessionReply = replyOf<Session>(objectValidators.Session);
   const pageReply = replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage);
   const listReply = replyOf<ConversationList>(objectValidators.ConversationList);
+  // Idempotent for the client's own callers (re-sent after a drop); a session handle asks again
+  // itself, on the resumed session.
+  const messagesPage = (page: GetMessagesOptions, idempotent: boolean) =>
+    request(connection, { build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }), answer: pageReply, timeoutMs, scheduler, idempotent });
 
   const client: SmoothClient = {
     state$: pool.state$,
@@ -127,14 +131,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     createSession: (session) =>
       request(connection, { build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply, timeoutMs, scheduler }),
     getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler, idempotent: true }),
-    getMessages: (page) =>
-      request(connection, {
-        build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }),
-        answer: pageReply,
-        timeoutMs,
-        scheduler,
-        idempotent: true,
-      }),
+    getMessages: (page) => messagesPage(page, true),
     allMessages: ({ sessionId, pageSize }) =>
       walkPages((cursor) => client.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) })),
     listConversations: (list = {}) =>
@@ -160,8 +157,8 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
         {
           connection,
           createSession: client.createSession,
-          turn: (turnRequest, started) => turn({ pool, options: resolved, turn: client.turn }, turnRequest, started),
-          getMessages: client.getMessages,
+          turn: (turnRequest, owner) => turn({ pool, options: resolved, turn: client.turn }, turnRequest, owner),
+          getMessages: (page) => messagesPage(page, false),
         },
         sessionOptions,
       ),

@@ -1,8 +1,9 @@
-import { Observable, ReplaySubject, defer, finalize, of, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
+import { Observable, ReplaySubject, catchError, defer, finalize, map, of, retry, share, switchMap, tap, throwError, type Subscription } from 'rxjs';
 import type { ConversationMessage, ConversationMessagesPage, Session } from '../generated/types.js';
 import { walkPages } from './pages.js';
-import { SmoothSessionClosedError } from '../errors.js';
+import { SmoothConnectionLostError, SmoothConversationLostError, SmoothProtocolError, SmoothSessionClosedError } from '../errors.js';
 import type { TurnContext, TurnRequest } from '../turn/context.js';
+import type { TurnOwner } from './turn.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import type { CreateSessionOptions } from './client.js';
 import type { Connection } from './connection.js';
@@ -27,7 +28,9 @@ export interface SmoothSession {
   /**
    * The session in use: emitted when it is created and again after every resume (a new
    * `sessionId`, the same `conversationId`). Replays the latest to each subscriber; subscribing
-   * creates nothing. Completes on `close()`.
+   * creates nothing. Completes on `close()`, and on the client's `close()`. Errors with
+   * `SmoothConversationLostError` when the server answers a resume with another conversation (it
+   * forgot this one): the handle has ended.
    */
   readonly info$: Observable<Session>;
   /** The latest session, or `undefined` before the first use. */
@@ -43,8 +46,11 @@ export interface SmoothSession {
   /**
    * A turn on the current session (created or resumed first if needed): like `client.turn()`,
    * cold, one turn per subscription. The handle runs its turns one at a time, in order, and picks
-   * the session as each one starts. A turn in flight when the connection is lost errors with
-   * `SmoothConnectionLostError` and is not re-sent; the next `turn()` runs on the resumed session.
+   * the session as each one gets its connection, so a turn that waited through a reconnect (behind
+   * its own handle's turns, or another handle's on a shared connection) goes out on the resumed
+   * session. A turn in flight when the connection is lost errors with `SmoothConnectionLostError`
+   * and is not re-sent; the next `turn()` runs on the resumed session. `turnOf(event).resend()` (and
+   * so `verifyOtp`'s re-send) runs through the handle too: `cancel()` and `close()` reach it.
    *
    * @example
    * const session = client.session({ agentId: 'support', userName: 'Alice', supports: ['identity_form'] });
@@ -57,6 +63,13 @@ export interface SmoothSession {
    * @param options.pageSize messages per request, 1..100. @default 50
    */
   history(options?: { pageSize?: number }): Observable<ConversationMessage>;
+  /**
+   * One page of the conversation's messages, newest first (`get_conversation_messages`), on the
+   * session in use when it is sent (resumed first if needed). A page lost with its socket is asked
+   * again on the resumed session, never on a stale one.
+   * @param options.limit messages per page, 1..100 (server default 50); `cursor`: the previous page's `nextCursor`.
+   */
+  historyPage(options?: { limit?: number; cursor?: string }): Observable<ConversationMessagesPage>;
   /**
    * Stops the session's running or queued turns, whichever part of the app subscribed to them
    * (a Stop button need not hold the turn): sends `cancel` on the turn's connection; each turn
@@ -76,9 +89,13 @@ export interface SmoothSession {
 export interface SessionDeps {
   connection: Connection;
   createSession(options: CreateSessionOptions): Observable<Session>;
-  turn(request: TurnRequest, started: (context: TurnContext) => void): Observable<TurnEvent>;
+  turn(request: TurnRequest, owner: TurnOwner): Observable<TurnEvent>;
+  /** Not re-sent by the connection after a drop: the handle asks again on the resumed session. */
   getMessages(options: { sessionId: string; limit?: number; cursor?: string }): Observable<ConversationMessagesPage>;
 }
+
+/** A lost socket that may come back: what the handle's own requests are asked again after. */
+const lostForNow = (error: unknown): boolean => error instanceof SmoothConnectionLostError && error.retryable;
 
 /** A `session.turn()` subscription: waiting (for its turn of the handle, for the session) until it has a context. */
 interface SessionTurn {
@@ -99,6 +116,9 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   let conversationId = options.conversationId;
   let release: (() => void) | undefined;
   let closed = false;
+  let lost: SmoothConversationLostError | undefined;
+  // The client's close ends the handle's story too: its state$ completes only then.
+  const clientClosed = deps.connection.state$.subscribe({ complete: () => infoSubject.complete() });
 
   /** Current while the socket it was created on is the open one: any loss since means resume. */
   const usable = (): Session | undefined =>
@@ -107,6 +127,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   const open = (): Observable<Session> =>
     defer(() => {
       if (closed) return throwError(() => new SmoothSessionClosedError());
+      if (lost !== undefined) return throwError(() => lost);
       release ??= deps.connection.hold();
       const session = usable();
       if (session !== undefined) return of(session);
@@ -114,10 +135,24 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
         .createSession({ ...options, ...(conversationId !== undefined ? { conversationId } : {}) })
         .pipe(
           tap((created) => {
+            if (conversationId !== undefined && created.conversationId !== conversationId) {
+              // The server forgot the conversation and minted a fresh one: going on there would
+              // answer in a conversation that has none of this one's history.
+              lost ??= new SmoothConversationLostError(conversationId, created.conversationId);
+              if (!closed) infoSubject.error(lost);
+              throw lost;
+            }
             // Learnt from the reply, so a resume after this socket goes keeps the conversation.
             conversationId = created.conversationId;
             current = { session: created, generation: deps.connection.generation };
             if (!closed) infoSubject.next(created);
+          }),
+          catchError((error: unknown) => {
+            // Older servers refuse an unknown conversation instead of minting a fresh one: the same loss.
+            if (conversationId === undefined || !(error instanceof SmoothProtocolError) || error.code !== 'CONVERSATION_NOT_FOUND') throw error;
+            lost ??= new SmoothConversationLostError(conversationId, undefined);
+            if (!closed) infoSubject.error(lost);
+            throw lost;
           }),
           finalize(() => (creating = undefined)),
           share(),
@@ -148,6 +183,24 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
     return stopped;
   };
 
+  /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
+  const owner = (entry: SessionTurn): TurnOwner => ({
+    started: (context) => (entry.context = context),
+    stale: (sessionId) => {
+      if (current?.session.sessionId === sessionId) current = undefined;
+    },
+    session: () =>
+      defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(map((session) => session.sessionId)),
+    resend: ({ sessionId: _stale, ...again }) => turn(again),
+  });
+
+  const historyPage = (page: { limit?: number; cursor?: string } = {}): Observable<ConversationMessagesPage> =>
+    open().pipe(
+      switchMap((session) => deps.getMessages({ sessionId: session.sessionId, ...page })),
+      // Lost with its socket: asked again once the session is resumed (open() waits for it).
+      retry({ delay: (error: unknown) => (lostForNow(error) && !closed ? of(0) : throwError(() => error)) }),
+    );
+
   const turn = (message: string | SessionTurnRequest): Observable<TurnEvent> => {
     const request: SessionTurnRequest = typeof message === 'string' ? { message } : message;
     return new Observable<TurnEvent>((subscriber) => {
@@ -167,14 +220,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       const begin = (): void => {
         started = true;
         if (subscriber.closed) return finish();
-        subscription = open()
-          .pipe(
-            switchMap((session) => {
-              if (closed) return throwError(() => new SmoothSessionClosedError());
-              return deps.turn({ ...request, sessionId: session.sessionId }, (context) => (entry.context = context));
-            }),
-          )
-          .subscribe(subscriber);
+        subscription = deps.turn({ ...request, sessionId: '' }, owner(entry)).subscribe(subscriber);
       };
       turns.add(entry);
       queue.push(begin);
@@ -200,20 +246,15 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
     turn,
     // Each page on the session in use when it is fetched: a walk that outlives a reconnect goes on
     // on the resumed session (the cursor belongs to the conversation).
-    history: (historyOptions = {}) =>
-      walkPages((cursor) =>
-        open().pipe(
-          switchMap((session) =>
-            deps.getMessages({ sessionId: session.sessionId, ...(historyOptions.pageSize !== undefined ? { limit: historyOptions.pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) }),
-          ),
-        ),
-      ),
+    history: ({ pageSize } = {}) => walkPages((cursor) => historyPage({ ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) })),
+    historyPage,
     cancel: stop,
     close: () => {
       if (closed) return;
       closed = true;
       stop();
       infoSubject.complete();
+      clientClosed.unsubscribe();
       release?.();
       release = undefined;
     },

@@ -20,20 +20,39 @@ export interface TurnDeps {
 }
 
 /**
- * A cold turn: each subscription is a new turn with a fresh requestId. `started` sees each turn's
- * context before it is queued (a session handle keeps it to stop the turn from elsewhere).
+ * Who a turn belongs to, when not the caller alone: a session handle. The owner picks the session
+ * when the turn gets its connection, not when it was asked for, so a turn that waited through a
+ * reconnect goes out on the resumed session; its re-sends are the owner's turns too.
  */
-export function turn(deps: TurnDeps, turnRequest: TurnRequest, started?: (context: TurnContext) => void): Observable<TurnEvent> {
+export interface TurnOwner {
+  /** Sees the turn's context before it is queued (to stop it from elsewhere). */
+  started(context: TurnContext): void;
+  /** The server does not know this session (it restarted): the next `session()` must resume. */
+  stale(sessionId: string): void;
+  /** The sessionId to send on now: may resume first. An error ends the turn with it. */
+  session(): Observable<string>;
+  /** A new turn of the same request, run by the owner (`resend`). */
+  resend(request: TurnRequest): Observable<TurnEvent>;
+}
+
+/**
+ * A cold turn: each subscription is a new turn with a fresh requestId. With an `owner`, the
+ * request's sessionId is a placeholder: the owner supplies the session as the turn starts.
+ */
+export function turn(deps: TurnDeps, turnRequest: TurnRequest, owner?: TurnOwner): Observable<TurnEvent> {
   return new Observable<TurnEvent>((subscriber) => {
-    const run = new TurnRun(deps, turnRequest, subscriber);
-    started?.(run);
+    const run = new TurnRun(deps, turnRequest, subscriber, owner);
+    owner?.started(run);
     run.enqueue();
     return () => run.abandon();
   });
 }
 
-/** `draining`: abandoned by its subscriber, `cancel` sent, holding the slot until the server ends it. */
-type Phase = 'queued' | 'running' | 'parked' | 'draining' | 'ended';
+/**
+ * `opening`: holds a connection, waiting for its owner's session; `draining`: abandoned by its
+ * subscriber, `cancel` sent, holding the slot until the server ends it.
+ */
+type Phase = 'queued' | 'opening' | 'running' | 'parked' | 'draining' | 'ended';
 
 interface PendingSubmit {
   /** Undefined once its caller unsubscribed: the answer is still expected and must be consumed. */
@@ -44,7 +63,6 @@ interface PendingSubmit {
 
 class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   readonly requestId: string;
-  readonly sessionId: string;
   private phase: Phase = 'queued';
   private cancelSent = false;
   /** The server answered our cancel with UNSUPPORTED_ACTION. */
@@ -61,21 +79,36 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   private ask: TurnEvent | undefined;
   /** The connection the turn runs on, from its start: its parks and cancels belong to it. */
   private connection: Connection;
+  /** The owner's session being resolved (phase `opening`). */
+  private opening: Subscription | undefined;
+  /** Anything arrived for this turn: a refusal after that is not one of its session. */
+  private heard = false;
+  /** Sent again once after SESSION_NOT_FOUND: never twice. */
+  private resent = false;
 
   constructor(
     private readonly deps: TurnDeps,
-    readonly request: Readonly<TurnRequest>,
+    public request: Readonly<TurnRequest>,
     private readonly subscriber: Subscriber<TurnEvent>,
+    private readonly owner: TurnOwner | undefined,
   ) {
     this.connection = deps.pool.primary;
     this.requestId = this.connection.nextRequestId();
-    this.sessionId = request.sessionId;
     this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
     this.inactivity = new InactivityDeadline(deps.options.scheduler, this.timeoutMs, () => this.expire());
   }
 
+  get sessionId(): string {
+    return this.request.sessionId;
+  }
+
+  /** For the pool, which runs a session's turns one at a time: an owner's turns by owner (their sessionId changes on a resume). */
+  get sessionKey(): unknown {
+    return this.owner ?? this.request.sessionId;
+  }
+
   get status(): TurnStatus {
-    return this.phase === 'draining' ? 'ended' : this.phase;
+    return this.phase === 'draining' ? 'ended' : this.phase === 'opening' ? 'queued' : this.phase;
   }
 
   private get live(): boolean {
@@ -93,6 +126,30 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   start(connection: Connection): void {
     if (this.phase !== 'queued') return;
     this.connection = connection;
+    if (this.owner === undefined) return this.send();
+    this.phase = 'opening';
+    let resolved: string | undefined;
+    const opening = this.owner.session().subscribe({
+      next: (sessionId) => {
+        if (resolved === undefined) resolved = sessionId;
+      },
+      error: (err: unknown) => {
+        if (this.phase !== 'opening') return;
+        this.finish();
+        this.subscriber.error(err);
+      },
+      complete: () => {
+        if (this.phase !== 'opening' || resolved === undefined) return;
+        this.opening = undefined;
+        this.request = { ...this.request, sessionId: resolved };
+        this.phase = 'queued';
+        this.send();
+      },
+    });
+    if (this.phase === 'opening') this.opening = opening;
+  }
+
+  private send(): void {
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
@@ -111,6 +168,9 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     if (this.phase === 'queued') {
       this.phase = 'ended';
       this.deps.pool.withdraw(this);
+    } else if (this.phase === 'opening') {
+      this.opening?.unsubscribe();
+      this.finish();
     } else if (this.live) {
       // Still in the outbox (the socket is not open): taken back, the server never hears of it.
       if (this.connection.withdraw(this.requestId)) return this.finish();
@@ -123,6 +183,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   // Route --------------------------------------------------------------------------------------
 
   deliver(event: ServerEvent): void {
+    if (!this.heard) {
+      if (this.sessionRefused(event)) return this.sendOnResumedSession();
+      this.heard = true;
+    }
     // What the event means is the machine's (pure, in src/turn/machine.ts); what to do about it is here.
     const step = stepTurn(this.machinePhase, event, this);
     if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
@@ -153,6 +217,23 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         if (step.parks) this.ask = event as TurnEvent;
         return this.emit(event as TurnEvent);
     }
+  }
+
+  /**
+   * An owner's turn refused with SESSION_NOT_FOUND before anything else arrived: the server
+   * forgot the session (a restart the socket did not show, a session picked just before the
+   * close reached us). Nothing ran, so sending it once more, on a resumed session, is safe.
+   */
+  private sessionRefused(event: ServerEvent): boolean {
+    return this.owner !== undefined && !this.resent && this.phase === 'running' && event.type === 'error' && event.data.error.code === 'SESSION_NOT_FOUND';
+  }
+
+  private sendOnResumedSession(): void {
+    this.resent = true;
+    this.owner?.stale(this.sessionId);
+    this.inactivity.stop();
+    this.phase = 'queued';
+    this.start(this.connection);
   }
 
   /** The machine knows live turns as running or parked (a draining one is still running to it). */
@@ -284,8 +365,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   cancel(): Observable<TurnEndEvent> {
     return new Observable<TurnEndEvent>((subscriber) => {
-      if (this.phase === 'queued') {
-        this.abandon();
+      // Not sent yet (waiting for a connection, its session, or its socket to open): taken back.
+      if (this.phase === 'queued' || this.phase === 'opening' || (this.live && this.connection.withdraw(this.requestId))) {
+        if (this.live) this.finish();
+        else this.abandon();
         this.subscriber.complete();
         return subscriber.complete();
       }
@@ -299,7 +382,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   }
 
   resend(): Observable<TurnEvent> {
-    return this.deps.turn(this.request);
+    return this.owner !== undefined ? this.owner.resend(this.request) : this.deps.turn(this.request);
   }
 
   // Internals --------------------------------------------------------------------------------

@@ -70,4 +70,21 @@ describe('a component on smooth-operator-rx/angular (zone.js)', () => {
     expect(text('answer')).toBe('Cancelled.');
     server.verify();
   });
+
+  it('Stop from the zone, the server silent: the spinner and the Approve button go at once', async () => {
+    const { fixture, zone, server, root, text } = setUp();
+    zone.run(() => fixture.componentInstance.send('Cancel order 42'));
+    server.expectRequest('create_conversation_session').respond();
+    server.expectTurn('Cancel order 42').accept().requireConfirmation('cancel_order', { actionDescription: 'Cancel order 42' });
+    await fixture.whenStable();
+    expect(text('busy')).toBe('busy');
+
+    zone.run(() => root.find('button', 'Stop').dispatch('click'));
+    server.expectCancel(); // no answer at all
+    await fixture.whenStable();
+    expect(text('busy')).toBe('');
+    expect(text('ask')).toBe('');
+    expect(fixture.componentInstance.turn()?.done()).toBe(true);
+    server.verify({ allowOpenTurns: true });
+  });
 });

@@ -7,6 +7,7 @@ import { EnvironmentInjector, InjectionToken, PLATFORM_ID, createEnvironmentInje
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom, of } from 'rxjs';
 import type { ConnectionState } from 'smooth-operator-rx';
+import type { TestTurn } from 'smooth-operator-rx/testing';
 import { SMOOTH_CLIENT, SmoothTestingController, injectConnectionState, injectSmoothClient, provideSmoothOperator, provideSmoothOperatorTesting } from 'smooth-operator-rx/angular';
 import { ChatComponent } from './support/chat.component.js';
 import type { MemoryNode } from './support/testbed.js';
@@ -61,6 +62,61 @@ describe('a component on smooth-operator-rx/angular (zoneless)', () => {
     expect(text('ask')).toBe(''); // the ask is gone once the turn resumed
     expect(text('answer')).toBe('Cancelled.');
     server.verify();
+  });
+
+  it('after verifyOtp re-sent the message, Approve answers the new turn: its context follows the turn whose ask is shown', async () => {
+    const { fixture, server, root, text } = setUp();
+    fixture.componentInstance.send('Pay invoice 7', '123456');
+    server.expectRequest('create_conversation_session').respond();
+    server.expectTurn('Pay invoice 7').accept().requireOtp('pay_invoice').respond('I need to verify your identity first.');
+    server.expectVerifyOtp({ code: '123456' }).verified();
+    const resent = server.expectTurn('Pay invoice 7');
+    resent.accept().requireConfirmation('pay_invoice', { actionDescription: 'Pay invoice 7' });
+    await fixture.whenStable();
+    expect(text('ask')).toBe('Pay invoice 7');
+    expect(fixture.componentInstance.turn()?.context()?.requestId).toBe(resent.requestId);
+
+    root.find('button', 'Approve').dispatch('click');
+    server.expectConfirm({ approved: true }).ack();
+    resent.toolResult('pay_invoice', { ok: true }).respond('Paid.');
+    await fixture.whenStable();
+    expect(fixture.componentInstance.refusals).toEqual([]);
+    expect(text('ask')).toBe('');
+    expect(text('answer')).toBe('Paid.');
+    expect(text('done')).toBe('done');
+    server.verify();
+  });
+
+  describe.each([
+    ['answers the cancel with cancelled', (server: SmoothTestingController) => server.expectCancel().confirm()],
+    ['answers with the eventual_response that won the race', (server: SmoothTestingController, turn: TestTurn) => {
+      server.expectCancel();
+      turn.respond('Too late: done.');
+    }],
+    ['does not answer at all', (server: SmoothTestingController) => server.expectCancel()],
+  ])('Stop while a write waits for approval, and the server %s', (_how, answer: (server: SmoothTestingController, turn: TestTurn) => unknown) => {
+    it('the signals say the turn is over: done, no pending ask, the Approve button and the spinner gone', async () => {
+      const { fixture, server, root, text } = setUp();
+      fixture.componentInstance.send('Cancel order 42');
+      server.expectRequest('create_conversation_session').respond();
+      const turn = server.expectTurn('Cancel order 42');
+      turn.accept().token('Let me').requireConfirmation('cancel_order', { actionDescription: 'Cancel order 42' });
+      await fixture.whenStable();
+      expect(text('busy')).toBe('busy');
+
+      root.find('button', 'Stop').dispatch('click');
+      answer(server, turn);
+      await fixture.whenStable();
+      const signals = fixture.componentInstance.turn();
+      expect(signals?.done()).toBe(true);
+      expect(signals?.pending()).toBeUndefined();
+      expect(signals?.transcript()).toMatchObject({ status: 'cancelled', pending: undefined, answer: 'Let me' });
+      expect(signals?.error()).toBeUndefined();
+      expect(text('ask')).toBe('');
+      expect(text('busy')).toBe('');
+      server.verify({ allowOpenTurns: true }); // the one cancel was sent and is all that was
+      fixture.destroy();
+    });
   });
 
   it('destroying the component closes its session: the running turn is cancelled, once', async () => {

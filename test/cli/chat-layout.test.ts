@@ -41,7 +41,7 @@ describe('at a terminal width', () => {
   }, 20_000);
 
   it('an error line wraps under its text, between words', async () => {
-    const srv = await server({ script: [text('Never finished, this one.'), text('Back again.')], faults: { dropAfterEvents: 2, turns: [0] } });
+    const srv = await server({ script: [text('Never finished, this one.'), text('Back again.')], faults: { dropAtEvent: 3, turns: [0] } });
     const chat = startChat(chatArgs({ url: srv.url }), { columns: 50 });
     chat.type('hello');
     await chat.until('reconnected');

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
 import type { SmoothClientOptions } from '../../src/client/options.js';
 import type { ClientAction } from '../../src/generated/types.js';
-import { FakeSockets, type FakeWebSocket } from '../../src/testing/fake-socket.js';
+import { FakeSockets, type FakeSocketOptions, type FakeWebSocket } from '../../src/testing/fake-socket.js';
 
 /** [delay in frames after the action, frame] */
 export type Reply = readonly [number, unknown];
@@ -19,9 +19,10 @@ export interface Harness {
 }
 
 /** A client over fake sockets whose server answers each action with `script`, on rxjs time. */
-export function harness(script: Script, options: Partial<SmoothClientOptions> = {}): Harness {
+export function harness(script: Script, options: Partial<SmoothClientOptions> = {}, socketOptions: Omit<FakeSocketOptions, 'onAction'> = {}): Harness {
   const timedLog: string[] = [];
   const sockets = new FakeSockets({
+    ...socketOptions,
     onAction: (action, socket) => {
       timedLog.push(`${asyncScheduler.now()} ${action.action}:${short(action.requestId)}`);
       for (const [delay, frame] of script(action, socket) ?? []) {

@@ -79,6 +79,24 @@ describe('answerInteractions', () => {
       expect(h.sentLog()).toEqual(['send_message:1', 'cancel:1']);
     });
   });
+  it('a reply that is not one (null) errors the stream instead of leaving the turn parked', () => {
+    // The reply is read when the handler's Observable emits, inside its subscriber: a throw there
+    // escaping the operator is only reported as unhandled, and the turn stays parked.
+    const h = harness((a) => (a.action === 'send_message' ? [[1, ack(a.requestId)], [2, interactionRequired(a.requestId, 'ix-1')]] : undefined));
+    withUnhandled((unhandled) => {
+      let caught: unknown;
+      testScheduler().run(({ flush }) => {
+        h.client
+          .turn({ sessionId: 's', message: 'quote' })
+          .pipe(answerInteractions({ identity_intake: () => null as never }))
+          .subscribe({ error: (err: unknown) => (caught = err) });
+        flush();
+      });
+      expect(unhandled).toEqual([]);
+      expect(caught).toBeInstanceOf(TypeError);
+      expect(h.sentLog()).toEqual(['send_message:1', 'cancel:1']);
+    });
+  });
 });
 
 describe('confirmWrites', () => {

@@ -125,6 +125,15 @@ describe('text', () => {
     });
   });
 
+  it('errors the stream when its own handling throws (an eventual_response without its payload), and unsubscribes', () => {
+    const malformed = { ...eventualResponse(['Hello']), data: {} } as unknown as TurnEvent;
+    marbles(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<TurnEvent>('-a-x-m-y-|', { ...events, m: malformed });
+      expectObservable(source.pipe(text())).toBe('---x-#', { x: 'Hello fr' }, expect.any(TypeError));
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+  });
+
   it('unsubscribes from the source when its subscriber unsubscribes', () => {
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<TurnEvent>('-a-x-y-z-e-|', events);

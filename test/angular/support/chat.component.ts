@@ -1,6 +1,7 @@
-/** The component under test: a session, one turn at a time as signals, Approve/Deny, the connection status. */
+/** The component under test: a session, one turn at a time as signals, Approve/Deny, Stop, the connection status. */
 import { Component, Injector, inject, signal } from '@angular/core';
 import { injectConnectionState, injectSmoothSession, turnSignals, type TurnSignals } from 'smooth-operator-rx/angular';
+import { verifyOtp } from 'smooth-operator-rx/operators';
 
 @Component({
   selector: 'test-chat',
@@ -17,6 +18,10 @@ import { injectConnectionState, injectSmoothSession, turnSignals, type TurnSigna
     @if (turn()?.transcript()?.status === 'completed') {
       <p class="done">done</p>
     }
+    @if (turn()?.done() === false) {
+      <p class="busy">busy</p>
+      <button (click)="stop()">Stop</button>
+    }
   `,
 })
 export class ChatComponent {
@@ -25,12 +30,21 @@ export class ChatComponent {
   readonly turn = signal<TurnSignals | undefined>(undefined);
   private readonly injector = inject(Injector);
 
-  send(message: string): void {
+  /** Sends `message`; with `otpCode`, an identity check the agent asks for is passed with that code (verifyOtp). */
+  send(message: string, otpCode?: string): void {
     this.turn()?.stop();
-    this.turn.set(turnSignals(this.session.turn(message), { injector: this.injector }));
+    const turn$ = this.session.turn(message);
+    this.turn.set(turnSignals(otpCode === undefined ? turn$ : turn$.pipe(verifyOtp(() => otpCode)), { injector: this.injector }));
   }
 
+  stop(): void {
+    this.turn()?.stop();
+  }
+
+  /** What confirm() was refused with (e.g. TURN_ENDED, NO_PENDING_CONFIRMATION). */
+  readonly refusals: unknown[] = [];
+
   confirm(approved: boolean): void {
-    this.turn()?.context()?.confirm(approved).subscribe({ error: () => undefined });
+    this.turn()?.context()?.confirm(approved).subscribe({ error: (err: unknown) => this.refusals.push(err) });
   }
 }

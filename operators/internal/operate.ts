@@ -1,0 +1,109 @@
+import { Observable, Subscription, type Observer, type OperatorFunction, type Subscriber } from 'rxjs';
+
+/** @internal How an operator handles its source. What is left out passes on to the operator's subscriber. */
+export interface SourceHandlers<T> {
+  next(value: T): void;
+  error?(err: unknown): void;
+  complete?(): void;
+}
+
+/** @internal The subscriber an operator's events go to: where a throw in the handling goes, too. */
+type Destination = Pick<Subscriber<never>, 'error' | 'complete' | 'add'>;
+
+/**
+ * The source's subscriber, in the shape rxjs's own operators give theirs: a throw while handling
+ * a value errors the destination (an observer rxjs wraps itself would send it to the
+ * unhandled-error hook, and the stream would complete as if nothing happened), and nothing is
+ * handled after the end. Being a Subscription, rxjs hands it to the source as it is, so a
+ * synchronous source sees it closed as soon as the destination is and stops emitting.
+ */
+class OperatorSubscriber<T> extends Subscription implements Observer<T> {
+  private stopped = false;
+  private readonly onNext: (value: T) => void;
+
+  constructor(
+    private readonly destination: Destination,
+    private readonly handlers: SourceHandlers<T>,
+  ) {
+    super();
+    this.onNext = handlers.next;
+  }
+
+  next(value: T): void {
+    if (this.stopped) return;
+    try {
+      this.onNext(value);
+    } catch (err) {
+      this.destination.error(err);
+    }
+  }
+
+  error(err: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      if (this.handlers.error === undefined) this.destination.error(err);
+      else this.handlers.error(err);
+    } catch (thrown) {
+      this.destination.error(thrown);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  complete(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      if (this.handlers.complete === undefined) this.destination.complete();
+      else this.handlers.complete();
+    } catch (thrown) {
+      this.destination.error(thrown);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  override unsubscribe(): void {
+    this.stopped = true;
+    super.unsubscribe();
+  }
+}
+
+/**
+ * @internal Subscribes to `source` for an operator whose events go to `destination`: a throw in
+ * `handlers` errors `destination`; an error or completion the handlers leave out is passed on. The
+ * subscription is added to `owner` (by default the destination, so it ends with the stream).
+ */
+export function subscribeFor<T>(
+  source: Observable<T>,
+  destination: Destination,
+  handlers: SourceHandlers<T>,
+  owner: Pick<Subscription, 'add'> = destination,
+): Subscription {
+  const subscriber = new OperatorSubscriber(destination, handlers);
+  // Added before subscribing: a destination closed by a synchronous source closes it at once.
+  owner.add(subscriber);
+  source.subscribe(subscriber);
+  return subscriber;
+}
+
+/**
+ * @internal An operator with rxjs's own contract (what `operate()` and an operator subscriber
+ * give rxjs's operators), for operators that keep state per subscription:
+ * - `init` runs at each subscription, with the operator's subscriber (a throw there errors the
+ *   stream, like `defer`); it returns the handling of the source's events;
+ * - a throw while handling an event errors the stream and unsubscribes the source;
+ * - the source's error and completion pass on, unless handled;
+ * - unsubscribing tears down the source and everything added to the subscriber (e.g. the inner
+ *   subscriptions of `subscribeFor`).
+ *
+ * An operator that emits and then does more work checks `subscriber.closed` after its `next`:
+ * the consumer may have left on that value (`take(1)`, `takeWhile`).
+ */
+export function operate<T, R>(init: (subscriber: Subscriber<R>) => SourceHandlers<T>): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      subscribeFor(source, subscriber, init(subscriber), subscriber);
+    });
+}

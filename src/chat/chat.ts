@@ -1,0 +1,496 @@
+import { BehaviorSubject, Observable, ReplaySubject, of, type Subscription } from 'rxjs';
+import type { SmoothClient } from '../client/client.js';
+import type { ConnectionState } from '../client/connection.js';
+import type { SmoothSession } from '../client/session.js';
+import { SmoothConversationLostError, SmoothSessionClosedError } from '../errors.js';
+import { findTurnOf } from '../turn/context.js';
+import type { TurnEvent } from '../turn/turn-event.js';
+import { faultOf, isPassingLoss } from './faults.js';
+import { MessageList } from './message-list.js';
+import { assistantAfter, ended, historyMessage, newAssistantMessage, withAskStatus } from './reduce.js';
+import { memoryChatStorage } from './storage.js';
+import type {
+  ChatAnswerOutcome,
+  ChatAnswerValue,
+  ChatAsk,
+  ChatAssistantMessage,
+  ChatFault,
+  ChatMessage,
+  ChatSendRequest,
+  ChatState,
+  ChatStatus,
+  ChatUserMessage,
+  SmoothChatOptions,
+} from './types.js';
+import { answerAsk, type AskTurn } from './answers.js';
+
+/**
+ * A conversation with an agent, as a chat UI needs it: the messages (history, then live turns, as
+ * typed parts), the ask waiting for the user, one status, and the commands. Built on a session
+ * handle, so it survives reconnects; with `storage`, it survives reloads too.
+ */
+export interface SmoothChat {
+  /** The state: replays the current snapshot to each subscriber; completes on `close()`. */
+  readonly state$: Observable<ChatState>;
+  /** The current snapshot. */
+  readonly state: ChatState;
+  /**
+   * Sends a message: it is in `messages` at once (`sending`), before the server accepted it.
+   * Turns run one at a time, in order: a message sent while another turn runs waits for it.
+   * @returns the user message as added.
+   * @throws SmoothSessionClosedError after `close()`.
+   */
+  send(message: string | ChatSendRequest): ChatUserMessage;
+  /** Stops the running (and any waiting) turn. Returns whether there was one. */
+  stop(): boolean;
+  /**
+   * Answers an ask: `true`/`false` for a write confirmation, values for a form, the code for a
+   * one-time code (once verified, the message that needed it is re-sent as a new turn). Sent at
+   * once, whether or not the result is subscribed; it replays the outcome and never errors. A
+   * second answer to the same ask sends nothing and returns the first one's outcome (after an
+   * `invalid` outcome the ask is pending again, and a new answer is sent).
+   */
+  answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome>;
+  /** Declines an ask: denies a write, declines a form, dismisses a one-time code (nothing sent). Idempotent like `answer`. */
+  decline(ask: ChatAsk): Observable<ChatAnswerOutcome>;
+  /**
+   * Sends the user message of a failed or interrupted turn again, as a new turn (never done by
+   * itself): the failed answer is removed and the message moves to the end. Takes the user message
+   * or its assistant message. Returns whether it was sent.
+   */
+  retry(message: ChatMessage): boolean;
+  /** Fetches the page of history before the first message (see `hasOlder`). Does nothing while one loads. */
+  loadOlder(): void;
+  /** Stops what runs and starts over in a new conversation (the stored one is forgotten). */
+  newConversation(): void;
+  /** Stops what runs, releases the session and completes `state$`. Idempotent. */
+  close(): void;
+}
+
+/** A turn of the chat, from `send` (or a retry, or a re-send after a verified code) to its end. */
+interface LiveTurn extends AskTurn {
+  readonly user: ChatUserMessage;
+  /** The turn's answer, once accepted: the object currently listed. */
+  assistant: ChatAssistantMessage | undefined;
+  subscription: Subscription | undefined;
+}
+
+const DEFAULT_PAGE_SIZE = 20;
+/** A turn ended before the server heard of it (stop, close): its message can be sent again. */
+const STOPPED: ChatFault = { code: 'TURN_STOPPED', message: 'stopped before it was sent', retryable: true, error: undefined };
+
+/**
+ * Creates the chat of one conversation. With a `conversationId` (given, or kept in `storage`) it
+ * resumes that conversation at once and loads the latest page of its history; without, nothing
+ * is sent until the first message.
+ *
+ * @example
+ * const chat = createSmoothChat(client, { agentId: 'support', userName: 'Alice', supports: ['identity_form'], storage: localStorageChatStorage() });
+ * chat.state$.subscribe((state) => render(state.messages, state.status, state.pendingAsk));
+ * chat.send('Where is my order?');
+ * // later, from an Approve button: chat.answer(state.pendingAsk, true)
+ */
+export function createSmoothChat(client: SmoothClient, options: SmoothChatOptions): SmoothChat {
+  return new Chat(client, options);
+}
+
+class Chat implements SmoothChat {
+  private readonly messages = new MessageList();
+  private readonly turns = new Set<LiveTurn>();
+  /** Asks still answerable, by id: their turn (for the answer) and the message holding them. */
+  private readonly asks = new Map<string, LiveTurn>();
+  private readonly outcomes = new Map<string, Observable<ChatAnswerOutcome>>();
+  /** What each message of this chat sent (model, skill, attachments), for `retry`. Per message, not per event. */
+  private readonly requests = new Map<string, ChatSendRequest>();
+  private readonly subject: BehaviorSubject<ChatState>;
+  private readonly storage;
+  private readonly storageKey: string;
+  private readonly pageSize: number;
+  private session!: SmoothSession;
+  private sessionInfo: Subscription | undefined;
+  private readonly connectionState: Subscription;
+  private conversationId: string | undefined;
+  private connection: ConnectionState = { status: 'idle' };
+  /** Lost since the last open socket, and coming back: what `reconnecting` means to a user. */
+  private lost = false;
+  private pendingAsk: ChatAsk | undefined;
+  /** The last turn's fault (cleared by the next send) and one that ends the chat. */
+  private turnFault: ChatFault | undefined;
+  private fatalFault: ChatFault | undefined;
+  private hasOlder = false;
+  private cursor: string | undefined;
+  private loading: Subscription | undefined;
+  private closed = false;
+  private sequence = 0;
+  private flush: Subscription | undefined;
+  private current: ChatState | undefined;
+
+  constructor(
+    private readonly client: SmoothClient,
+    private readonly options: SmoothChatOptions,
+  ) {
+    this.storage = options.storage ?? memoryChatStorage(new Map());
+    this.storageKey = options.storageKey ?? `smooth-operator-rx:chat:${options.agentId}:${options.userName ?? ''}`;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.subject = new BehaviorSubject(this.snapshot());
+    this.connectionState = client.state$.subscribe((state) => this.onConnection(state));
+    this.start(options.conversationId ?? safely(() => this.storage.get(this.storageKey)));
+  }
+
+  get state$(): Observable<ChatState> {
+    return this.subject.asObservable();
+  }
+
+  get state(): ChatState {
+    return this.snapshot();
+  }
+
+  // Commands -----------------------------------------------------------------------------------
+
+  send(message: string | ChatSendRequest): ChatUserMessage {
+    if (this.closed) throw new SmoothSessionClosedError();
+    const request = typeof message === 'string' ? { message } : message;
+    const user: ChatUserMessage = { id: this.nextId('u'), role: 'user', text: request.message, status: 'sending', error: undefined, createdAt: undefined };
+    this.messages.append(user);
+    // Kept only when there is more to it than the text (the message itself holds the text).
+    if (typeof message !== 'string' && Object.keys(request).length > 1) this.requests.set(user.id, request);
+    this.turnFault = undefined;
+    this.run({ user, request, assistant: undefined, subscription: undefined, context: undefined });
+    return user;
+  }
+
+  stop(): boolean {
+    return !this.closed && this.session.cancel();
+  }
+
+  answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome> {
+    return this.respond(ask, value, false);
+  }
+
+  decline(ask: ChatAsk): Observable<ChatAnswerOutcome> {
+    return this.respond(ask, undefined, true);
+  }
+
+  retry(message: ChatMessage): boolean {
+    if (this.closed || this.fatalFault !== undefined) return false;
+    const user = message.role === 'user' ? message : this.messages.find(message.replyTo ?? '');
+    if (user === undefined || user.role !== 'user') return false;
+    const latest = this.messages.find(user.id) as ChatUserMessage | undefined;
+    if (latest === undefined || [...this.turns].some((turn) => turn.user.id === user.id)) return false;
+    const answers = this.messages.all.filter((m): m is ChatAssistantMessage => m.role === 'assistant' && m.replyTo === user.id);
+    const failed = latest.status === 'failed' || answers.some((m) => m.status === 'interrupted' || m.status === 'failed');
+    if (!failed) return false;
+    for (const answer of answers) if (answer.status === 'interrupted' || answer.status === 'failed') this.messages.remove(answer);
+    this.messages.remove(latest);
+    const again: ChatUserMessage = { ...latest, status: 'sending', error: undefined };
+    this.messages.append(again);
+    this.turnFault = undefined;
+    this.run({ user: again, request: this.requests.get(user.id) ?? { message: again.text }, assistant: undefined, subscription: undefined, context: undefined });
+    return true;
+  }
+
+  loadOlder(): void {
+    if (this.closed || !this.hasOlder || this.loading !== undefined) return;
+    this.loadPage(this.cursor);
+  }
+
+  newConversation(): void {
+    if (this.closed) return;
+    safely(() => this.storage.remove(this.storageKey));
+    this.end();
+    this.messages.clear();
+    this.requests.clear();
+    this.asks.clear();
+    this.outcomes.clear();
+    this.pendingAsk = undefined;
+    this.turnFault = undefined;
+    this.fatalFault = undefined;
+    this.hasOlder = false;
+    this.cursor = undefined;
+    this.start(undefined);
+    this.changed();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.end();
+    this.connectionState.unsubscribe();
+    this.flush?.unsubscribe();
+    this.current = undefined;
+    this.subject.next(this.snapshot());
+    this.subject.complete();
+  }
+
+  // Lifecycle ----------------------------------------------------------------------------------
+
+  private start(conversationId: string | undefined): void {
+    const { storage: _s, storageKey: _k, pageSize: _p, renderScheduler: _r, conversationId: _c, ...sessionOptions } = this.options;
+    this.conversationId = conversationId;
+    this.session = this.client.session({ ...sessionOptions, ...(conversationId !== undefined ? { conversationId } : {}) });
+    this.sessionInfo = this.session.info$.subscribe({
+      next: (info) => {
+        if (info.conversationId === this.conversationId) return;
+        this.conversationId = info.conversationId;
+        safely(() => this.storage.set(this.storageKey, info.conversationId));
+        this.changed();
+      },
+      error: (error: unknown) => this.conversationLost(error),
+    });
+    // A conversation to resume: its latest messages first.
+    if (conversationId !== undefined) this.loadPage(undefined);
+  }
+
+  /** Stops the session's turns and releases it; what was live ends as stopped. */
+  private end(): void {
+    this.sessionInfo?.unsubscribe();
+    this.loading?.unsubscribe();
+    this.loading = undefined;
+    for (const turn of [...this.turns]) {
+      turn.subscription?.unsubscribe();
+      if (turn.assistant === undefined) this.failUser(turn, STOPPED);
+      this.settle(turn, 'cancelled', undefined);
+    }
+    this.session.close();
+  }
+
+  private conversationLost(error: unknown): void {
+    this.fatalFault = faultOf(error);
+    // Forgotten by the server: a reload starts a new conversation instead of failing again.
+    if (error instanceof SmoothConversationLostError) safely(() => this.storage.remove(this.storageKey));
+    this.changed();
+  }
+
+  private onConnection(state: ConnectionState): void {
+    if (state.status === 'reconnecting') this.lost = true;
+    else if (state.status === 'open' || state.status === 'closed') this.lost = false;
+    this.connection = state;
+    this.changed();
+  }
+
+  private loadPage(cursor: string | undefined): void {
+    this.loading = this.session.historyPage({ limit: this.pageSize, ...(cursor !== undefined ? { cursor } : {}) }).subscribe({
+      next: (page) => {
+        // Pages come newest first; the chat lists oldest first.
+        const older: ChatMessage[] = [];
+        for (let i = page.messages.length - 1; i >= 0; i--) older.push(historyMessage(page.messages[i] as (typeof page.messages)[number]));
+        this.messages.prepend(older);
+        this.hasOlder = page.hasMore && typeof page.nextCursor === 'string';
+        this.cursor = page.nextCursor ?? undefined;
+      },
+      error: (error: unknown) => {
+        this.loading = undefined;
+        if (error instanceof SmoothConversationLostError) return this.conversationLost(error);
+        this.turnFault = faultOf(error);
+        this.changed();
+      },
+      complete: () => {
+        this.loading = undefined;
+        this.changed();
+      },
+    });
+    if (this.loading.closed) this.loading = undefined;
+    this.changed();
+  }
+
+  // Turns --------------------------------------------------------------------------------------
+
+  private run(turn: LiveTurn): void {
+    this.turns.add(turn);
+    this.changed();
+    const subscription = this.session.turn(turn.request).subscribe({
+      next: (event) => this.onEvent(turn, event),
+      error: (error: unknown) => this.onTurnError(turn, error),
+      complete: () => this.onTurnEnd(turn),
+    });
+    if (this.turns.has(turn)) turn.subscription = subscription;
+  }
+
+  /** Every event of every turn: one fold step, one snapshot. */
+  private onEvent(turn: LiveTurn, event: TurnEvent): void {
+    let before = turn.assistant;
+    if (before === undefined) {
+      // Accepted: the user message is sent, and its answer starts right after it.
+      turn.context = findTurnOf(event);
+      const sent: ChatUserMessage = { ...this.latestUser(turn), status: 'sent' };
+      this.messages.replace(this.latestUser(turn), sent);
+      before = newAssistantMessage(this.nextId('a'), turn.user.id);
+      this.messages.insertAfter(this.lastOfExchange(turn.user.id) ?? sent, before);
+      turn.assistant = before;
+    }
+    const after = assistantAfter(before, event);
+    if (after !== before) {
+      this.messages.replace(before, after);
+      turn.assistant = after;
+      if (after.ask !== before.ask) this.askChanged(turn, after.ask);
+    }
+    this.changed();
+  }
+
+  private onTurnEnd(turn: LiveTurn): void {
+    // Completed with nothing at all: stopped before it was sent.
+    if (turn.assistant === undefined) this.failUser(turn, STOPPED);
+    this.turns.delete(turn);
+    this.changed();
+  }
+
+  private onTurnError(turn: LiveTurn, error: unknown): void {
+    const fault = faultOf(error);
+    if (error instanceof SmoothConversationLostError) this.conversationLost(error);
+    else if (!isPassingLoss(error)) this.turnFault = fault;
+    if (turn.assistant === undefined) this.failUser(turn, fault);
+    else this.settle(turn, isPassingLoss(error) ? 'interrupted' : 'failed', fault);
+    this.turns.delete(turn);
+    this.changed();
+  }
+
+  /** Ends the turn's answer as stopped, failed or cut (its pending park interrupted). */
+  private settle(turn: LiveTurn, status: 'cancelled' | 'interrupted' | 'failed', fault: ChatFault | undefined): void {
+    this.turns.delete(turn);
+    const before = turn.assistant;
+    if (before === undefined || before.status === 'complete' || before.status === 'cancelled') return;
+    const after = ended(before, status, fault);
+    this.messages.replace(before, after);
+    turn.assistant = after;
+    if (after.ask !== before.ask) this.askChanged(turn, after.ask);
+  }
+
+  private failUser(turn: LiveTurn, fault: ChatFault): void {
+    const user = this.latestUser(turn);
+    this.messages.replace(user, { ...user, status: 'failed', error: fault });
+  }
+
+  // Asks ---------------------------------------------------------------------------------------
+
+  private askChanged(turn: LiveTurn, ask: ChatAsk | undefined): void {
+    if (ask === undefined) return;
+    if (ask.status === 'pending') {
+      this.asks.set(ask.id, turn);
+      this.pendingAsk = ask;
+      return;
+    }
+    // An answered OTP ask keeps its entry until its re-send started; others are done.
+    if (ask.type !== 'otp' || ask.status !== 'answered') this.asks.delete(ask.id);
+    if (this.pendingAsk?.id === ask.id) this.pendingAsk = undefined;
+  }
+
+  private respond(ask: ChatAsk, value: unknown, decline: boolean): Observable<ChatAnswerOutcome> {
+    const given = this.outcomes.get(ask.id);
+    if (given !== undefined) return given;
+    const turn = this.asks.get(ask.id);
+    const message = turn?.assistant;
+    if (this.closed || turn === undefined || message?.ask?.id !== ask.id || message.ask.status !== 'pending') {
+      return of({ status: 'refused', fault: { code: 'ASK_CLOSED', message: 'this ask is not waiting for an answer', retryable: false, error: undefined } });
+    }
+    const outcome = new ReplaySubject<ChatAnswerOutcome>(1);
+    const result$ = outcome.asObservable();
+    this.outcomes.set(ask.id, result$);
+    this.setAsk(turn, decline ? 'declined' : 'answered');
+    answerAsk(turn, message.ask, value, decline, (result) => {
+      if (result.status === 'invalid') {
+        // Rejected values or a wrong code: pending again, answerable again.
+        this.outcomes.delete(ask.id);
+        this.setAsk(turn, 'pending');
+      } else if (result.status === 'refused') this.setAsk(turn, result.fault.code === 'TURN_ENDED' ? 'interrupted' : 'refused');
+      else if (message.ask?.type === 'otp' && !decline) this.resendAfterCode(turn);
+      outcome.next(result);
+      outcome.complete();
+      this.changed();
+    });
+    this.changed();
+    return result$;
+  }
+
+  private setAsk(turn: LiveTurn, status: ChatAsk['status']): void {
+    const before = turn.assistant;
+    if (before === undefined) return;
+    const after = withAskStatus(before, status);
+    if (after === before) return;
+    this.messages.replace(before, after);
+    turn.assistant = after;
+    this.askChanged(turn, after.ask);
+  }
+
+  /** Verified: the message that needed the code goes again, as a new turn answering the same user message. */
+  private resendAfterCode(turn: LiveTurn): void {
+    if (turn.assistant?.ask !== undefined) this.asks.delete(turn.assistant.ask.id);
+    if (this.closed) return;
+    this.run({ user: this.latestUser(turn), request: turn.request, assistant: undefined, subscription: undefined, context: undefined });
+  }
+
+  // State --------------------------------------------------------------------------------------
+
+  private latestUser(turn: LiveTurn): ChatUserMessage {
+    return (this.messages.find(turn.user.id) as ChatUserMessage | undefined) ?? turn.user;
+  }
+
+  /** The last message of the exchange that starts at the user message (its earlier answers included). */
+  private lastOfExchange(userId: string): ChatMessage | undefined {
+    const all = this.messages.all;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const message = all[i] as ChatMessage;
+      if (message.id === userId || (message.role === 'assistant' && message.replyTo === userId)) return message;
+    }
+    return undefined;
+  }
+
+  private nextId(prefix: string): string {
+    return `${prefix}${++this.sequence}`;
+  }
+
+  /** Something changed: a snapshot now, or one at the render scheduler's next tick. */
+  private changed(): void {
+    this.current = undefined;
+    if (this.subject === undefined || this.closed) return;
+    const scheduler = this.options.renderScheduler;
+    if (scheduler === undefined) return this.subject.next(this.snapshot());
+    this.flush ??= scheduler.schedule(() => {
+      this.flush = undefined;
+      if (!this.closed) this.subject.next(this.snapshot());
+    });
+  }
+
+  private snapshot(): ChatState {
+    return (this.current ??= {
+      status: this.status(),
+      messages: this.messages.all,
+      pendingAsk: this.pendingAsk,
+      conversationId: this.conversationId,
+      hasOlder: this.hasOlder,
+      loadingHistory: this.loading !== undefined,
+      connection: this.connection.status,
+      error: this.fatalFault ?? this.connectionFault() ?? this.turnFault,
+    });
+  }
+
+  private connectionFault(): ChatFault | undefined {
+    const state = this.connection;
+    if (state.status !== 'closed' || (state.why !== 'fatal' && state.why !== 'retries-exhausted')) return undefined;
+    const code = state.why === 'fatal' ? 'CONNECTION_REFUSED' : 'RETRIES_EXHAUSTED';
+    return { code, message: state.why === 'fatal' ? `the server refused the connection${state.closeCode !== undefined ? ` (${state.closeCode})` : ''}` : 'the server could not be reached', retryable: state.why !== 'fatal', error: undefined };
+  }
+
+  private status(): ChatStatus {
+    if (this.closed) return 'closed';
+    if (this.fatalFault !== undefined || this.connectionFault() !== undefined) return 'error';
+    const { status } = this.connection;
+    if (this.lost && (status === 'reconnecting' || status === 'connecting')) return 'reconnecting';
+    if (this.pendingAsk !== undefined) return 'awaiting-human';
+    let submitted = false;
+    for (const turn of this.turns) {
+      if (turn.assistant !== undefined) return 'streaming';
+      submitted = true;
+    }
+    if (submitted) return 'submitted';
+    return this.turnFault !== undefined ? 'error' : 'idle';
+  }
+}
+
+/** Storage may throw (quota, privacy mode): then the chat only forgets across reloads. */
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,377 @@
+import type { ClientAction } from '../../src/generated/types.js';
+import type { ChatAnswerOutcome, ChatAssistantMessage, ChatConfirmAsk, ChatIdentityAsk, ChatOtpAsk } from '../../src/chat/types.js';
+import {
+  acceptedFrame,
+  errorFrame,
+  eventualFrame,
+  immediateFrame,
+  interactionInvalidFrame,
+  interactionRequiredFrame,
+  otpInvalidFrame,
+  otpRequiredFrame,
+  otpSentFrame,
+  otpVerifiedFrame,
+  tokenFrame,
+  toolCallFrame,
+  toolResultFrame,
+  writeConfirmationFrame,
+} from '../../src/testing/frames.js';
+import type { Reply } from '../client/harness.js';
+import { testScheduler } from '../client/harness.js';
+import { chatHarness, chatServer, echo, lastAssistant, textOf } from './support.js';
+
+/** A write confirmation: parks, and resumes on the confirm with a denied or executed tool. */
+function confirmServer() {
+  let turn = '';
+  return chatServer({
+    turn: (id) => {
+      turn = id;
+      return [[1, acceptedFrame(id)], [2, writeConfirmationFrame(id, 'cancel_order')], [3, toolCallFrame(id, 'cancel_order', { id: 12 })]];
+    },
+    other: (action: ClientAction): readonly Reply[] | undefined => {
+      if (action.action !== 'confirm_tool_action') return undefined;
+      const result = action.approved ? toolResultFrame(turn, 'cancel_order', 'cancelled') : toolResultFrame(turn, 'cancel_order', 'Denied by human: user rejected the action', true);
+      return [
+        [1, immediateFrame(action.requestId, 200, 'ok', { sessionId: action.sessionId, approved: action.approved })],
+        [2, result],
+        [3, tokenFrame(turn, action.approved ? 'Done.' : 'Left as it is.')],
+        [4, eventualFrame(turn, action.approved ? 'Done.' : 'Left as it is.')],
+      ];
+    },
+  });
+}
+
+const outcomes = (source: { subscribe(o: (v: ChatAnswerOutcome) => void): unknown }) => {
+  const seen: ChatAnswerOutcome[] = [];
+  source.subscribe((v) => seen.push(v));
+  return seen;
+};
+
+describe('chat: asks', () => {
+  it('a write confirmation is the pending ask; answering it resumes the turn and marks it answered', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(confirmServer());
+      h.chat.send('cancel order 12');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatConfirmAsk;
+      expect(ask).toMatchObject({ type: 'confirm', toolId: 'cancel_order', status: 'pending' });
+      expect(h.chat.state.status).toBe('awaiting-human');
+      expect(lastAssistant(h.chat.state)).toMatchObject({ status: 'awaiting-human', ask: { id: ask.id } });
+      const seen = outcomes(h.chat.answer(ask, true));
+      flush();
+      expect(seen).toEqual([{ status: 'accepted' }]);
+      expect(h.chat.state.pendingAsk).toBeUndefined();
+      const answer = lastAssistant(h.chat.state) as ChatAssistantMessage;
+      expect(answer).toMatchObject({ status: 'complete', ask: { id: ask.id, status: 'answered' } });
+      expect(answer.parts.find((p) => p.type === 'tool')).toMatchObject({ status: 'succeeded' });
+      expect(textOf(answer)).toBe('Done.');
+    });
+  });
+
+  it('a second answer to the same ask sends nothing and returns the first outcome', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(confirmServer());
+      h.chat.send('cancel order 12');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatConfirmAsk;
+      const first = h.chat.answer(ask, true);
+      const second = h.chat.answer(ask, false);
+      flush();
+      expect(second).toBe(first);
+      expect(h.sentLog().filter((a) => a.startsWith('confirm_tool_action'))).toHaveLength(1);
+      expect(outcomes(h.chat.answer(ask, false))).toEqual([{ status: 'accepted' }]);
+    });
+  });
+
+  it('decline() denies a write: the ask is declined, the tool failed, the answer says so', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(confirmServer());
+      h.chat.send('cancel order 12');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatConfirmAsk;
+      expect(outcomes(h.chat.decline(ask))).toEqual([]);
+      flush();
+      const confirm = h.sockets.sent.find((a) => a.action === 'confirm_tool_action');
+      expect(confirm).toMatchObject({ approved: false });
+      const answer = lastAssistant(h.chat.state) as ChatAssistantMessage;
+      expect(answer.ask).toMatchObject({ status: 'declined' });
+      expect(answer.parts.find((p) => p.type === 'tool')).toMatchObject({ status: 'failed' });
+      expect(textOf(answer)).toBe('Left as it is.');
+    });
+  });
+
+  it('a form with server field errors stays pending with the errors; corrected values resume the turn', () => {
+    let turn = '';
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'To find your order' })]];
+      },
+      other: (action) => {
+        if (action.action !== 'submit_interaction') return undefined;
+        const email = (action.values as { email?: string } | undefined)?.email ?? '';
+        if (!email.includes('@')) return [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]];
+        return [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatIdentityAsk;
+      expect(ask).toMatchObject({ type: 'identity_intake', reason: 'To find your order', spec: { fields: [{ key: 'email' }] } });
+      const bad = outcomes(h.chat.answer(ask, { email: 'nope' }));
+      flush();
+      expect(bad).toEqual([{ status: 'invalid', errors: [{ field: 'email', message: 'not an email' }], message: 'Some fields need attention.', attemptsRemaining: undefined }]);
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending', errors: [{ field: 'email' }] });
+      expect(h.chat.state.status).toBe('awaiting-human');
+      const good = outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
+      flush();
+      expect(good).toEqual([{ status: 'accepted' }]);
+      expect(h.sockets.sent.filter((a) => a.action === 'submit_interaction')).toHaveLength(2);
+      expect(lastAssistant(h.chat.state)).toMatchObject({ status: 'complete', ask: { status: 'answered' } });
+    });
+  });
+
+  it('a one-time code: a wrong code is invalid with the attempts left; the right one re-sends the message as a new answer', () => {
+    let sends = 0;
+    let verifies = 0;
+    const server = chatServer({
+      turn: (id) => {
+        sends++;
+        if (sends === 1) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, otpSentFrame(id, 'email', 'a***@b.c')], [4, eventualFrame(id, 'I need to verify you first.')]];
+        return [[1, acceptedFrame(id)], [2, tokenFrame(id, 'Transferred.')], [3, eventualFrame(id, 'Transferred.')]];
+      },
+      other: (action) => {
+        if (action.action !== 'verify_otp') return undefined;
+        verifies++;
+        return [[1, verifies === 1 ? otpInvalidFrame(action.requestId, 2) : otpVerifiedFrame(action.requestId)]];
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      const user = h.chat.send('transfer 10');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatOtpAsk;
+      expect(ask).toMatchObject({ type: 'otp', toolId: 'transfer', sent: { maskedDestination: 'a***@b.c' }, status: 'pending' });
+      // The refused turn has ended; the code is still asked for.
+      expect(lastAssistant(h.chat.state)?.status).toBe('complete');
+      expect(h.chat.state.status).toBe('awaiting-human');
+      const wrong = outcomes(h.chat.answer(ask, '000000'));
+      flush();
+      expect(wrong).toEqual([{ status: 'invalid', errors: [], message: expect.any(String), attemptsRemaining: 2 }]);
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
+      const right = outcomes(h.chat.answer(ask, '123456'));
+      flush();
+      expect(right).toEqual([{ status: 'accepted' }]);
+      const messages = h.chat.state.messages;
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant']);
+      expect(messages[1]).toMatchObject({ ask: { status: 'answered' } });
+      expect(messages[2]).toMatchObject({ replyTo: user.id, status: 'complete' });
+      expect(textOf(messages[2] as ChatAssistantMessage)).toBe('Transferred.');
+      expect(h.chat.state.pendingAsk).toBeUndefined();
+      expect(h.chat.state.status).toBe('idle');
+    });
+  });
+
+  it('an answer to an ask that is over is refused without sending anything', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(confirmServer());
+      h.chat.send('cancel order 12');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatConfirmAsk;
+      h.chat.stop();
+      flush();
+      expect(lastAssistant(h.chat.state)).toMatchObject({ status: 'cancelled', ask: { status: 'interrupted' } });
+      expect(h.chat.state.pendingAsk).toBeUndefined();
+      expect(outcomes(h.chat.answer(ask, true))).toEqual([{ status: 'refused', fault: expect.objectContaining({ code: 'ASK_CLOSED' }) }]);
+      expect(h.sockets.sent.filter((a) => a.action === 'confirm_tool_action')).toHaveLength(0);
+    });
+  });
+
+  // --- review (chat-review): defects, as failing tests ----------------------------------------
+
+  /** The first message gets a code (its turn ends); verify_otp is answered `verified` after `verifyDelay` frames; the re-send is echoed. */
+  function otpServer(verifyDelay = 1) {
+    let sends = 0;
+    return chatServer({
+      turn: (id, message, action) => {
+        if (++sends === 1) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, otpSentFrame(id, 'email', 'a***@b.c')], [4, eventualFrame(id, 'I need to verify you first.')]];
+        return echo(id, message, action);
+      },
+      other: (action) => (action.action === 'verify_otp' ? [[verifyDelay, otpVerifiedFrame(action.requestId)]] : undefined),
+    });
+  }
+
+  // Correct: verify_otp goes out on the resumed session (never the stale sessionId), or the code ask is interrupted by the drop.
+  it.failing('a code answered after a reconnect is verified on the resumed session, not the stale one', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer());
+      h.chat.send('transfer 10');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatOtpAsk;
+      h.sockets.current.fail();
+      flush();
+      // Still shown as pending (answerable) after the drop...
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
+      h.chat.answer(ask, '123456');
+      flush();
+      // ...so its verify_otp must not carry s1, minted on the lost socket.
+      const verify = h.sockets.sent.find((a) => a.action === 'verify_otp') as { sessionId: string };
+      expect(verify.sessionId).not.toBe('s1');
+    });
+  });
+
+  // Correct: newConversation() drops the old conversation's verification; its message is never re-sent into the new conversation.
+  it.failing('newConversation() while a code is being verified: the old message is not re-sent into the new conversation', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      h.chat.newConversation();
+      flush();
+      // Today: send_message 'transfer 10' on the new conversation's session, and an orphan answer (replyTo a message not listed).
+      expect(h.sockets.sent.filter((a) => a.action === 'send_message')).toHaveLength(1);
+      expect(h.chat.state.messages).toEqual([]);
+    });
+  });
+
+  // Correct: while the code is verified (and its message about to be re-sent) the chat is busy ('submitted'), not 'idle'.
+  it.failing('while a code is being verified the chat is not idle', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      expect(h.chat.state.status).not.toBe('idle');
+    });
+  });
+
+  // Correct: stop() while the code is verified stops the re-send that waits on it (returns true, no send_message follows).
+  it.failing('stop() while a code is being verified stops the re-send', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      expect(h.chat.stop()).toBe(true);
+      flush();
+      expect(h.sockets.sent.filter((a) => a.action === 'send_message')).toHaveLength(1);
+    });
+  });
+
+  // Correct: a new message streams as 'streaming' even while an older code ask is left unanswered.
+  it.failing("a code left unanswered does not hide the next message's streaming status", () => {
+    let sends = 0;
+    const server = chatServer({
+      turn: (id) => (++sends === 1 ? [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]] : [[1, acceptedFrame(id)], [2, tokenFrame(id, 'a long answer...')]]),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.send('never mind, what is my balance?');
+      flush();
+      expect(lastAssistant(h.chat.state)?.status).toBe('streaming');
+      // Today: 'awaiting-human' for as long as the answer streams.
+      expect(h.chat.state.status).toBe('streaming');
+    });
+  });
+
+  // Correct: INTERACTION_MISMATCH leaves the turn parked (PROTOCOL: "turn stays parked, resubmit"): the ask stays pending and a second answer is sent.
+  it.failing('an answer refused while the turn stays parked (INTERACTION_MISMATCH) can be given again; no spinner left running', () => {
+    let turn = '';
+    let submits = 0;
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
+      },
+      other: (action) => {
+        if (action.action !== 'submit_interaction') return undefined;
+        if (++submits === 1) return [[1, errorFrame(turn, 'INTERACTION_MISMATCH')]];
+        return [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatIdentityAsk;
+      outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
+      flush();
+      // Today: ask 'refused', message and chat 'streaming' for ever (the turn is parked, with no timeout), and...
+      expect(h.chat.state.status).toBe('awaiting-human');
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
+      // ...a second answer returns the cached refusal and sends nothing.
+      const again = outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
+      flush();
+      expect(submits).toBe(2);
+      expect(again).toEqual([{ status: 'accepted' }]);
+      expect(lastAssistant(h.chat.state)?.status).toBe('complete');
+    });
+  });
+
+  // Correct: after an 'invalid' outcome the message waits for the user again ('awaiting-human'), in agreement with its pending ask.
+  it.failing('after rejected form values the message is awaiting-human again, not streaming', () => {
+    let turn = '';
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
+      },
+      other: (action) => (action.action === 'submit_interaction' ? [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]] : undefined),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatIdentityAsk, { email: 'nope' });
+      flush();
+      expect(lastAssistant(h.chat.state)?.ask?.status).toBe('pending');
+      // Today: 'streaming' (withAskStatus never restores awaiting-human).
+      expect(lastAssistant(h.chat.state)?.status).toBe('awaiting-human');
+    });
+  });
+
+  // Correct: a drop while the answer is on its way interrupts the ask (README: "its pending ask interrupted too"); the server refused nothing.
+  it.failing('a drop while a confirmation is on its way: the ask ends interrupted, not refused', () => {
+    const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, writeConfirmationFrame(id, 'cancel_order')]], other: (a) => (a.action === 'confirm_tool_action' ? [] : undefined) });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('cancel order 12');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatConfirmAsk, true);
+      flush();
+      h.sockets.current.fail();
+      flush();
+      expect(lastAssistant(h.chat.state)).toMatchObject({ status: 'interrupted', ask: { status: 'interrupted' } });
+    });
+  });
+
+  // Correct: the state agrees with itself: an ask still 'pending' in messages is the pendingAsk (or the older code ask ends when a newer one replaces it).
+  it.failing('two code asks: once the newer is verified, no message is left with a pending ask that pendingAsk does not show', () => {
+    let sends = 0;
+    const server = chatServer({
+      turn: (id, message, action) => {
+        sends++;
+        if (sends <= 2) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]];
+        return echo(id, message, action);
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.send('transfer 20');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      flush();
+      const pendingInMessages = h.chat.state.messages.filter((m) => m.role === 'assistant' && m.ask?.status === 'pending').map((m) => (m as ChatAssistantMessage).ask?.id);
+      // Today: the first code ask is still 'pending' in its message, while pendingAsk is undefined and the chat 'idle'.
+      expect(pendingInMessages).toEqual(h.chat.state.pendingAsk === undefined ? [] : [h.chat.state.pendingAsk.id]);
+    });
+  });
+
+});
