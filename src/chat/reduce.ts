@@ -76,7 +76,9 @@ export function ended(message: ChatAssistantMessage, status: 'cancelled' | 'inte
 export function withAskStatus(message: ChatAssistantMessage, status: ChatAsk['status']): ChatAssistantMessage {
   if (message.ask === undefined || message.ask.status === status) return message;
   const ask = { ...message.ask, status };
-  return { ...message, ask, status: message.status === 'awaiting-human' && status !== 'pending' ? 'streaming' : message.status };
+  // Status and ask agree: a park pending again (rejected values) waits for the user again.
+  const parked = status === 'pending' && ask.type !== 'otp' && message.status === 'streaming';
+  return { ...message, ask, status: parked ? 'awaiting-human' : message.status === 'awaiting-human' && status !== 'pending' ? 'streaming' : message.status };
 }
 
 /** A message of the server's history. */

@@ -33,6 +33,8 @@ export interface TurnOwner {
   session(): Observable<string>;
   /** A new turn of the same request, run by the owner (`resend`). */
   resend(request: TurnRequest): Observable<TurnEvent>;
+  /** The same for all the owner's turns: the pool runs them one at a time, as one session's. */
+  readonly key: object;
 }
 
 /**
@@ -104,7 +106,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   /** For the pool, which runs a session's turns one at a time: an owner's turns by owner (their sessionId changes on a resume). */
   get sessionKey(): unknown {
-    return this.owner ?? this.request.sessionId;
+    return this.owner?.key ?? this.request.sessionId;
   }
 
   get status(): TurnStatus {

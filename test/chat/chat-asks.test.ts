@@ -189,7 +189,6 @@ describe('chat: asks', () => {
     });
   });
 
-  // --- review (chat-review): defects, as failing tests ----------------------------------------
 
   /** The first message gets a code (its turn ends); verify_otp is answered `verified` after `verifyDelay` frames; the re-send is echoed. */
   function otpServer(verifyDelay = 1) {
@@ -203,8 +202,9 @@ describe('chat: asks', () => {
     });
   }
 
-  // Correct: verify_otp goes out on the resumed session (never the stale sessionId), or the code ask is interrupted by the drop.
-  it.failing('a code answered after a reconnect is verified on the resumed session, not the stale one', () => {
+  // A code belongs to the session that asked for it, which a resume replaces: the drop interrupts
+  // the ask (no verify_otp on a stale sessionId), and retry() sends the message again.
+  it('a code ask is interrupted by a drop: nothing goes out on the stale session, retry() asks anew', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(otpServer());
       h.chat.send('transfer 10');
@@ -212,18 +212,22 @@ describe('chat: asks', () => {
       const ask = h.chat.state.pendingAsk as ChatOtpAsk;
       h.sockets.current.fail();
       flush();
-      // Still shown as pending (answerable) after the drop...
-      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
-      h.chat.answer(ask, '123456');
+      expect(h.chat.state.pendingAsk).toBeUndefined();
+      expect(lastAssistant(h.chat.state)?.ask).toMatchObject({ id: ask.id, status: 'interrupted' });
+      let outcome = '';
+      h.chat.answer(ask, '123456').subscribe((o) => (outcome = o.status));
       flush();
-      // ...so its verify_otp must not carry s1, minted on the lost socket.
-      const verify = h.sockets.sent.find((a) => a.action === 'verify_otp') as { sessionId: string };
-      expect(verify.sessionId).not.toBe('s1');
+      expect(outcome).toBe('refused');
+      expect(h.sockets.sent.filter((a) => a.action === 'verify_otp')).toEqual([]);
+      expect(h.chat.retry(lastAssistant(h.chat.state) as ChatAssistantMessage)).toBe(true);
+      flush();
+      const sends = h.sockets.sent.filter((a) => a.action === 'send_message') as Array<{ sessionId: string }>;
+      expect(sends.map((a) => a.sessionId)).toEqual(['s1', 's2']);
     });
   });
 
-  // Correct: newConversation() drops the old conversation's verification; its message is never re-sent into the new conversation.
-  it.failing('newConversation() while a code is being verified: the old message is not re-sent into the new conversation', () => {
+  // newConversation() drops the old conversation's verification; its message is never re-sent into the new conversation.
+  it('newConversation() while a code is being verified: the old message is not re-sent into the new conversation', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(otpServer(5));
       h.chat.send('transfer 10');
@@ -231,14 +235,13 @@ describe('chat: asks', () => {
       h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
       h.chat.newConversation();
       flush();
-      // Today: send_message 'transfer 10' on the new conversation's session, and an orphan answer (replyTo a message not listed).
       expect(h.sockets.sent.filter((a) => a.action === 'send_message')).toHaveLength(1);
       expect(h.chat.state.messages).toEqual([]);
     });
   });
 
-  // Correct: while the code is verified (and its message about to be re-sent) the chat is busy ('submitted'), not 'idle'.
-  it.failing('while a code is being verified the chat is not idle', () => {
+  // while the code is verified (and its message about to be re-sent) the chat is busy ('submitted'), not 'idle'.
+  it('while a code is being verified the chat is not idle', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(otpServer(5));
       h.chat.send('transfer 10');
@@ -248,8 +251,8 @@ describe('chat: asks', () => {
     });
   });
 
-  // Correct: stop() while the code is verified stops the re-send that waits on it (returns true, no send_message follows).
-  it.failing('stop() while a code is being verified stops the re-send', () => {
+  // stop() while the code is verified stops the re-send that waits on it (returns true, no send_message follows).
+  it('stop() while a code is being verified stops the re-send', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(otpServer(5));
       h.chat.send('transfer 10');
@@ -261,8 +264,8 @@ describe('chat: asks', () => {
     });
   });
 
-  // Correct: a new message streams as 'streaming' even while an older code ask is left unanswered.
-  it.failing("a code left unanswered does not hide the next message's streaming status", () => {
+  // a new message streams as 'streaming' even while an older code ask is left unanswered.
+  it("a code left unanswered does not hide the next message's streaming status", () => {
     let sends = 0;
     const server = chatServer({
       turn: (id) => (++sends === 1 ? [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]] : [[1, acceptedFrame(id)], [2, tokenFrame(id, 'a long answer...')]]),
@@ -274,13 +277,12 @@ describe('chat: asks', () => {
       h.chat.send('never mind, what is my balance?');
       flush();
       expect(lastAssistant(h.chat.state)?.status).toBe('streaming');
-      // Today: 'awaiting-human' for as long as the answer streams.
       expect(h.chat.state.status).toBe('streaming');
     });
   });
 
-  // Correct: INTERACTION_MISMATCH leaves the turn parked (PROTOCOL: "turn stays parked, resubmit"): the ask stays pending and a second answer is sent.
-  it.failing('an answer refused while the turn stays parked (INTERACTION_MISMATCH) can be given again; no spinner left running', () => {
+  // INTERACTION_MISMATCH leaves the turn parked (PROTOCOL: "turn stays parked, resubmit"): the ask stays pending and a second answer is sent.
+  it('an answer refused while the turn stays parked (INTERACTION_MISMATCH) can be given again; no spinner left running', () => {
     let turn = '';
     let submits = 0;
     const server = chatServer({
@@ -301,7 +303,6 @@ describe('chat: asks', () => {
       const ask = h.chat.state.pendingAsk as ChatIdentityAsk;
       outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
       flush();
-      // Today: ask 'refused', message and chat 'streaming' for ever (the turn is parked, with no timeout), and...
       expect(h.chat.state.status).toBe('awaiting-human');
       expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
       // ...a second answer returns the cached refusal and sends nothing.
@@ -313,8 +314,8 @@ describe('chat: asks', () => {
     });
   });
 
-  // Correct: after an 'invalid' outcome the message waits for the user again ('awaiting-human'), in agreement with its pending ask.
-  it.failing('after rejected form values the message is awaiting-human again, not streaming', () => {
+  // after an 'invalid' outcome the message waits for the user again ('awaiting-human'), in agreement with its pending ask.
+  it('after rejected form values the message is awaiting-human again, not streaming', () => {
     let turn = '';
     const server = chatServer({
       turn: (id) => {
@@ -330,13 +331,12 @@ describe('chat: asks', () => {
       h.chat.answer(h.chat.state.pendingAsk as ChatIdentityAsk, { email: 'nope' });
       flush();
       expect(lastAssistant(h.chat.state)?.ask?.status).toBe('pending');
-      // Today: 'streaming' (withAskStatus never restores awaiting-human).
       expect(lastAssistant(h.chat.state)?.status).toBe('awaiting-human');
     });
   });
 
-  // Correct: a drop while the answer is on its way interrupts the ask (README: "its pending ask interrupted too"); the server refused nothing.
-  it.failing('a drop while a confirmation is on its way: the ask ends interrupted, not refused', () => {
+  // a drop while the answer is on its way interrupts the ask (README: "its pending ask interrupted too"); the server refused nothing.
+  it('a drop while a confirmation is on its way: the ask ends interrupted, not refused', () => {
     const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, writeConfirmationFrame(id, 'cancel_order')]], other: (a) => (a.action === 'confirm_tool_action' ? [] : undefined) });
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server);
@@ -350,8 +350,8 @@ describe('chat: asks', () => {
     });
   });
 
-  // Correct: the state agrees with itself: an ask still 'pending' in messages is the pendingAsk (or the older code ask ends when a newer one replaces it).
-  it.failing('two code asks: once the newer is verified, no message is left with a pending ask that pendingAsk does not show', () => {
+  // the state agrees with itself: an ask still 'pending' in messages is the pendingAsk (or the older code ask ends when a newer one replaces it).
+  it('two code asks: once the newer is verified, no message is left with a pending ask that pendingAsk does not show', () => {
     let sends = 0;
     const server = chatServer({
       turn: (id, message, action) => {
@@ -369,7 +369,6 @@ describe('chat: asks', () => {
       h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
       flush();
       const pendingInMessages = h.chat.state.messages.filter((m) => m.role === 'assistant' && m.ask?.status === 'pending').map((m) => (m as ChatAssistantMessage).ask?.id);
-      // Today: the first code ask is still 'pending' in its message, while pendingAsk is undefined and the chat 'idle'.
       expect(pendingInMessages).toEqual(h.chat.state.pendingAsk === undefined ? [] : [h.chat.state.pendingAsk.id]);
     });
   });

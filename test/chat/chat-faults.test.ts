@@ -190,11 +190,10 @@ describe('chat: history and reloads', () => {
   });
 });
 
-// --- review (chat-review): defects, as failing tests ------------------------------------------
 
-describe('chat: retry, history and status (review)', () => {
-  // Correct: retry() re-sends the same request (model, skill, images, files), not only its text.
-  it.failing('retry() re-sends the whole request: model and skill are kept', () => {
+describe('chat: retry, history and status', () => {
+  // retry() re-sends the same request (model, skill, images, files), not only its text.
+  it('retry() re-sends the whole request: model and skill are kept', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(hangingFirst());
       h.chat.send({ message: 'q', skill: 'billing', model: 'm1' });
@@ -205,13 +204,12 @@ describe('chat: retry, history and status (review)', () => {
       flush();
       const sends = h.sockets.sent.filter((a) => a.action === 'send_message');
       expect(sends).toHaveLength(2);
-      // Today the retry sends { message: 'q' } only.
       expect(sends[1]).toMatchObject({ message: 'q', skill: 'billing', model: 'm1' });
     });
   });
 
-  // Correct: a retried message never ends up after one of its own answers: the exchange stays user → answers, in order.
-  it.failing('retry() of a failed re-send after a code keeps the user message before its answers', () => {
+  // a retried message never ends up after one of its own answers: the exchange stays user → answers, in order.
+  it('retry() of a failed re-send after a code keeps the user message before its answers', () => {
     let sends = 0;
     const server = chatServer({
       turn: (id, message, action) => {
@@ -230,15 +228,14 @@ describe('chat: retry, history and status (review)', () => {
       expect(lastAssistant(h.chat.state)?.status).toBe('failed');
       expect(h.chat.retry(lastAssistant(h.chat.state) as ChatAssistantMessage)).toBe(true);
       flush();
-      // Today: [assistant (the code answer), user, assistant]: the completed answer is left above its question.
       const order = h.chat.state.messages.map((m) => m.role);
       expect(h.chat.state.messages[0]).toMatchObject({ id: user.id, role: 'user' });
       expect(order).toEqual(['user', 'assistant', 'assistant']);
     });
   });
 
-  // Correct: when the first history page fails, the chat can fetch it again (loadOlder(), or another command); history is not lost for good.
-  it.failing('a first history page that failed can be fetched again', () => {
+  // when the first history page fails, the chat can fetch it again (loadOlder(), or another command); history is not lost for good.
+  it('a first history page that failed can be fetched again', () => {
     let pages = 0;
     const server = chatServer({
       history: [
@@ -251,15 +248,14 @@ describe('chat: retry, history and status (review)', () => {
       const h = chatHarness(server, { conversationId: 'c1' });
       flush();
       expect(h.chat.state.error).toMatchObject({ code: 'STORAGE_ERROR', retryable: true });
-      // Today hasOlder is false and loadOlder() does nothing: the conversation's history never shows.
       h.chat.loadOlder();
       flush();
       expect(h.chat.state.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     });
   });
 
-  // Correct: a socket closed as idle (nothing held it) is not a lost connection: the next message is 'submitted', not 'reconnecting'.
-  it.failing('after an idle close, the next message says submitted, not reconnecting', () => {
+  // a socket closed as idle (nothing held it) is not a lost connection: the next message is 'submitted', not 'reconnecting'.
+  it('after an idle close, the next message says submitted, not reconnecting', () => {
     testScheduler().run(({ flush }) => {
       const h = chatHarness(chatServer(), {}, { lazyCloseTimeoutMs: 100 });
       h.chat.send('one');
@@ -272,8 +268,8 @@ describe('chat: retry, history and status (review)', () => {
     });
   });
 
-  // Correct (ChatFault.error TSDoc: "a SmoothError subclass for every fault this package raises"): a chat-ending connection fault carries its error, not undefined.
-  it.failing('the fault of a refused connection carries the error itself', () => {
+  // (ChatFault.error TSDoc: "a SmoothError subclass for every fault this package raises"): a chat-ending connection fault carries its error, not undefined.
+  it('the fault of a refused connection carries the error itself', () => {
     const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'x')]] });
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server);
@@ -286,8 +282,8 @@ describe('chat: retry, history and status (review)', () => {
     });
   });
 
-  // Correct (ChatStorage TSDoc: "an implementation that throws (quota, privacy mode) only costs the resume"): where reading `localStorage` itself throws (cookies blocked: SecurityError), localStorageChatStorage() still works, keeping nothing.
-  it.failing('localStorageChatStorage() where touching localStorage throws (blocked storage) keeps nothing instead of throwing', () => {
+  // (ChatStorage TSDoc: "an implementation that throws (quota, privacy mode) only costs the resume"): where reading `localStorage` itself throws (cookies blocked: SecurityError), localStorageChatStorage() still works, keeping nothing.
+  it('localStorageChatStorage() where touching localStorage throws (blocked storage) keeps nothing instead of throwing', () => {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
     Object.defineProperty(globalThis, 'localStorage', {
       configurable: true,
@@ -303,8 +299,8 @@ describe('chat: retry, history and status (review)', () => {
     }
   });
 
-  // Correct: each message is listed once: the first history page, asked again after a drop, must not repeat a message the chat already shows live.
-  it.failing('a first history page re-asked after a drop does not list the live message a second time', () => {
+  // each message is listed once: the first history page, asked again after a drop, must not repeat a message the chat already shows live.
+  it('a first history page re-asked after a drop does not list the live message a second time', () => {
     const stored: StoredMessage[] = [
       { id: 'm1', direction: 'inbound', text: 'old question' },
       { id: 'm2', direction: 'outbound', text: 'old answer' },
@@ -325,7 +321,6 @@ describe('chat: retry, history and status (review)', () => {
       // The socket drops while the first page is on its way: the page is asked again on the resumed session.
       asyncScheduler.schedule(() => h.sockets.current.fail(), 6);
       flush();
-      // Today: ['old question', 'new question' (history), 'new question' (live)].
       const userTexts = h.chat.state.messages.filter((m) => m.role === 'user').map((m) => (m as { text: string }).text);
       expect(userTexts).toEqual(['old question', 'new question']);
     });

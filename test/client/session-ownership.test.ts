@@ -326,9 +326,8 @@ describe('a session the server forgot behind the handle\'s back', () => {
   });
 });
 
-// --- review (chat-review): defects, as failing tests --------------------------------------------
 
-describe('session handle and pool (review)', () => {
+describe('session handle and pool', () => {
   /** Sessions in c1; turns hang after a token; a cancel is confirmed only 10 frames later. */
   const slowCancel: Script = (action) => {
     switch (action.action) {
@@ -343,8 +342,8 @@ describe('session handle and pool (review)', () => {
     }
   };
 
-  // Correct: a handle's turns share one pool key (pool.ts: "a session handle's turns share one key"), so its next turn waits for the abandoned one's cancel on any pool size, as with one connection.
-  it.failing("with a pool, a handle's next turn waits until its abandoned turn has drained, as with one connection", () => {
+  // a handle's turns share one pool key (pool.ts: "a session handle's turns share one key"), so its next turn waits for the abandoned one's cancel on any pool size, as with one connection.
+  it("with a pool, a handle's next turn waits until its abandoned turn has drained, as with one connection", () => {
     const sentAt = (maxConnections: number): string[] => {
       const h = harness(slowCancel, { maxConnections, turnTimeoutMs: 0 });
       const session = h.client.session({ agentId: 'a', userName: 'alice' });
@@ -364,8 +363,8 @@ describe('session handle and pool (review)', () => {
     expect(sentAt(2)).toEqual(one);
   });
 
-  // Correct: a handle that has ended (CONVERSATION_LOST) no longer holds the connection: the idle socket closes lazily.
-  it.failing('a handle ended by a lost conversation releases its connection', () => {
+  // a handle that has ended (CONVERSATION_LOST) no longer holds the connection: the idle socket closes lazily.
+  it('a handle ended by a lost conversation releases its connection', () => {
     const script: Script = (action) =>
       action.action === 'create_conversation_session' ? [[1, immediateFrame(action.requestId, 200, 'ok', { ...sessionData({ sessionId: 's1', conversationId: 'c-fresh' }) })]] : undefined;
     const h = harness(script, { lazyCloseTimeoutMs: 100 });
@@ -376,7 +375,6 @@ describe('session handle and pool (review)', () => {
       flush();
     });
     expect(lost).toBeInstanceOf(SmoothConversationLostError);
-    // Today the socket stays open (held for ever, reconnected after every drop) until close() is called.
     let status = '';
     h.client.state$.subscribe((s) => (status = s.status)).unsubscribe();
     expect(status).toBe('closed');

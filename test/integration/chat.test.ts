@@ -114,18 +114,16 @@ describe('chat against the mock server', () => {
   });
 });
 
-// --- review (chat-review): defects, as failing tests --------------------------------------------
 
-describe('the mock server and a forgotten conversation (review)', () => {
-  // Correct (issue 15, ENGINEERING.md): like reference servers, the mock answers a resume of an unknown conversation with a 200 and a fresh conversationId, not CONVERSATION_NOT_FOUND.
-  it.failing('a resume of a conversation the mock server does not know is answered with a fresh conversation', async () => {
+describe('the mock server and a forgotten conversation', () => {
+  // (issue 15, ENGINEERING.md): like reference servers, the mock answers a resume of an unknown conversation with a 200 and a fresh conversationId, not CONVERSATION_NOT_FOUND.
+  it('a resume of a conversation the mock server does not know is answered with a fresh conversation', async () => {
     const mock = await server({ script: [text('hi')] });
     const client = createSmoothClient({ url: mock.url, ...FAST });
     clients.push(client);
     const chat = createSmoothChat(client, { agentId: 'support', userName: 'alice', conversationId: 'c-unknown', storage: memoryChatStorage(new Map()) });
     chats.push(chat);
     const lost = await reached(chat, (s) => s.error?.code === 'CONVERSATION_LOST');
-    // Today replacedBy is undefined: the mock refused with CONVERSATION_NOT_FOUND, which reference servers never send here.
     expect(lost.error?.error).toMatchObject({ conversationId: 'c-unknown', replacedBy: expect.any(String) });
   });
 });
