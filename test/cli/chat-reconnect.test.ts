@@ -103,9 +103,9 @@ describe('chat across a lost connection', () => {
     await chat.until('agent › After the restart.', { from: before });
     chat.end();
     expect(await chat.exit).toBe(0);
+    // The resume (answered with a fresh conversation, as reference servers do), then /new's.
     const creates = framesOf<Create>(restarted, 'create_conversation_session');
-    expect(creates).toHaveLength(1);
-    expect(typeof creates[0]!.conversationId).toBe('string');
+    expect(creates.map((c) => typeof c.conversationId)).toEqual(['string', 'undefined']);
   }, 15_000);
 
   it('a turn cut mid-answer says the connection dropped before the answer was complete; the prompt comes back and the chat goes on (exit 0)', async () => {

@@ -152,3 +152,19 @@ describe('an open turn at verify(), whatever the teardown order', () => {
     server.verify();
   });
 });
+
+describe('a parked turn the client stopped instead of answering', () => {
+  it('is answered by the cancel: verify() does not blame a missing confirm (the server decides how it ends)', () => {
+    const subscription = client.turn({ sessionId: 's1', message: 'delete record 42' }).subscribe({ error: () => undefined });
+    server.expectTurn('delete record 42').accept().requireConfirmation('delete_record');
+    subscription.unsubscribe(); // sends the cancel
+    server.expectCancel();
+    expect(() => server.verify({ allowOpenTurns: true })).not.toThrow();
+  });
+
+  it('control: parked and neither answered nor stopped, verify() says the client never answered', () => {
+    client.turn({ sessionId: 's1', message: 'delete record 42' }).subscribe({ error: () => undefined });
+    server.expectTurn('delete record 42').accept().requireConfirmation('delete_record');
+    expect(() => server.verify({ allowOpenTurns: true })).toThrow(/A turn is parked and the client never answered it/);
+  });
+});

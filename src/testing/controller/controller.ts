@@ -308,12 +308,24 @@ export class SmoothTestingController {
     return ` — parked on ${parked.ask} (${parked.subject}) since time ${parked.at}: ${state}`;
   }
 
-  /** The client's answer to a parked turn: a confirm or submit of its session on its socket, sent after the ask. */
+  /**
+   * The client's answer to a parked turn: a confirm or submit of its session on its socket, sent
+   * after the ask — or a cancel of it (the user stopped instead of answering; the server decides
+   * how the turn ends).
+   */
   private answerTo(entry: Recorded): Recorded | undefined {
     const parked = entry.turn?.parked;
     if (parked === undefined) return undefined;
     const kind = answerName(parked.ask);
-    return this.log.find((e) => e.socket === entry.socket && e.action.action === kind && 'sessionId' in e.action && 'sessionId' in entry.action && e.action.sessionId === entry.action.sessionId && e.sentAt >= parked.at);
+    return this.log.find(
+      (e) =>
+        e.socket === entry.socket &&
+        (e.action.action === kind || (e.action.action === 'cancel' && e.action.requestId === entry.action.requestId)) &&
+        'sessionId' in e.action &&
+        'sessionId' in entry.action &&
+        e.action.sessionId === entry.action.sessionId &&
+        e.sentAt >= parked.at,
+    );
   }
 
   private expect<A extends ClientAction>(kind: A['action'], matcher: ActionMatcher<A> | undefined, description: string): Slot<A> {

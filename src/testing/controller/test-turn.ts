@@ -244,7 +244,8 @@ function refusalOf(frame: ServerEvent, turn: TurnProgress): string | undefined {
     return 'the turn was not accepted: a server acks a send_message with a 202 (accept()) before any frame of the turn; only error() may answer it instead';
   }
   const parked = turn.parked;
-  if (parked === undefined || frame.type === 'cancelled' || frame.type === 'error') return undefined;
+  // Any ending but the answer itself, which needs the turn resumed first.
+  if (parked === undefined || (endsTurn(frame.type) && frame.type !== 'eventual_response')) return undefined;
   if (frame.type === 'interaction_invalid' && parked.ask === 'interaction_required') return undefined;
   const raw = frame.type === 'stream_chunk' ? frame.data.state?.rawResponse : undefined;
   if (raw?.toolCall !== undefined && raw.toolResult === undefined) return undefined;
