@@ -218,3 +218,20 @@ describe('review-kit: a parked turn answered without its answer (more ways in)',
     expect(() => server.verify()).toThrow(/parked on interaction_required/);
   });
 });
+
+describe('review-kit: a denied write that runs', () => {
+  // Correct: after the client denied the write (approved: false, acked), a server never runs the gated tool: its toolResult is isError ("Denied by human: user rejected the action"); a successful result for it is refused, so a test written for an approval fails on a client that denies.
+  it.failing('fails: a successful result of the gated tool after the client denied it', () => {
+    const answers: string[] = [];
+    lenient().run(() => {
+      // A regression: the integration should approve, and denies.
+      client.turn({ sessionId: 's1', message: 'delete record 42' }).pipe(confirmWrites(() => false), text()).subscribe({ next: (a) => answers.push(a), error: () => undefined });
+      const turn = server.expectTurn('delete record 42');
+      turn.at(1).accept().at(2).requireConfirmation('delete_record', { args: { id: '42' } });
+      server.expectConfirm().at(1).ack(); // no matcher: the test trusts the server to keep the rule
+      turn.at(5).toolResult('delete_record', 'deleted').at(6).respond('Deleted.');
+    });
+    // Today the integration gets 'Deleted.' and verify() passes.
+    expect(() => server.verify()).toThrow(/delete_record/);
+  });
+});
