@@ -5,10 +5,11 @@
  */
 import { NEVER, concat, ignoreElements, mergeMap, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { confirmWrites, text } from '../../operators/index.js';
+import { answerInteractions, confirmWrites, text } from '../../operators/index.js';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
 import { SmoothTestingController, TestingControllerError, type TestTurn } from '../../src/testing/index.js';
 import { turnOf } from '../../src/turn/context.js';
+import { tokenFrame } from '../../src/testing/frames.js';
 
 /** A scheduler whose marble assertions never throw: these tests look at what the kit reports. */
 const lenient = () => new TestScheduler(() => undefined);
@@ -166,5 +167,71 @@ describe('a parked turn the client stopped instead of answering', () => {
     client.turn({ sessionId: 's1', message: 'delete record 42' }).subscribe({ error: () => undefined });
     server.expectTurn('delete record 42').accept().requireConfirmation('delete_record');
     expect(() => server.verify({ allowOpenTurns: true })).toThrow(/A turn is parked and the client never answered it/);
+  });
+});
+
+describe('review-kit: a parked turn answered without its answer (more ways in)', () => {
+  // Correct: interaction_invalid answers a submit_interaction; with none sent (and unanswered), a server never sends it, so the frame is refused and verify() fails.
+  it.failing('fails: interaction_invalid scheduled for a turn whose client never submitted the form', () => {
+    const seen: string[] = [];
+    lenient().run(() => {
+      client.turn({ sessionId: 's1', message: 'quote' }).pipe(answerInteractions({ identity_intake: () => NEVER })).subscribe({ next: (e) => seen.push(e.type), error: () => undefined });
+      const turn = server.expectTurn('quote');
+      turn.at(1).accept().at(2).requireInteraction('identity_intake', { fields: [{ key: 'email', required: true }] }, 'to send the quote');
+      turn.at(3).interactionInvalid([{ field: 'email', message: 'not an email' }]); // the form "was rejected"...
+      turn.at(4).error('INTERACTION_TIMEOUT');
+    });
+    // ...although the client never sent a submit_interaction (today the client receives it and verify() passes).
+    expect(server.sent.map((a) => a.action)).toEqual(['send_message']);
+    expect(() => server.verify()).toThrow(/interaction_invalid/);
+  });
+
+  // Correct: a confirm sent before the ask reached the server finds nothing parked (a server answers NO_PENDING_CONFIRMATION): ack() must refuse it, as it refuses a confirm sent after the turn ended.
+  it.failing('fails: a confirm the client sent before the write confirmation was asked is acked as the answer', () => {
+    const answers: string[] = [];
+    lenient().run(() => {
+      client.turn({ sessionId: 's1', message: 'delete record 42' }).pipe(
+        // A regression: confirms on the 202, before any ask.
+        mergeMap((e) => (e.type === 'immediate_response' && e.status === 202 ? concat(of(e), turnOf(e).confirm(true).pipe(ignoreElements())) : of(e))),
+        text(),
+      ).subscribe({ next: (a) => answers.push(a), error: () => undefined });
+      const turn = server.expectTurn('delete record 42');
+      turn.at(1).accept().at(2).requireConfirmation('delete_record');
+      server.expectConfirm({ approved: true }).at(2).ack(); // the confirm went out at frame 1, the ask at 2
+      turn.at(4).toolResult('delete_record', 'deleted').at(5).respond('Deleted.');
+    });
+    // Today the integration gets 'Deleted.' and verify() passes.
+    expect(() => server.verify()).toThrow(TestingControllerError);
+  });
+
+  // Correct: a frame on the turn's requestId sent through the submit's (or any handle's) emit() keeps the park rule, as TestTurn.emit() does: refused before the submit's ack.
+  it.failing("fails: a token sent through expectSubmit().emit() reaches the parked turn before the submit's ack", () => {
+    const answers: string[] = [];
+    lenient().run(() => {
+      client.turn({ sessionId: 's1', message: 'quote' }).pipe(answerInteractions({ identity_intake: () => ({ values: { email: 'a@b.c' } }) }), text()).subscribe({ next: (a) => answers.push(a), error: () => undefined });
+      const turn = server.expectTurn('quote');
+      turn.at(1).accept().at(2).requireInteraction('identity_intake', { fields: [{ key: 'email', required: true }] });
+      server.expectSubmit().at(1).emit((requestId) => tokenFrame(requestId, 'Hi')).at(2).ack(); // the token goes out before the ack
+      turn.at(6).respond('Hi there');
+    });
+    // Today answers[0] is 'Hi': the parked turn went on before its answer was acked, and verify() passes.
+    expect(() => server.verify()).toThrow(/parked on interaction_required/);
+  });
+});
+
+describe('review-kit: a denied write that runs', () => {
+  // Correct: after the client denied the write (approved: false, acked), a server never runs the gated tool: its toolResult is isError ("Denied by human: user rejected the action"); a successful result for it is refused, so a test written for an approval fails on a client that denies.
+  it.failing('fails: a successful result of the gated tool after the client denied it', () => {
+    const answers: string[] = [];
+    lenient().run(() => {
+      // A regression: the integration should approve, and denies.
+      client.turn({ sessionId: 's1', message: 'delete record 42' }).pipe(confirmWrites(() => false), text()).subscribe({ next: (a) => answers.push(a), error: () => undefined });
+      const turn = server.expectTurn('delete record 42');
+      turn.at(1).accept().at(2).requireConfirmation('delete_record', { args: { id: '42' } });
+      server.expectConfirm().at(1).ack(); // no matcher: the test trusts the server to keep the rule
+      turn.at(5).toolResult('delete_record', 'deleted').at(6).respond('Deleted.');
+    });
+    // Today the integration gets 'Deleted.' and verify() passes.
+    expect(() => server.verify()).toThrow(/delete_record/);
   });
 });

@@ -1,6 +1,6 @@
 /** Mock server: the run-time fault knobs (`server.faults`), seen from a raw WebSocket. */
 import { WebSocket } from 'ws';
-import type { MockServer } from '../../src/testing/mock-server/index.js';
+import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
 import { shapes, TestClient, tokensOf, useMockServers } from './mock-client.js';
 
 const h = useMockServers();
@@ -26,6 +26,21 @@ function handshake(server: MockServer, handshakeTimeout = 2000): Promise<string 
 
 const historyOf = async (client: TestClient, sessionId: string) =>
   (await client.request({ action: 'get_conversation_messages', requestId: `h-${sessionId}`, sessionId })).data.messages.map((m: { direction: string; content: { text: string } }) => `${m.direction}:${m.content.text}`);
+
+describe('review-kit: one way to count drops, and only one', () => {
+  // Correct: the start option renamed to faults.dropAtEvent refuses the old faults.dropAfterEvents (and any unknown fault) at start, naming dropAtEvent; today it is ignored, so an old resilience test ("the app recovers from a drop") passes with no drop at all.
+  it.failing('the old faults.dropAfterEvents is refused at start, not silently ignored', async () => {
+    const options = { faults: { dropAfterEvents: 2 } } as unknown as MockServerOptions;
+    const outcome: unknown = await startMockServer(options).then(
+      async (server) => {
+        await server.close();
+        return 'started';
+      },
+      (e: unknown) => e,
+    );
+    expect(String(outcome)).toMatch(/dropAfterEvents.*dropAtEvent/);
+  });
+});
 
 describe('dropAtEvent', () => {
   it('closes the next turn’s socket abruptly (1006) in place of its n-th event, then is spent', async () => {

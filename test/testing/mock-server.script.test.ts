@@ -44,6 +44,20 @@ describe('the script is checked at start', () => {
     expect((await refused([{ kind: 'txt', text: 'x' } as unknown as MockModelOutput])).message).toMatch(/script\[0\] has kind "txt"/);
   });
 
+  // Correct: a confirmTools (or otp.tools) entry naming no tool is refused when the server starts, naming the entry; today the typo starts a server whose write is never gated, so a test of an integration's confirmation passes without the client ever confirming.
+  it.failing('a confirmTools entry naming no tool (a typo) is refused at start', async () => {
+    const started = startMockServer({ script: [call('wipe', {}), text('Wiped.', 'Left as is.')], tools: wipe.tools, confirmTools: ['wpie'] });
+    const outcome: unknown = await started.then(
+      async (server) => {
+        await server.close();
+        return 'started';
+      },
+      (e: unknown) => e,
+    );
+    expect(outcome).toBeInstanceOf(Error);
+    expect(String(outcome)).toMatch(/confirmTools.*wpie/);
+  });
+
   it('a valid script of every kind starts', async () => {
     const choices = call('request_choices', { questions: [{ question: 'Which?', header: 'Pick', options: [{ label: 'A' }, { label: 'B' }] }], reason: 'r' });
     const server = await h.server({ script: [text('a', 'b'), call('wipe', { all: true }), identity, choices, { kind: 'toolCall', name: 'wipe', arguments: '' }], ...wipe });
