@@ -93,6 +93,7 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await chat.waitForStatus(0, 'awaiting-human');
         assert.equal(await chat.status(), 'Waiting for your answer');
         assert.match((await card.textContent()) ?? '', /[Cc]ancel/);
+        assert.match((await chat.turn(0).getByTestId('tool').innerText()).replace(/\s+/g, ' '), /Cancel order waiting for your approval/);
         await chat.screenshot('confirm-card');
         assert.equal(chat.sent('confirm_tool_action').length, 0);
         await card.getByTestId('approve').click();
@@ -102,7 +103,7 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
           chat.sent('confirm_tool_action').map((f) => (f.frame as { approved?: unknown }).approved),
           [true],
         );
-        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /You approved/);
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Approved by you: Cancel order/);
         const tool = chat.turn(0).getByTestId('tool');
         assert.equal(await tool.getAttribute('data-tool-status'), 'succeeded');
         const toolText = (await tool.innerText()).replace(/\s+/g, ' ');
@@ -402,9 +403,12 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         assert.equal(await chat.userMessage(0).innerText(), 'When does order 1001 arrive?'); // the page keeps what was said
         await chat.screenshot('conversation-lost');
 
+        assert.equal(await chat.status(), 'Conversation unavailable');
         await chat.page.getByTestId('banner-new-conversation').click();
         await chat.banner.waitFor({ state: 'detached' });
         assert.equal(await chat.page.locator('[data-testid="chat-message"]').count(), 0);
+        // A message the lost conversation refused is back in the box, to be sent in the new one.
+        if (!noticed) assert.equal(await chat.page.getByTestId('message').inputValue(), 'Are you there?');
         await chat.send('Hello again!');
         await chat.waitForStatus(0, 'complete');
         assert.equal(await chat.answer(0).textContent(), 'Order 1001 arrives on Thursday.'); // the new server's script, from its start

@@ -26,7 +26,7 @@ export class ChatComponent {
     supports: ['identity_form', 'choice_chips'],
   });
   protected readonly draft = signal('');
-  protected readonly statusLabel = computed(() => describeStatus(this.chat.status()));
+  protected readonly statusLabel = computed(() => (this.lost() ? 'Conversation unavailable' : describeStatus(this.chat.status())));
 
   protected readonly lost = computed(() => this.chat.error()?.code === 'CONVERSATION_LOST');
   protected readonly unreachable = computed(() => ['CONNECTION_REFUSED', 'RETRIES_EXHAUSTED'].includes(this.chat.error()?.code ?? ''));
@@ -64,6 +64,9 @@ export class ChatComponent {
   }
 
   protected newConversation(): void {
+    // A message the lost conversation refused is not lost for the user: it goes back in the box.
+    const refused = [...this.chat.messages()].reverse().find((message) => message.role === 'user' && message.status === 'failed');
+    if (this.lost() && refused?.role === 'user' && this.draft().trim() === '') this.draft.set(refused.text);
     this.following = true;
     this.chat.newConversation();
   }

@@ -5,7 +5,7 @@ import { ChoicesCardComponent } from './cards/choices-card.component';
 import { ConfirmCardComponent } from './cards/confirm-card.component';
 import { IdentityFormComponent } from './cards/identity-form.component';
 import { OtpCardComponent } from './cards/otp-card.component';
-import { citationHost, citationTitle, humanize, readableResult, relevantCitations } from './words';
+import { citationHost, citationTitle, describeFault, humanize, readableResult, relevantCitations } from './words';
 
 /** Tools that only raise a form: the form card shows them, not a tool line. */
 const FORM_TOOLS = new Set(['request_identity_intake', 'request_choices']);
@@ -29,6 +29,7 @@ export class MessageComponent {
   protected readonly empty = computed(() => this.agent()?.parts.every((part) => part.type === 'usage' || part.type === 'citations') ?? false);
 
   protected readonly humanize = humanize;
+  protected readonly describeFault = describeFault;
   protected readonly readableResult = readableResult;
   protected readonly relevantCitations = relevantCitations;
   protected readonly citationTitle = citationTitle;
@@ -38,7 +39,9 @@ export class MessageComponent {
     return !FORM_TOOLS.has(part.name);
   }
 
-  protected toolStatus(part: ChatToolPart): string {
+  protected toolStatus(part: ChatToolPart, message: ChatAssistantMessage): string {
+    const ask = message.ask;
+    if (part.status === 'running' && ask?.type === 'confirm' && ask.status === 'pending' && ask.toolId === part.name) return 'waiting for your approval';
     if (part.status === 'running') return 'running…';
     if (part.status === 'succeeded') return 'done';
     return part.result === undefined ? 'did not finish' : 'not done';

@@ -1,4 +1,4 @@
-import type { ChatStatus, Citation, ConnectionState, ToolResult } from 'smooth-operator-rx';
+import type { ChatFault, ChatStatus, Citation, ConnectionState, ToolResult } from 'smooth-operator-rx';
 
 /** The chat's status as the header shows it: what is going on, in words. */
 export function describeStatus(status: ChatStatus): string {
@@ -94,5 +94,26 @@ function parseUrl(text: string): URL | undefined {
     return new URL(text);
   } catch {
     return undefined;
+  }
+}
+
+/** Why something failed, for people: by the fault's stable `code`, never its message's wording. */
+export function describeFault(fault: ChatFault | undefined): string {
+  if (fault === undefined) return 'something went wrong.';
+  switch (fault.code) {
+    case 'CONVERSATION_LOST':
+      return 'this conversation is no longer available.';
+    case 'CONNECTION_CLOSED':
+    case 'CONNECTION_ERROR':
+    case 'CONNECTION_LOST':
+      return 'the connection was lost.';
+    case 'TURN_TIMEOUT':
+      return 'the agent took too long to answer.';
+    case 'TURN_STOPPED':
+      return 'you stopped it before it was sent.';
+    case 'RATE_LIMITED':
+      return 'too many messages at once: wait a moment.';
+    default:
+      return fault.message;
   }
 }

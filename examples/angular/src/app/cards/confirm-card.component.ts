@@ -7,7 +7,8 @@ import type { ChatConfirmAsk } from 'smooth-operator-rx';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="card" data-testid="confirm-card">
-      <p>The agent wants to: <strong>{{ ask().actionDescription }}</strong></p>
+      <p class="title">Your approval is needed</p>
+      <p>{{ ask().actionDescription }}</p>
       <button type="button" class="primary" data-testid="approve" (click)="decided.emit(true)">Approve</button>
       <button type="button" data-testid="deny" (click)="decided.emit(false)">Deny</button>
     </div>
