@@ -101,6 +101,44 @@ describe('injectSmoothChat (zoneless)', () => {
     server.verify();
   });
 
+  it('a form the server rejects is pending again, with its field errors, and answerable again', async () => {
+    const { fixture, server, chat } = setUp();
+    chat.send('Email me a confirmation');
+    server.expectRequest('create_conversation_session').respond();
+    const turn = server.expectTurn('Email me a confirmation');
+    turn.accept();
+    turn.requireInteraction('identity_intake', { fields: [{ key: 'email', required: true }] }, 'Where to?');
+    await fixture.whenStable();
+    const ask = chat.pendingAsk();
+    if (ask?.type !== 'identity_intake') throw new Error(`expected an identity form, got ${String(ask?.type)}`);
+
+    chat.answer(ask, { email: 'nope' });
+    server.expectSubmit({ values: { email: 'nope' } }).invalid([{ field: 'email', message: 'must be a valid email address' }]);
+    await fixture.whenStable();
+    expect(chat.status()).toBe('awaiting-human');
+    expect(chat.pendingAsk()).toMatchObject({ type: 'identity_intake', status: 'pending', errors: [{ field: 'email' }] });
+  });
+
+  // Known defect of the core chat (src/chat, not this binding): after a rejected answer the ask is
+  // pending again and the chat `awaiting-human`, but the message keeps the `streaming` status that
+  // answering gave it. Marked failing so that it turns red when the core is fixed: then drop `.failing`.
+  it.failing('after a rejected form its message is awaiting-human again, like the chat', async () => {
+    const { fixture, server, chat } = setUp();
+    chat.send('Email me a confirmation');
+    server.expectRequest('create_conversation_session').respond();
+    const turn = server.expectTurn('Email me a confirmation');
+    turn.accept();
+    turn.requireInteraction('identity_intake', { fields: [{ key: 'email', required: true }] });
+    await fixture.whenStable();
+    const ask = chat.pendingAsk();
+    if (ask?.type !== 'identity_intake') throw new Error('expected an identity form');
+    chat.answer(ask, { email: 'nope' });
+    server.expectSubmit({ values: { email: 'nope' } }).invalid([{ field: 'email', message: 'must be a valid email address' }]);
+    await fixture.whenStable();
+    expect(chat.status()).toBe('awaiting-human');
+    expect((chat.messages()[1] as ChatAssistantMessage).status).toBe('awaiting-human');
+  });
+
   it('resumes the stored conversation: its history is shown before anything is sent', async () => {
     const storage = memoryChatStorage(new Map([['smooth-operator-rx:chat:support:Alice', 'conversation-7']]));
     const { fixture, server, text, chat } = setUp({ storage });
