@@ -9,6 +9,7 @@ import WebSocket, { type RawData } from 'ws';
 import { createSmoothClient, type SmoothClientOptions, type TurnEvent } from '../src/index.js';
 import { text } from '../operators/index.js';
 import { answerText, monotonicUs, tokensOf, type TurnSpec } from './frames.js';
+import { clientChat } from './chat.js';
 
 export interface OpenOptions {
   /** Sessions to create (turns are spread over them round-robin). */
@@ -52,6 +53,8 @@ export interface Contender {
   readonly label: string;
   /** What `TurnTally.seen` counts. */
   readonly counts: 'events' | 'answers';
+  /** Whether it can time each token's delivery (`TurnOptions.latencies`): it needs the wire events. @default true */
+  readonly measuresLatency?: false;
   open(url: string, options: OpenOptions): Promise<Endpoint>;
 }
 
@@ -247,4 +250,4 @@ export const clientEvents: Contender = {
   open: (url, options) => openClient(url, options, 'events'),
 };
 
-export const contenders: readonly Contender[] = [floor, clientText, clientEvents];
+export const contenders: readonly Contender[] = [floor, clientText, clientEvents, clientChat];

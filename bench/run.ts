@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { chatHeapPerMessage } from './chat.js';
 import { contenders, floor, type Contender } from './contenders.js';
 import { median } from './measure.js';
 import { detectPool, FULL, QUICK, scenarios, type Metrics, type Scenario } from './scenarios.js';
@@ -91,6 +92,17 @@ function flatness(results: readonly ScenarioResult[]): Record<string, number> {
   return Object.fromEntries(contenders.map((c) => [c.name, (last.medians[c.name]?.['cpuUsPerEvent'] ?? NaN) / (first.medians[c.name]?.['cpuUsPerEvent'] ?? NaN)]));
 }
 
+/** Per CPU scenario: the chat's median CPU per event ÷ text()'s. */
+function chatOverText(results: readonly ScenarioResult[]): Record<string, number> {
+  const ratios: Record<string, number> = {};
+  for (const result of results) {
+    const chat = result.medians['client-chat']?.['cpuUsPerEvent'];
+    const text = result.medians['client-text']?.['cpuUsPerEvent'];
+    if (chat !== undefined && text !== undefined) ratios[result.name] = chat / text;
+  }
+  return ratios;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const server = await startBlastChild();
@@ -111,10 +123,19 @@ async function main(): Promise<void> {
     if (Object.keys(flat).length > 0) {
       console.log(`\nCPU/event at the most open turns ÷ at one (1.00 = flat): ${contenders.map((c) => `${c.name} ${format(flat[c.name], 2)}`).join(', ')}`);
     }
+    // The chat's target is relative to text(), measured in the same rounds: its cost over text()'s.
+    const overText = chatOverText(results);
+    if (Object.keys(overText).length > 0) {
+      console.log(`\nchat CPU/event ÷ text() CPU/event (target ≤ 1.50): ${Object.entries(overText).map(([name, ratio]) => `${name} ${format(ratio, 2)}`).join(', ')}`);
+    }
+    // Per message, not per contender: what a long conversation costs a chat to hold.
+    const chatMessages = quick ? 200 : 1000;
+    const chatHeap = only === undefined || only.includes('chat-heap') ? await chatHeapPerMessage(server.url, chatMessages) : undefined;
+    if (chatHeap !== undefined) console.log(`\nheap: a chat holding ${chatMessages} messages: ${format(chatHeap, 0)} B/message (${format((chatHeap * chatMessages) / 1024, 0)} KB in all)`);
     const wallSeconds = (performance.now() - started) / 1000;
     const dir = join(process.cwd(), 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    const report = { date: new Date().toISOString(), quick, rounds, pool, node: process.version, cpus: cpus().map((c) => c.model), wallSeconds, sizes, flatness: flat, results };
+    const report = { date: new Date().toISOString(), quick, rounds, pool, node: process.version, cpus: cpus().map((c) => c.model), wallSeconds, sizes, flatness: flat, chatOverText: overText, results, chatHeap: chatHeap === undefined ? undefined : { messages: chatMessages, bytesPerMessage: chatHeap } };
     writeFileSync(join(dir, quick ? 'latest-quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\n${wallSeconds.toFixed(1)} s; written to bench/results/${quick ? 'latest-quick.json' : 'latest.json'}`);
   } finally {

@@ -69,7 +69,8 @@ export class SmoothConnectionError extends SmoothError {
  * it: the server may already have run a tool. `retryable`: the client is reconnecting (or will on
  * the next use), so the caller may start the turn again; `false` when it gave up for good (a
  * fatal close code such as 4001, `shouldRetry` said no, `retryAttempts` exhausted).
- * `pendingAsk` is the ask a parked turn was waiting on.
+ * `pendingAsk` is the ask a parked turn was waiting on. `httpStatus`: the status of an HTTP
+ * answer that refused the upgrade (Node only: browsers do not expose it).
  */
 export class SmoothConnectionLostError extends SmoothConnectionError {
   override readonly name: string = 'SmoothConnectionLostError';
@@ -81,13 +82,14 @@ export class SmoothConnectionLostError extends SmoothConnectionError {
     /** The `write_confirmation_required` / `interaction_required` event the turn was parked on. */
     readonly pendingAsk?: ServerEvent,
     readonly retryable: boolean = true,
+    readonly httpStatus?: number,
   ) {
     super(code, message, closeCode, reason);
   }
 
   /** The same loss, for a turn that was parked on `ask`. */
   withPendingAsk(ask: ServerEvent): SmoothConnectionLostError {
-    return new SmoothConnectionLostError(this.code as 'CONNECTION_CLOSED' | 'CONNECTION_ERROR', this.message, this.closeCode, this.reason, ask, this.retryable);
+    return new SmoothConnectionLostError(this.code as 'CONNECTION_CLOSED' | 'CONNECTION_ERROR', this.message, this.closeCode, this.reason, ask, this.retryable, this.httpStatus);
   }
 }
 

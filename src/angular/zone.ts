@@ -113,6 +113,8 @@ interface SocketLike {
   onclose: SocketHandler;
   send(data: unknown): void;
   close(code?: number, reason?: string): void;
+  terminate?(): void;
+  on?(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /**
@@ -125,8 +127,19 @@ function outsideAngularWebSocket(impl: WebSocketImplementation, zone: NgZone): W
   class OutsideAngularWebSocket {
     static readonly smoothTestingSocket = (impl as { smoothTestingSocket?: unknown }).smoothTestingSocket === true;
     private readonly socket: SocketLike;
+    /**
+     * Node's `ws` only (server-side rendering, tests): the client tears down a dead socket and one
+     * whose close the peer never answers with it, instead of ws's 30 s wait. Absent when the
+     * wrapped socket has none (browsers), so the client falls back to `close()` there.
+     */
+    readonly terminate?: () => void;
+    /** Node's `ws` only: how the client learns the HTTP status of a refused upgrade (a 401 is fatal). */
+    readonly on?: (event: string, listener: (...args: never[]) => void) => void;
     constructor(...args: unknown[]) {
-      this.socket = zone.runOutsideAngular(() => new Impl(...args));
+      const socket = zone.runOutsideAngular(() => new Impl(...args));
+      this.socket = socket;
+      if (typeof socket.terminate === 'function') this.terminate = () => zone.runOutsideAngular(() => socket.terminate?.());
+      if (typeof socket.on === 'function') this.on = (event, listener) => zone.runOutsideAngular(() => void socket.on?.(event, listener));
     }
     get readyState(): number {
       return this.socket.readyState;

@@ -76,6 +76,8 @@ interface LiveTurn extends AskTurn {
 }
 
 const DEFAULT_PAGE_SIZE = 20;
+/** A turn ended before the server heard of it (stop, close): its message can be sent again. */
+const STOPPED: ChatFault = { code: 'TURN_STOPPED', message: 'stopped before it was sent', retryable: true, error: undefined };
 
 /**
  * Creates the chat of one conversation. With a `conversationId` (given, or kept in `storage`) it
@@ -98,6 +100,8 @@ class Chat implements SmoothChat {
   /** Asks still answerable, by id: their turn (for the answer) and the message holding them. */
   private readonly asks = new Map<string, LiveTurn>();
   private readonly outcomes = new Map<string, Observable<ChatAnswerOutcome>>();
+  /** What each message of this chat sent (model, skill, attachments), for `retry`. Per message, not per event. */
+  private readonly requests = new Map<string, ChatSendRequest>();
   private readonly subject: BehaviorSubject<ChatState>;
   private readonly storage;
   private readonly storageKey: string;
@@ -107,7 +111,8 @@ class Chat implements SmoothChat {
   private readonly connectionState: Subscription;
   private conversationId: string | undefined;
   private connection: ConnectionState = { status: 'idle' };
-  private wasOpen = false;
+  /** Lost since the last open socket, and coming back: what `reconnecting` means to a user. */
+  private lost = false;
   private pendingAsk: ChatAsk | undefined;
   /** The last turn's fault (cleared by the next send) and one that ends the chat. */
   private turnFault: ChatFault | undefined;
@@ -124,7 +129,7 @@ class Chat implements SmoothChat {
     private readonly client: SmoothClient,
     private readonly options: SmoothChatOptions,
   ) {
-    this.storage = options.storage ?? memoryChatStorage();
+    this.storage = options.storage ?? memoryChatStorage(new Map());
     this.storageKey = options.storageKey ?? `smooth-operator-rx:chat:${options.agentId}:${options.userName ?? ''}`;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.subject = new BehaviorSubject(this.snapshot());
@@ -147,6 +152,8 @@ class Chat implements SmoothChat {
     const request = typeof message === 'string' ? { message } : message;
     const user: ChatUserMessage = { id: this.nextId('u'), role: 'user', text: request.message, status: 'sending', error: undefined, createdAt: undefined };
     this.messages.append(user);
+    // Kept only when there is more to it than the text (the message itself holds the text).
+    if (typeof message !== 'string' && Object.keys(request).length > 1) this.requests.set(user.id, request);
     this.turnFault = undefined;
     this.run({ user, request, assistant: undefined, subscription: undefined, context: undefined });
     return user;
@@ -178,7 +185,7 @@ class Chat implements SmoothChat {
     const again: ChatUserMessage = { ...latest, status: 'sending', error: undefined };
     this.messages.append(again);
     this.turnFault = undefined;
-    this.run({ user: again, request: { message: again.text }, assistant: undefined, subscription: undefined, context: undefined });
+    this.run({ user: again, request: this.requests.get(user.id) ?? { message: again.text }, assistant: undefined, subscription: undefined, context: undefined });
     return true;
   }
 
@@ -192,6 +199,7 @@ class Chat implements SmoothChat {
     safely(() => this.storage.remove(this.storageKey));
     this.end();
     this.messages.clear();
+    this.requests.clear();
     this.asks.clear();
     this.outcomes.clear();
     this.pendingAsk = undefined;
@@ -240,6 +248,7 @@ class Chat implements SmoothChat {
     this.loading = undefined;
     for (const turn of [...this.turns]) {
       turn.subscription?.unsubscribe();
+      if (turn.assistant === undefined) this.failUser(turn, STOPPED);
       this.settle(turn, 'cancelled', undefined);
     }
     this.session.close();
@@ -253,7 +262,8 @@ class Chat implements SmoothChat {
   }
 
   private onConnection(state: ConnectionState): void {
-    if (state.status === 'open') this.wasOpen = true;
+    if (state.status === 'reconnecting') this.lost = true;
+    else if (state.status === 'open' || state.status === 'closed') this.lost = false;
     this.connection = state;
     this.changed();
   }
@@ -319,7 +329,7 @@ class Chat implements SmoothChat {
 
   private onTurnEnd(turn: LiveTurn): void {
     // Completed with nothing at all: stopped before it was sent.
-    if (turn.assistant === undefined) this.failUser(turn, { code: 'TURN_STOPPED', message: 'stopped before it was sent', retryable: true, error: undefined });
+    if (turn.assistant === undefined) this.failUser(turn, STOPPED);
     this.turns.delete(turn);
     this.changed();
   }
@@ -464,7 +474,7 @@ class Chat implements SmoothChat {
     if (this.closed) return 'closed';
     if (this.fatalFault !== undefined || this.connectionFault() !== undefined) return 'error';
     const { status } = this.connection;
-    if (this.wasOpen && (status === 'reconnecting' || status === 'connecting')) return 'reconnecting';
+    if (this.lost && (status === 'reconnecting' || status === 'connecting')) return 'reconnecting';
     if (this.pendingAsk !== undefined) return 'awaiting-human';
     let submitted = false;
     for (const turn of this.turns) {

@@ -48,7 +48,8 @@ export function assistantAfter(message: ChatAssistantMessage, event: TurnEvent):
     case 'otp_verification_required': {
       const { toolId, actionDescription, availableChannels } = event.data.data;
       // Not a park: the turn goes on and completes; the code is verified after it.
-      return { ...message, ask: { type: 'otp', id: `ask-${++askSequence}`, status: 'pending', messageId: message.id, toolId, actionDescription, channels: availableChannels ?? [], sent: undefined, invalid: undefined } };
+      const otp: ChatAsk = { type: 'otp', id: `ask-${++askSequence}`, status: 'pending', messageId: message.id, toolId, actionDescription, channels: availableChannels ?? [], sent: undefined, invalid: undefined };
+      return { ...message, ask: otp, status: statusOf(otp) };
     }
     case 'otp_sent':
       return message.ask?.type === 'otp' ? { ...message, ask: { ...message.ask, sent: event.data.data } } : message;

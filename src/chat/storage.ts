@@ -12,7 +12,7 @@ const processMemory = new Map<string, string>();
 
 /**
  * Kept in memory. Without a map of its own, one map for the whole process (JavaScript realm): a
- * chat created again (a component re-created, a route revisited) resumes the same conversation.
+ * chat created again with it (a component re-created, a route revisited) resumes the conversation.
  */
 export function memoryChatStorage(map: Map<string, string> = processMemory): ChatStorage {
   return {

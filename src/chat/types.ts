@@ -211,9 +211,12 @@ export interface SmoothChatOptions extends Omit<SessionOptions, 'conversationId'
    */
   conversationId?: string;
   /**
-   * Where the `conversationId` is kept, so that a new page (or process) resumes the conversation
-   * and shows its history. `localStorageChatStorage()` for browsers.
-   * @default memoryChatStorage(): kept for the life of the process (JavaScript realm)
+   * Where the `conversationId` is kept, so that a new chat resumes the conversation and shows its
+   * history: `localStorageChatStorage()` survives a browser reload, `memoryChatStorage()` a chat
+   * created again in the same process (a component re-created). Without one, nothing is shared:
+   * each new chat starts a new conversation (two chats of one agent and user in one process never
+   * join each other's conversation by accident).
+   * @default a memory of this chat only
    */
   storage?: ChatStorage;
   /**

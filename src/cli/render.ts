@@ -1,6 +1,6 @@
 /** Terminal rendering of `smooth-rx chat`: styles, the output screen, and a turn's transcript. */
 import type { Citation, Usage } from '../generated/types.js';
-import { SmoothConnectionError, SmoothConnectionLostError, SmoothError, SmoothProtocolError } from '../errors.js';
+import { SmoothConnectionError, SmoothConnectionLostError, SmoothConversationLostError, SmoothError, SmoothProtocolError } from '../errors.js';
 import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
 import { CliError } from './args.js';
 import { interruptedNotice } from './connection-story.js';
@@ -253,7 +253,7 @@ const AUTH_CLOSE_CODES = new Set([1008, 4001, 4003]);
 /** What to try for an error with a known cause (a connection refused, a conversation gone); `undefined` otherwise. */
 export function hintFor(error: unknown): string | undefined {
   // A resume after a server restart that lost its conversations: retrying the same one cannot work.
-  if (error instanceof SmoothProtocolError && error.code === 'CONVERSATION_NOT_FOUND') return '/new starts a new conversation';
+  if (error instanceof SmoothConversationLostError || (error instanceof SmoothProtocolError && error.code === 'CONVERSATION_NOT_FOUND')) return '/new starts a new conversation';
   if (!(error instanceof SmoothConnectionError)) return undefined;
   if (error.closeCode !== undefined && AUTH_CLOSE_CODES.has(error.closeCode)) return 'check --token';
   // The handshake answered with an HTTP status instead of upgrading: servers refuse other paths with 400.

@@ -7,7 +7,7 @@ import type { ResolvedOptions } from './options.js';
 import { Router, type Route } from './router.js';
 import { createWebSocketCtor } from './socket.js';
 import { Transport, type CloseInfo } from './transport.js';
-import { redact, withToken } from './url.js';
+import { endpointOf, redact } from './url.js';
 
 export type { Route } from './router.js';
 
@@ -19,10 +19,13 @@ export type ClosedWhy =
   | 'idle'
   /**
    * The socket went away, or an attempt failed, and nothing needs the connection any more (also
-   * when the last caller gives up during the back-off wait): the next use reconnects.
+   * when the last caller gives up during the back-off wait or the handshake): the next use reconnects.
    */
   | 'lost'
-  /** A close code retrying cannot fix (e.g. 4001, 4003, 1008), or `shouldRetry` said no. */
+  /**
+   * A close retrying cannot fix (close code 4001, 4003, 1008; HTTP 401 or 403 answering the
+   * upgrade), a URL that does not parse (`INVALID_URL`), or `shouldRetry` said no.
+   */
   | 'fatal'
   /** `retryAttempts` reconnects in a row failed. */
   | 'retries-exhausted';
@@ -31,7 +34,7 @@ export type ClosedWhy =
  * Where the connection is, as plain data (`status` discriminates):
  * - `idle`: nothing has been sent yet;
  * - `connecting`: handshake of attempt `attempt` (1 on first use, counting up while reconnecting,
- *   from 1 again after a socket that opened and received a frame);
+ *   from 1 again after a socket that opened and delivered a frame to a caller);
  * - `open`: the socket is up;
  * - `closing`: the client is closing it;
  * - `reconnecting`: the socket went away (`closeCode`, `reason`) while needed; attempt `attempt` starts in `delayMs`;
@@ -49,6 +52,9 @@ export type ConnectionStatus = ConnectionState['status'];
 
 /** Close codes that retrying cannot fix: policy violation, and the auth failures servers use. */
 const FATAL_CLOSE_CODES = new Set([1008, 4001, 4003]);
+/** Refused credentials, as a close code or as the HTTP answer to the upgrade. */
+const REFUSED_CLOSE_CODES = new Set([4001, 4003]);
+const REFUSED_HTTP_STATUSES = new Set([401, 403]);
 /** Our close of a socket that stopped answering heartbeats. */
 const HEARTBEAT_CLOSE = { code: 4000, reason: 'heartbeat timeout' };
 
@@ -105,12 +111,22 @@ export class Connection {
   private idCounter = 0;
   /** The token of the current socket, to redact from diagnostics. */
   private token: string | undefined;
+  /** The URL (token included) the current attempt dialled. */
+  private endpoint: string | undefined;
+  /**
+   * While a give-up fails what waits: what starts in reaction (the next queued turn, a session's
+   * next turn, a synchronous retry) fails with it instead of starting a new round of attempts.
+   */
+  private givingUp: (() => SmoothError) | undefined;
   private socketsOpened = 0;
   // Unique in the process (a counter: turns are found by requestId across clients, see turnOf)
   // and unlikely to repeat across processes talking to one server (the random part).
   private readonly idPrefix = `rx-${(++connectionsMade).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-  constructor(private readonly options: ResolvedOptions) {}
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly credentials: Credentials = { refused: undefined },
+  ) {}
 
   /** How many sockets have opened so far: a session created on an earlier one is resumed before its next use. */
   get generation(): number {
@@ -169,6 +185,7 @@ export class Connection {
    */
   send(action: ClientAction, resend = false): void {
     if (this.closedByClient) throw new SmoothConnectionError('CLIENT_CLOSED', 'the client is closed');
+    if (this.givingUp !== undefined) throw this.givingUp();
     if (this.options.validateOutgoing !== false) {
       const result = this.options.validateOutgoing(action);
       if (!result.valid) {
@@ -187,15 +204,16 @@ export class Connection {
       if (resend) this.resendable.set(action.requestId, text);
       return this.transport.send(text);
     }
-    if (this.outbox.length >= this.options.maxQueuedActions) {
-      throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
-    }
     // From the state, not from timers: a caller reacting to a state change (a state$ subscriber,
     // an error handler that retries) must join the attempt under way, not start a second one.
     const { status } = this.state;
     const idle = status === 'idle' || status === 'closed';
-    // A static URL that cannot work fails this caller now rather than the attempt later.
-    if (idle && typeof this.options.url === 'string' && typeof this.options.token !== 'function') withToken(this.options.url, this.options.token);
+    // The action that starts an attempt always waits for it: with `maxQueuedActions: 0` nothing
+    // waits behind it, rather than nothing ever connecting.
+    if (!idle && this.outbox.length >= this.options.maxQueuedActions) {
+      throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
+    }
+    if (idle && this.credentials.refused !== undefined && this.staticEndpoint() === this.credentials.refused.endpoint) throw lostError(this.credentials.refused.cause, false);
     if (resend) this.resendable.set(action.requestId, text);
     this.outbox.push({ requestId: action.requestId, text });
     if (idle) this.start();
@@ -232,6 +250,17 @@ export class Connection {
   }
 
   // The supervisor ----------------------------------------------------------------------------
+
+  /** The endpoint of plain `url` and `token` values; `undefined` when a function gives either, or the URL does not parse. */
+  private staticEndpoint(): string | undefined {
+    const { url, token } = this.options;
+    if (typeof url === 'function' || typeof token === 'function') return undefined;
+    try {
+      return endpointOf(url, token);
+    } catch {
+      return undefined;
+    }
+  }
 
   private get needed(): boolean {
     return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeatPing === undefined ? 0 : 1);
@@ -274,7 +303,7 @@ export class Connection {
       // Plain values, the common case: no Observable machinery per attempt.
       let endpoint: string;
       try {
-        endpoint = withToken(url, token);
+        endpoint = endpointOf(url, token);
       } catch (err) {
         return this.giveUp('fatal', { code: undefined, reason: (err as Error).message }, err as SmoothError);
       }
@@ -302,10 +331,14 @@ export class Connection {
   }
 
   private openSocket(url: string, token: string | undefined): void {
+    // Credentials the server refused are not offered again: a refreshed token may be.
+    if (this.credentials.refused !== undefined && this.credentials.refused.endpoint === url) return this.giveUp('fatal', this.credentials.refused.cause);
+    this.credentials.refused = undefined;
     this.token = token;
+    this.endpoint = url;
     let constructing = true;
     const transport: Transport = new Transport(
-      { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token },
+      { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token, scheduler: this.options.scheduler },
       {
         open: () => this.opened(),
         closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
@@ -373,7 +406,7 @@ export class Connection {
     // else fails. A failed attempt sent nothing, so its queue waits for the next one intact.
     if (wasOpen) this.outbox = [...this.resendable].map(([requestId, text]) => ({ requestId, text }));
     const fail = (): void => (wasOpen ? this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId)) : undefined);
-    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.retryAllowed(cause)) return this.giveUp('fatal', cause);
+    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || refusesCredentials(cause) || !this.retryAllowed(cause)) return this.giveUp('fatal', cause);
     // What the loss leaves: the queue (re-sent requests included) and the holders.
     if (this.holds === 0 && this.outbox.length === 0) {
       this.setState({ status: 'closed', why: 'lost', closeCode: cause.code, reason: cause.reason });
@@ -394,21 +427,32 @@ export class Connection {
   /** The app's `shouldRetry`; one that throws says no: a bug there must not wedge the client halfway through a loss. */
   private retryAllowed(cause: CloseInfo): boolean {
     try {
-      return this.options.shouldRetry({ code: cause.code, reason: cause.reason });
+      return this.options.shouldRetry({ code: cause.code, reason: cause.reason, ...(cause.httpStatus !== undefined ? { httpStatus: cause.httpStatus } : {}) });
     } catch {
       return false;
     }
   }
 
-  /** Stops for good: everything waiting fails with `error` (by default the loss of `cause`), after `state$` says `closed`. */
+  /**
+   * Stops for good: everything waiting fails with `error` (by default the loss of `cause`), after
+   * `state$` says `closed`, and so does what starts while they fail: a turn queued behind them
+   * must not start its own round of attempts (or offer refused credentials again).
+   */
   private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo, error: SmoothError = lostError(cause, false)): void {
     this.stopTimers();
     this.attempts = 0;
     this.reconnects = 0;
     this.outbox = [];
     this.resendable.clear();
+    if (refusesCredentials(cause) && this.endpoint !== undefined) this.credentials.refused = { endpoint: this.endpoint, cause };
     this.setState({ status: 'closed', why, closeCode: cause.code, reason: cause.reason });
-    this.router.failAll(error);
+    const outer = this.givingUp;
+    this.givingUp = error instanceof SmoothConnectionLostError ? () => lostError(cause, false) : () => error;
+    try {
+      this.router.failAll(error);
+    } finally {
+      this.givingUp = outer;
+    }
   }
 
   /** Closes the current socket ourselves: it is dead (no handshake, no heartbeat answer). */
@@ -423,6 +467,18 @@ export class Connection {
 
   private idleCheck(): void {
     if (this.needed) return;
+    // The last caller gave up during the handshake: a socket opened now would linger for nothing.
+    if (!this.transportOpen && (this.transport !== undefined || this.resolving !== undefined)) {
+      const transport = this.transport;
+      this.transport = undefined;
+      this.stopTimers();
+      this.resolving?.unsubscribe();
+      this.resolving = undefined;
+      this.attempts = 0;
+      this.reconnects = 0;
+      transport?.terminate(undefined, 'nothing needs the connection', false);
+      return this.setState({ status: 'closed', why: 'lost', closeCode: undefined, reason: undefined });
+    }
     // The last caller gave up during the back-off wait: nothing left to reconnect for.
     if (this.retryTimer !== undefined) {
       const waiting = this.state;
@@ -516,6 +572,15 @@ export class Connection {
   }
 }
 
+/** Shared by a client's connections: credentials refused to one are not offered on another. */
+export interface Credentials {
+  /**
+   * The endpoint whose credentials the server refused, and how: never dialled again. A use
+   * after that fails with the refusal, unless a `url` or `token` function now gives another one.
+   */
+  refused: { readonly endpoint: string; readonly cause: CloseInfo } | undefined;
+}
+
 /** Connections made in this process, for requestIds no other client can mint. */
 let connectionsMade = 0;
 
@@ -528,7 +593,7 @@ interface QueuedFrame {
 function resolveEndpoint(url: ResolvedOptions['url'], token: ResolvedOptions['token']): Observable<{ url: string; token: string | undefined }> {
   return defer(() => combineLatest([evaluate(url), evaluate(token)])).pipe(
     first(),
-    map(([u, t]) => ({ url: withToken(u, t), token: t })),
+    map(([u, t]) => ({ url: endpointOf(u, t), token: t })),
   );
 }
 
@@ -542,9 +607,13 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+function refusesCredentials(close: CloseInfo): boolean {
+  return (close.code !== undefined && REFUSED_CLOSE_CODES.has(close.code)) || (close.httpStatus !== undefined && REFUSED_HTTP_STATUSES.has(close.httpStatus));
+}
+
 /** `retryable`: whether the client goes on (reconnecting, or on the next use) rather than having given up. */
 function lostError(close: CloseInfo, retryable = true): SmoothError {
   return close.code !== undefined
     ? new SmoothConnectionLostError('CONNECTION_CLOSED', `the connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`, close.code, close.reason, undefined, retryable)
-    : new SmoothConnectionLostError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`, undefined, undefined, undefined, retryable);
+    : new SmoothConnectionLostError('CONNECTION_ERROR', `the connection failed${close.reason ? `: ${close.reason}` : ''}`, undefined, undefined, undefined, retryable, close.httpStatus);
 }

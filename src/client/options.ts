@@ -7,6 +7,11 @@ export interface CloseDetails {
   /** The WebSocket close code; `undefined` when the socket failed without one (a network error, a handshake timeout). */
   readonly code: number | undefined;
   readonly reason: string | undefined;
+  /**
+   * The status of an HTTP answer that refused the upgrade (e.g. 401, 403, 503), when the socket
+   * never opened. Node only: browsers do not expose it (their WebSocket reports a bare error).
+   */
+  readonly httpStatus?: number;
 }
 
 /** A value, or a function evaluated on every connection attempt that returns it, a Promise or an Observable of it (its first value is used). */
@@ -22,8 +27,9 @@ export interface SmoothClientOptions {
    * or an Observable of it), evaluated on every connection attempt. A function that throws,
    * rejects or completes empty fails that attempt (retried like a refused socket); one that never
    * answers is cut by `connectTimeoutMs` (a failed attempt, unless that is `0`); of an Observable
-   * only the first value is used. A URL that does not parse is fatal: `state$` says `closed`
-   * (`fatal`) and what waits fails with `INVALID_URL`.
+   * only the first value is used. A URL that does not parse (a bad port, a scheme other than
+   * ws, wss, http, https) is fatal, with or without a token, given as a value or by a function:
+   * `state$` says `closed` (`fatal`), what waits fails with `INVALID_URL` and no socket is opened.
    */
   url: EndpointValue<string>;
   /**
@@ -92,7 +98,8 @@ export interface SmoothClientOptions {
   /**
    * How many reconnect attempts in a row, after a socket that was needed went away (any close but
    * the client's own, an error, a failed heartbeat, a handshake timeout), before giving up: then
-   * everything waiting for the connection fails and `state$` says `closed` (`retries-exhausted`).
+   * everything waiting for the connection fails once, turns queued behind the lost one included
+   * (none starts a round of its own), and `state$` says `closed` (`retries-exhausted`).
    * A first use's own attempt is not a reconnect: with `2`, a server that refuses every handshake
    * sees three attempts. The count (and the back-off) restarts after a socket that opened and
    * delivered a frame to a caller (an answer, an event, a pong) — one that a server accepts and
@@ -114,8 +121,11 @@ export interface SmoothClientOptions {
   retryMaxDelayMs?: number;
   /**
    * Whether to reconnect after this close. Never asked for the client's own close. Close codes
-   * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures) are fatal
-   * whatever it says: retrying cannot fix them. One that throws counts as `false`.
+   * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures), and an
+   * HTTP 401 or 403 answering the upgrade (`httpStatus`, Node only) are fatal whatever it says:
+   * retrying cannot fix them. Refused credentials (4001, 4003, 401, 403) are not offered again:
+   * a later use fails at once unless a `url` or `token` function gives another endpoint. Other
+   * refused upgrades (a 503, a 502) reach it with their `httpStatus`. One that throws counts as `false`.
    * @default () => true
    */
   shouldRetry?: (close: CloseDetails) => boolean;
@@ -146,7 +156,8 @@ export interface SmoothClientOptions {
   lazyCloseTimeoutMs?: number;
   /**
    * How many actions may wait for a socket that is not open yet (connecting or reconnecting).
-   * Past it, a send fails at once with `SmoothConnectionError` (`OUTBOX_FULL`).
+   * Past it, a send fails at once with `SmoothConnectionError` (`OUTBOX_FULL`). The action that
+   * starts a connection attempt always waits for it: `0` means nothing waits behind it.
    * @default 1000
    */
   maxQueuedActions?: number;
@@ -154,8 +165,11 @@ export interface SmoothClientOptions {
    * How many sockets the client may open for turns. Servers run one turn per connection, and
    * sessions are not bound to one, so a turn that finds every connection busy opens another, up
    * to this many, then waits (FIFO); a session's own turns still run one at a time. Extra sockets
-   * close when idle (`lazyCloseTimeoutMs`). Requests and `state$` use the first connection;
-   * `diagnostics$` reports every one. For server-side composition of many sessions.
+   * close when idle (`lazyCloseTimeoutMs`). Requests use the first connection; `diagnostics$`
+   * reports every one; `state$` tells them together: `open` while any socket is open, else
+   * `connecting`/`reconnecting`/`closing` if any is, else the most telling `closed`. A turn stays
+   * on the connection it started on, also while that one reconnects (it is not moved: it may
+   * have reached the server). For server-side composition of many sessions.
    * @default 1
    */
   maxConnections?: number;

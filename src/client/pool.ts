@@ -1,5 +1,5 @@
-import { ReplaySubject, mergeMap, type Observable } from 'rxjs';
-import { Connection, type ConnectionState } from './connection.js';
+import { ReplaySubject, combineLatest, distinctUntilChanged, map, mergeMap, scan, switchMap, type Observable } from 'rxjs';
+import { Connection, type ConnectionState, type Credentials } from './connection.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
 import { forgetTurns } from '../turn/context.js';
@@ -25,6 +25,12 @@ interface Lane {
  * FIFO. A session's own turns still run one at a time, wherever they run. Extra connections close
  * by themselves when idle (the connection's lazy close) and reopen on their next turn.
  * Requests (createSession, getSession, …) share the first connection with its turns.
+ *
+ * A turn stays with the connection it started on: one whose socket is reconnecting waits there
+ * (its `send_message` in that connection's outbox) and fails if that connection gives up; it is
+ * not moved to another socket. Every socket dials the same server with the same credentials, so
+ * a reconnect that keeps failing on one rarely succeeds on another, and moving a frame that may
+ * already have reached the server could run the turn twice.
  */
 export class ConnectionPool {
   readonly primary: Connection;
@@ -35,24 +41,29 @@ export class ConnectionPool {
   /** Every connection opened, for `diagnostics$`: only with room for more than one. */
   private readonly connections: ReplaySubject<Connection> | undefined;
   private closed = false;
+  private readonly credentials: Credentials = { refused: undefined };
   /** What every connection reports, current and future ones. */
   readonly diagnostics$: Observable<Diagnostic>;
+  /** The client's state: the first connection's, or with room for more, what all of them say together (see {@link aggregateState}). */
+  readonly state$: Observable<ConnectionState>;
 
   constructor(private readonly options: ResolvedOptions) {
-    this.primary = new Connection(options);
+    this.primary = new Connection(options, this.credentials);
     this.lanes = [{ connection: this.primary, active: undefined }];
     if (options.maxConnections <= 1) {
       this.diagnostics$ = this.primary.diagnostics$;
+      this.state$ = this.primary.state$;
       return;
     }
     this.connections = new ReplaySubject<Connection>();
     this.connections.next(this.primary);
     this.diagnostics$ = this.connections.pipe(mergeMap((connection) => connection.diagnostics$));
-  }
-
-  /** The first connection's state: with one connection (the default), the client's. */
-  get state$(): Observable<ConnectionState> {
-    return this.primary.state$;
+    this.state$ = this.connections.pipe(
+      scan((all: Connection[], connection) => [...all, connection], []),
+      switchMap((all) => combineLatest(all.map((connection) => connection.state$))),
+      map(aggregateState),
+      distinctUntilChanged(),
+    );
   }
 
   /** The turn that `turnConcurrency: 'fail'` names as the one in the way of `turn`: its session's running turn, else the first busy connection's. */
@@ -129,7 +140,7 @@ export class ConnectionPool {
       free ??= lane;
     }
     if (free !== undefined || this.lanes.length >= this.options.maxConnections) return free;
-    const connection = new Connection(this.options);
+    const connection = new Connection(this.options, this.credentials);
     const lane: Lane = { connection, active: undefined };
     this.lanes.push(lane);
     this.connections?.next(connection);
@@ -141,4 +152,23 @@ export class ConnectionPool {
     this.busySessions.add(turn.sessionKey);
     turn.start(lane.connection);
   }
+}
+
+/** Closed sockets, the most telling reason first. */
+const CLOSED_RANK = ['fatal', 'retries-exhausted', 'lost', 'idle', 'client'];
+const STATUS_RANK: ReadonlyArray<ConnectionState['status']> = ['open', 'connecting', 'reconnecting', 'closing', 'closed', 'idle'];
+
+/**
+ * What several connections say together: `open` while any socket is open (a turn can run),
+ * else `connecting`, `reconnecting` or `closing` if any is, else `closed` with the most telling
+ * reason (fatal before retries exhausted, lost, idle), else `idle`. One of the connections'
+ * own states, so its fields (attempt, close code) are that connection's.
+ */
+export function aggregateState(states: readonly ConnectionState[]): ConnectionState {
+  let best = states[0] as ConnectionState;
+  for (const state of states) {
+    const byStatus = STATUS_RANK.indexOf(state.status) - STATUS_RANK.indexOf(best.status);
+    if (byStatus < 0 || (byStatus === 0 && state.status === 'closed' && best.status === 'closed' && CLOSED_RANK.indexOf(state.why) < CLOSED_RANK.indexOf(best.why))) best = state;
+  }
+  return best;
 }

@@ -74,6 +74,9 @@ export function request<T>(connection: Connection, spec: RequestSpec<T>): Observ
       subscriber.error(err);
       return undefined;
     }
+    // Failed inside send() (the attempt it started gave up at once: a URL that does not parse):
+    // no timer must outlive the caller.
+    if (subscriber.closed) return undefined;
     spec.onSent?.();
     if (spec.timeoutMs > 0) {
       timer = spec.scheduler.schedule(() => {

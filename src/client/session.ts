@@ -28,8 +28,9 @@ export interface SmoothSession {
   /**
    * The session in use: emitted when it is created and again after every resume (a new
    * `sessionId`, the same `conversationId`). Replays the latest to each subscriber; subscribing
-   * creates nothing. Completes on `close()`. Errors with `SmoothConversationLostError` when the
-   * server answers a resume with another conversation (it forgot this one): the handle has ended.
+   * creates nothing. Completes on `close()`, and on the client's `close()`. Errors with
+   * `SmoothConversationLostError` when the server answers a resume with another conversation (it
+   * forgot this one): the handle has ended.
    */
   readonly info$: Observable<Session>;
   /** The latest session, or `undefined` before the first use. */
@@ -116,6 +117,8 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   let release: (() => void) | undefined;
   let closed = false;
   let lost: SmoothConversationLostError | undefined;
+  // The client's close ends the handle's story too: its state$ completes only then.
+  const clientClosed = deps.connection.state$.subscribe({ complete: () => infoSubject.complete() });
 
   /** Current while the socket it was created on is the open one: any loss since means resume. */
   const usable = (): Session | undefined =>
@@ -183,6 +186,9 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
   const owner = (entry: SessionTurn): TurnOwner => ({
     started: (context) => (entry.context = context),
+    stale: (sessionId) => {
+      if (current?.session.sessionId === sessionId) current = undefined;
+    },
     session: () =>
       defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(map((session) => session.sessionId)),
     resend: ({ sessionId: _stale, ...again }) => turn(again),
@@ -248,6 +254,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       closed = true;
       stop();
       infoSubject.complete();
+      clientClosed.unsubscribe();
       release?.();
       release = undefined;
     },

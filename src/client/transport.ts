@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
 import { redact } from './url.js';
 
@@ -6,7 +6,15 @@ import { redact } from './url.js';
 export interface CloseInfo {
   readonly code: number | undefined;
   readonly reason: string | undefined;
+  /** The HTTP status that refused the upgrade (Node's `ws` only). */
+  readonly httpStatus?: number;
 }
+
+/**
+ * How long our own close waits for the peer's close frame before Node's `ws` is torn down: a
+ * dead peer never answers, and ws would keep the socket (an active handle) for 30 s.
+ */
+export const CLOSE_GRACE_MS = 1000;
 
 export interface TransportHandlers {
   open(): void;
@@ -22,6 +30,16 @@ export interface TransportConfig {
   readonly WebSocketCtor: new (url: string, protocols?: string | string[]) => WebSocket;
   /** Redacted from every reason this transport reports. */
   readonly token: string | undefined;
+  /** For the close handshake's grace. */
+  readonly scheduler: SchedulerLike;
+}
+
+/** What Node's `ws` has beyond the DOM WebSocket; browsers and test doubles may have none of it. */
+interface NodeSocket {
+  readonly readyState?: number;
+  terminate?(): void;
+  on?(event: 'unexpected-response', listener: (request: unknown, response: { statusCode?: number }) => void): void;
+  addEventListener?(type: 'close', listener: () => void): void;
 }
 
 /**
@@ -35,9 +53,11 @@ export class Transport {
   private readonly subscription: Subscription;
   private closed = false;
   /** The WebSocket the constructor made, for `terminate()`. */
-  private raw: unknown;
+  private raw: NodeSocket | undefined;
+  /** The status of an HTTP answer to the upgrade that was not a 101. */
+  private httpStatus: number | undefined;
 
-  constructor(config: TransportConfig, private readonly handlers: TransportHandlers) {
+  constructor(private readonly config: TransportConfig, private readonly handlers: TransportHandlers) {
     let close: CloseInfo | undefined;
     this.socket = webSocket<string>({
       url: config.url,
@@ -64,7 +84,16 @@ export class Transport {
     const transport = this;
     return function CapturedWebSocket(url: string, protocols?: string | string[]) {
       const socket = new Ctor(url, protocols);
-      transport.raw = socket;
+      const raw = socket as unknown as NodeSocket;
+      transport.raw = raw;
+      // ws reports a refused upgrade (401, 403, 503…) as a bare error; the status comes with this
+      // event only. Listening to it makes the abort ours: terminate() aborts the handshake.
+      if (typeof raw.on === 'function' && typeof raw.terminate === 'function') {
+        raw.on('unexpected-response', (_request, response) => {
+          transport.httpStatus = response.statusCode;
+          raw.terminate?.();
+        });
+      }
       return socket;
     } as unknown as TransportConfig['WebSocketCtor'];
   }
@@ -84,7 +113,18 @@ export class Transport {
     if (this.closed) return;
     if (open && code !== undefined) this.socket.error({ code, reason });
     this.subscription.unsubscribe();
+    this.reapAfterGrace();
     this.end({ code, reason });
+  }
+
+  /** A peer that does not answer our close within the grace is dead: ws is torn down then. */
+  private reapAfterGrace(): void {
+    const raw = this.raw;
+    if (raw === undefined || typeof raw.terminate !== 'function' || raw.readyState === 3) return;
+    const timer = this.config.scheduler.schedule(() => {
+      if (raw.readyState !== 3) raw.terminate?.();
+    }, CLOSE_GRACE_MS);
+    raw.addEventListener?.('close', () => timer.unsubscribe());
   }
 
   /**
@@ -93,7 +133,7 @@ export class Transport {
    */
   terminate(code: number | undefined, reason: string, open: boolean): void {
     if (this.closed) return;
-    const raw = this.raw as { terminate?: () => void } | undefined;
+    const raw = this.raw;
     if (typeof raw?.terminate !== 'function') return this.close(code, reason, open);
     this.subscription.unsubscribe();
     raw.terminate();
@@ -103,6 +143,7 @@ export class Transport {
   private end(close: CloseInfo): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.httpStatus !== undefined) close = { code: undefined, reason: `HTTP ${this.httpStatus} answered the upgrade`, httpStatus: this.httpStatus };
     this.handlers.closed(close);
   }
 }

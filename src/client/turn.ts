@@ -27,6 +27,8 @@ export interface TurnDeps {
 export interface TurnOwner {
   /** Sees the turn's context before it is queued (to stop it from elsewhere). */
   started(context: TurnContext): void;
+  /** The server does not know this session (it restarted): the next `session()` must resume. */
+  stale(sessionId: string): void;
   /** The sessionId to send on now: may resume first. An error ends the turn with it. */
   session(): Observable<string>;
   /** A new turn of the same request, run by the owner (`resend`). */
@@ -79,6 +81,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   private connection: Connection;
   /** The owner's session being resolved (phase `opening`). */
   private opening: Subscription | undefined;
+  /** Anything arrived for this turn: a refusal after that is not one of its session. */
+  private heard = false;
+  /** Sent again once after SESSION_NOT_FOUND: never twice. */
+  private resent = false;
 
   constructor(
     private readonly deps: TurnDeps,
@@ -177,6 +183,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   // Route --------------------------------------------------------------------------------------
 
   deliver(event: ServerEvent): void {
+    if (!this.heard) {
+      if (this.sessionRefused(event)) return this.sendOnResumedSession();
+      this.heard = true;
+    }
     // What the event means is the machine's (pure, in src/turn/machine.ts); what to do about it is here.
     const step = stepTurn(this.machinePhase, event, this);
     if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
@@ -207,6 +217,23 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
         if (step.parks) this.ask = event as TurnEvent;
         return this.emit(event as TurnEvent);
     }
+  }
+
+  /**
+   * An owner's turn refused with SESSION_NOT_FOUND before anything else arrived: the server
+   * forgot the session (a restart the socket did not show, a session picked just before the
+   * close reached us). Nothing ran, so sending it once more, on a resumed session, is safe.
+   */
+  private sessionRefused(event: ServerEvent): boolean {
+    return this.owner !== undefined && !this.resent && this.phase === 'running' && event.type === 'error' && event.data.error.code === 'SESSION_NOT_FOUND';
+  }
+
+  private sendOnResumedSession(): void {
+    this.resent = true;
+    this.owner?.stale(this.sessionId);
+    this.inactivity.stop();
+    this.phase = 'queued';
+    this.start(this.connection);
   }
 
   /** The machine knows live turns as running or parked (a draining one is still running to it). */

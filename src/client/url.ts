@@ -9,6 +9,24 @@ import { SmoothConnectionError } from '../errors.js';
 export function withToken(url: string, token: string | undefined): string {
   // Untouched without a token: browsers resolve a relative URL against the page themselves.
   if (token === undefined) return url;
+  const parsed = parseEndpoint(url, token);
+  parsed.searchParams.set('token', token);
+  return parsed.toString();
+}
+
+/**
+ * The URL a connection attempt dials: `withToken`, after checking that the URL parses as a
+ * WebSocket URL also when there is no token. Otherwise a bad port or scheme would surface only
+ * inside the WebSocket constructor, as a socket error, and be reported unlike the same URL with
+ * a token.
+ */
+export function endpointOf(url: string, token: string | undefined): string {
+  if (token !== undefined) return withToken(url, token);
+  parseEndpoint(url, undefined);
+  return url;
+}
+
+function parseEndpoint(url: string, token: string | undefined): URL {
   let parsed: URL;
   try {
     // A relative URL resolves against the page, as the browser's WebSocket would resolve it.
@@ -18,8 +36,7 @@ export function withToken(url: string, token: string | undefined): string {
   }
   // Browsers and ws accept http(s) as ws(s); anything else would fail inside the constructor.
   if (!SCHEMES.has(parsed.protocol)) throw new SmoothConnectionError('INVALID_URL', `invalid URL scheme ${parsed.protocol}: ${redact(url, token)}`);
-  parsed.searchParams.set('token', token);
-  return parsed.toString();
+  return parsed;
 }
 
 const SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:']);

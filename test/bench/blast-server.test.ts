@@ -63,7 +63,7 @@ describe('against the blast server in its child process', () => {
     endpoint.close();
   });
 
-  it.each(cases)('%s measures a delay for every paced token', async (_, contender) => {
+  it.each(cases.filter(([, c]) => c.measuresLatency !== false))('%s measures a delay for every paced token', async (_, contender) => {
     const endpoint = await contender.open(server.url, { sessions: 1 });
     const latencies: number[] = [];
     const spec = { mode: 'paced', events: 24 } as const;
@@ -72,6 +72,18 @@ describe('against the blast server in its child process', () => {
     // Sender and receiver read the same monotonic clock: a delay is positive and well under a second.
     for (const delay of latencies) expect(delay > 0 && delay < 1_000_000).toBe(true);
     endpoint.close();
+  });
+
+  it('a contender that cannot time tokens reports no delay rather than a made-up one', async () => {
+    const blind = contenders.filter((c) => c.measuresLatency === false);
+    expect(blind.map((c) => c.name)).toEqual(['client-chat']);
+    for (const contender of blind) {
+      const endpoint = await contender.open(server.url, { sessions: 1 });
+      const latencies: number[] = [];
+      checkTally(contender, { mode: 'paced', events: 24 }, await endpoint.turn({ mode: 'paced', events: 24 }, { latencies }).done);
+      expect(latencies).toEqual([]);
+      endpoint.close();
+    }
   });
 
   it.each(cases)('%s holds a turn open until stopped', async (_, contender) => {

@@ -169,3 +169,54 @@ describe('chat: sending and streaming', () => {
     });
   });
 });
+
+describe('chat: edges of the turn lifecycle', () => {
+  it('close() while a message waits to be sent leaves no message "sending"', () => {
+    const turn = (id: string) => [[1, acceptedFrame(id)]] as const;
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer({ turn }));
+      h.chat.send('first');
+      flush();
+      h.chat.send('queued behind the first');
+      h.chat.close();
+      flush();
+      const statuses = h.chat.state.messages.filter((m) => m.role === 'user').map((m) => m.status);
+      expect(statuses).toEqual(['sent', 'failed']);
+    });
+  });
+
+  it('retry() sends the same request again: model, skill and attachments included', () => {
+    let sends = 0;
+    const turn = (id: string) => (++sends === 1 ? ([[1, errorFrame(id, 'LLM_UNAVAILABLE')]] as const) : ([[1, acceptedFrame(id)], [2, eventualFrame(id, 'ok')]] as const));
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer({ turn }));
+      const user = h.chat.send({ message: 'summarize', skill: 'summarizer', model: 'small', files: [{ name: 'a.txt', url: 'https://x/a.txt' }] });
+      flush();
+      expect(h.chat.retry(h.chat.state.messages[0] as ChatUserMessage)).toBe(true);
+      flush();
+      const [first, again] = h.sockets.sent.filter((a) => a.action === 'send_message');
+      expect(again).toMatchObject({ message: 'summarize', skill: 'summarizer', model: 'small', files: [{ name: 'a.txt' }] });
+      expect(first).toMatchObject({ skill: 'summarizer' });
+      expect(h.chat.state.messages[0]).toMatchObject({ id: user.id, status: 'sent' });
+    });
+  });
+
+  it('a connection closed as idle and opened again for the next message is not "reconnecting"', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer(), {}, { lazyCloseTimeoutMs: 100 });
+      h.chat.send('one');
+      flush();
+      // A new conversation releases the old session: nothing holds the socket, which closes as idle.
+      h.chat.newConversation();
+      flush();
+      expect(h.chat.state.connection).toBe('closed');
+      h.chat.send('two');
+      const seen = new Set<string>();
+      const sub = h.chat.state$.subscribe((s) => seen.add(s.status));
+      flush();
+      sub.unsubscribe();
+      expect(seen.has('reconnecting')).toBe(false);
+      expect(h.chat.state.status).toBe('idle');
+    });
+  });
+});

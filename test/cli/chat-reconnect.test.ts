@@ -86,7 +86,7 @@ describe('chat across a lost connection', () => {
     expect(chat.output.slice(before)).toContain('  reconnected\n› and then?\n');
   });
 
-  it('a server restarted without its conversations: the resume is refused with a hint at /new, which starts over', async () => {
+  it('a server restarted without its conversations: the lost conversation is said, with a hint at /new, which starts over', async () => {
     const first = await server({ script: [text('Before the restart.')] });
     const chat = startChat(chatArgs({ url: first.url }));
     chat.type('hello');
@@ -96,7 +96,7 @@ describe('chat across a lost connection', () => {
     const restarted = await server({ port: first.port, script: [text('After the restart.')] });
     await chat.until('reconnected', { from: before });
     chat.type('still there?');
-    await chat.until(/✗ .*\(CONVERSATION_NOT_FOUND\) — \/new starts a new conversation\n/, { from: before });
+    await chat.until(/✗ .*\(CONVERSATION_LOST\) — \/new starts a new conversation\n/, { from: before });
     chat.type('/new');
     await chat.until('new conversation', { from: before });
     chat.type('still there?');

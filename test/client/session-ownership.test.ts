@@ -269,3 +269,59 @@ describe('the session handle picks the session as each action starts', () => {
     expect(sends(h.sockets.sent).map((a) => a.message)).toEqual(['first']);
   });
 });
+
+describe('a session the server forgot behind the handle\'s back', () => {
+  /** Answers send_message with SESSION_NOT_FOUND on sessions in `forgotten`, as a restarted server does. */
+  function forgetting(forgotten: Set<string>) {
+    let minted = 0;
+    const script: Script = (action) => {
+      if (action.action === 'create_conversation_session') {
+        return [[1, immediateFrame(action.requestId, 200, 'ok', { ...sessionData({ sessionId: `s${++minted}`, conversationId: 'c1' }) })]];
+      }
+      if (action.action === 'send_message') {
+        if (forgotten.has(action.sessionId)) return [[1, errorFrame(action.requestId, 'SESSION_NOT_FOUND')]];
+        return [[1, acceptedFrame(action.requestId)], [2, eventualFrame(action.requestId, `on ${action.sessionId}`)]];
+      }
+      return undefined;
+    };
+    return script;
+  }
+
+  it('a turn refused SESSION_NOT_FOUND before it started is sent once more, on a resumed session', () => {
+    const h = harness(forgetting(new Set(['s1'])));
+    const session = h.client.session({ agentId: 'a', userName: 'alice' });
+    const events: TurnEvent[] = [];
+    let failure: unknown;
+    testScheduler().run(({ flush }) => {
+      session.turn('hello').subscribe({ next: (e) => events.push(e), error: (err) => (failure = err) });
+      flush();
+    });
+    expect(failure).toBeUndefined();
+    expect(answers(events)).toEqual(['on s2']);
+    expect(sends(h.sockets.sent).map((a) => a.sessionId)).toEqual(['s1', 's2']);
+    expect(h.sockets.sent.filter((a) => a.action === 'create_conversation_session').map((a) => (a as { conversationId?: string }).conversationId)).toEqual([undefined, 'c1']);
+  });
+
+  it('only once: refused again, the turn fails with SESSION_NOT_FOUND', () => {
+    const h = harness(forgetting(new Set(['s1', 's2'])));
+    const session = h.client.session({ agentId: 'a', userName: 'alice' });
+    let failure: unknown;
+    testScheduler().run(({ flush }) => {
+      session.turn('hello').subscribe({ error: (err) => (failure = err) });
+      flush();
+    });
+    expect(failure).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(sends(h.sockets.sent)).toHaveLength(2);
+  });
+
+  it('a plain client.turn() refused SESSION_NOT_FOUND fails at once (it has no session to resume)', () => {
+    const h = harness(forgetting(new Set(['s1'])));
+    let failure: unknown;
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'hello' }).subscribe({ error: (err) => (failure = err) });
+      flush();
+    });
+    expect(failure).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(sends(h.sockets.sent)).toHaveLength(1);
+  });
+});

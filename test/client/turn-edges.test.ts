@@ -214,7 +214,8 @@ describe('connection', () => {
     testScheduler().run(({ flush }) => {
       h.client
         .getSession('s')
-        .pipe(retry({ count: 1 }))
+        // Not synchronously: what starts while a give-up is delivered fails with it.
+        .pipe(retry({ count: 1, delay: 0 }))
         .subscribe({ error: (e: SmoothConnectionError) => errors.push(`${e.code} ${String(e.closeCode)}`) });
       flush();
       h.sockets.current.fail(); // the retry re-dials at once

@@ -1,6 +1,8 @@
 import { withToken } from '../../src/client/url.js';
 import { createSmoothClient } from '../../src/client/client.js';
 import { FakeSockets } from '../../src/testing/fake-socket.js';
+import { SmoothConnectionError } from '../../src/errors.js';
+import { VirtualTimeScheduler } from 'rxjs';
 
 describe('withToken', () => {
   it.each([
@@ -20,6 +22,39 @@ describe('withToken', () => {
     client.ping().subscribe({ error: () => undefined });
     expect(sockets.current.url).toBe('ws://h/ws?tenant=a&token=t%2F1');
     expect(sockets.current.protocols).toBe('smooth.v1');
+    client.close();
+  });
+});
+
+describe('a URL that does not parse', () => {
+  const bad = ['ws://h:99999/ws', 'ftp://h/ws', 'not a url'];
+  const cases = bad.flatMap((url) =>
+    [undefined, 'tok'].flatMap((token) => [
+      { url, token, given: 'as values' },
+      { url, token, given: 'as functions' },
+    ]),
+  );
+
+  it.each(cases)('$url with token $token ($given): INVALID_URL, state$ closed/fatal, no socket, no retry', ({ url, token, given }) => {
+    const sockets = new FakeSockets({ autoOpen: false });
+    const clock = new VirtualTimeScheduler();
+    const client = createSmoothClient({
+      url: given === 'as values' ? url : () => url,
+      token: given === 'as values' ? token : () => token,
+      webSocketImpl: sockets.WebSocket,
+      scheduler: clock,
+    });
+    const states: string[] = [];
+    client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
+    let error: unknown;
+    client.getSession('s').subscribe({ error: (e: unknown) => (error = e) });
+    clock.flush();
+    expect(error).toBeInstanceOf(SmoothConnectionError);
+    expect(error).toMatchObject({ code: 'INVALID_URL' });
+    expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
+    expect(sockets.all).toHaveLength(0);
+    // Nothing left scheduled: no retry, no request timer outliving its caller.
+    expect(clock.actions).toHaveLength(0);
     client.close();
   });
 });

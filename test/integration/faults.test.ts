@@ -6,6 +6,9 @@
 import { Subject, filter, firstValueFrom, lastValueFrom, map, tap, timeout, toArray, type Observable } from 'rxjs';
 import { createSmoothClient, SmoothConnectionLostError, SmoothProtocolError, type ConnectionState, type SmoothClient, type SmoothClientOptions, type TurnEvent } from '../../src/index.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/testing/mock-server/index.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CLOSE_GRACE_MS } from '../../src/client/transport.js';
+import { Clock } from '../client/supervisor/kit.js';
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 const wipe = { kind: 'toolCall' as const, name: 'wipe', arguments: '{}' };
@@ -167,6 +170,27 @@ describe('refuseHandshakes', () => {
     expect(server.connectionCount()).toBe(1);
   });
 
+  it.each([401, 403])('an HTTP %i answering the upgrade is a refused credential: fatal, one handshake, the status on the error', async (status) => {
+    const client = await start();
+    const states = track(client);
+    server.faults.refuseHandshakes(10, { status });
+    await expect(firstValueFrom(client.ping().pipe(timeout(3000)))).rejects.toMatchObject({ code: 'CONNECTION_ERROR', httpStatus: status, retryable: false });
+    expect(states).toEqual(['idle', 'connecting 1', 'closed fatal (-)']);
+    // A new use does not offer the refused credentials again.
+    await expect(firstValueFrom(client.ping().pipe(timeout(3000)))).rejects.toMatchObject({ httpStatus: status, retryable: false });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.faults.stats().refusedHandshakes).toBe(1);
+  });
+
+  it('shouldRetry sees the HTTP status of any refused upgrade, and decides', async () => {
+    const seen: unknown[] = [];
+    const client = await start({}, { shouldRetry: (close) => (seen.push(close), close.httpStatus !== 503) });
+    server.faults.refuseHandshakes(10, { status: 503 });
+    await expect(firstValueFrom(client.ping().pipe(timeout(3000)))).rejects.toMatchObject({ code: 'CONNECTION_ERROR', httpStatus: 503, retryable: false });
+    expect(seen).toEqual([expect.objectContaining({ code: undefined, httpStatus: 503 })]);
+    expect(server.faults.stats().refusedHandshakes).toBe(1);
+  });
+
   it('past retryAttempts the waiting request fails and the client rests closed (retries-exhausted)', async () => {
     const client = await start({}, { retryAttempts: 2 });
     server.faults.refuseHandshakes(10, { status: 502 });
@@ -300,5 +324,42 @@ describe('restart', () => {
     expect(session.info!.sessionId).not.toBe(old.sessionId);
     const history = await lastValueFrom(session.history().pipe(map((m) => `${m.direction}:${m.content.text}`), toArray()));
     expect(history).toEqual(['outbound:after', 'inbound:two', 'outbound:before', 'inbound:one']);
+  });
+});
+
+describe('a peer that never answers the close handshake', () => {
+  it('client.close() tears the socket down after a short grace on the client\'s scheduler, not after ws\'s 30 s', async () => {
+    const made: WebSocket[] = [];
+    class Recorded extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        made.push(this);
+      }
+    }
+    const wss = new WebSocketServer({ port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    // The peer reads nothing more once connected: our close frame is never answered.
+    wss.on('connection', (_socket, request) => request.socket.pause());
+    const clock = new Clock();
+    const client = createSmoothClient({ url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, webSocketImpl: Recorded, scheduler: clock, heartbeatIntervalMs: 0 });
+    try {
+      client.ping().subscribe({ error: () => undefined });
+      await stateReached(client, isOpen);
+      const socket = made[0] as WebSocket;
+      client.close();
+      expect(socket.readyState).toBe(WebSocket.CLOSING);
+      clock.advance(CLOSE_GRACE_MS - 1);
+      expect(socket.readyState).toBe(WebSocket.CLOSING);
+      const closed = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('still open')), 2000);
+        socket.once('close', () => (clearTimeout(timer), resolve()));
+      });
+      clock.advance(1);
+      await closed;
+      expect(socket.readyState).toBe(WebSocket.CLOSED);
+    } finally {
+      for (const peer of wss.clients) peer.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 });

@@ -142,7 +142,62 @@ describe('lazy close', () => {
   });
 });
 
+describe('the last caller gives up during the handshake', () => {
+  it('a request that times out before the socket opens ends the attempt: the socket is closed, nothing lingers', () => {
+    const k = kit({ requestTimeoutMs: 1000, connectTimeoutMs: 10_000 });
+    const get = watch(k.client.getSession('s'));
+    k.clock.advance(1000);
+    expect(get.error).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    expect(k.socket(0).readyState).toBe(3);
+    expect(k.story()).toEqual(['idle', 'connecting 1', 'closed lost']);
+    expect(k.clock.actions).toHaveLength(0);
+    // The next use dials anew.
+    k.client.getSession('s').subscribe(quietly);
+    expect(k.sockets.all).toHaveLength(2);
+    expect(k.story().at(-1)).toBe('connecting 1');
+  });
+
+  it('an unsubscribed turn likewise, and a token function that has not answered is abandoned', () => {
+    const k = kit();
+    k.client.turn({ sessionId: 's', message: 'hi' }).subscribe(quietly).unsubscribe();
+    expect(k.socket(0).readyState).toBe(3);
+    expect(k.socket(0).sent).toHaveLength(0);
+    expect(k.state()).toBe('closed');
+    const tokens = new Subject<string>();
+    const late = kit({ token: () => tokens });
+    late.client.ping().subscribe(quietly).unsubscribe();
+    expect(tokens.observed).toBe(false);
+    tokens.next('late');
+    expect(late.sockets.all).toHaveLength(0);
+    expect(late.story()).toEqual(['idle', 'connecting 1', 'closed lost']);
+    expect(late.clock.actions).toHaveLength(0);
+  });
+
+  it('a session handle keeps the attempt going', () => {
+    const k = kit({ requestTimeoutMs: 1000 });
+    k.client.session({ agentId: 'a' });
+    k.client.session({ agentId: 'a' }).open().subscribe(quietly);
+    k.clock.advance(1000);
+    expect(k.socket(0).readyState).toBe(0);
+    expect(k.state()).toBe('connecting');
+  });
+});
+
 describe('client.close()', () => {
+  it('completes the info$ of every session handle', () => {
+    const k = kit();
+    const session = k.client.session({ agentId: 'a' });
+    const info = watch(session.info$);
+    session.open().subscribe(quietly);
+    k.socket(0).open();
+    k.clock.advance(1);
+    expect(info.values).toHaveLength(1);
+    k.client.close();
+    expect(info.completed).toBe(true);
+    // A handle made after the close has nothing to tell either.
+    expect(watch(k.client.session({ agentId: 'b' }).info$).completed).toBe(true);
+  });
+
   const closedByClient = (k: ReturnType<typeof kit>) => {
     expect(k.clock.actions).toHaveLength(0);
     const replay: string[] = [];

@@ -5,6 +5,7 @@
 import { fullJitterDelay } from '../../../src/client/backoff.js';
 import type { ConnectionState } from '../../../src/client/connection.js';
 import { SmoothConnectionError, SmoothConnectionLostError } from '../../../src/errors.js';
+import { eventual } from '../../fixtures/events.js';
 import { kit, quietly, watch } from './kit.js';
 
 type Reconnecting = Extract<ConnectionState, { status: 'reconnecting' }>;
@@ -371,5 +372,141 @@ describe('online / visibilitychange', () => {
     expect(count()).toBe(0);
     fire('online');
     expect(k.sockets.all).toHaveLength(1);
+  });
+});
+
+describe('giving up fails everything waiting, once', () => {
+  it('a fatal close (4001) while a turn waits in the queue: no new connection, both turns fail with retryable: false', () => {
+    const k = kit();
+    const running = watch(k.client.turn({ sessionId: 's', message: 'one' }));
+    const queued = watch(k.client.turn({ sessionId: 's', message: 'two' }));
+    k.socket(0).open();
+    k.clock.advance(1);
+    k.socket(0).serverClose(4001, 'unauthorized');
+    k.clock.advance(120_000);
+    expect(k.sockets.all).toHaveLength(1);
+    expect(k.story()).toEqual(['idle', 'connecting 1', 'open', 'closed fatal (4001)']);
+    expect(running.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: 4001, retryable: false });
+    expect(queued.error).toBeInstanceOf(SmoothConnectionLostError);
+    expect(queued.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: 4001, retryable: false });
+    expect(k.clock.actions).toHaveLength(0);
+  });
+
+  it('the same through a session handle: its queued turn does not reconnect with the refused credentials', () => {
+    const k = kit();
+    const session = k.client.session({ agentId: 'a' });
+    const running = watch(session.turn('one'));
+    const queued = watch(session.turn('two'));
+    k.socket(0).open();
+    k.clock.advance(2);
+    expect(k.sentOn(0)).toEqual(['create_conversation_session', 'send_message']);
+    k.socket(0).serverClose(4001, 'unauthorized');
+    k.clock.advance(120_000);
+    expect(k.sockets.all).toHaveLength(1);
+    expect(k.story().at(-1)).toBe('closed fatal (4001)');
+    for (const turn of [running, queued]) expect(turn.error).toMatchObject({ closeCode: 4001, retryable: false });
+  });
+
+  it('turns queued behind a lost turn fail with it when retrying gives up: retryAttempts + 1 handshakes in all', () => {
+    const k = kit({ retryAttempts: 2, retryBaseDelayMs: 100 });
+    const turns = ['one', 'two', 'three', 'four'].map((message) => watch(k.client.turn({ sessionId: 's', message })));
+    k.socket(0).open();
+    k.clock.advance(1);
+    k.socket(0).fail();
+    // Every handshake from now on is refused.
+    for (let i = 0; i < 15; i++) {
+      k.clock.advance(1000);
+      k.sockets.all.at(-1)?.fail();
+    }
+    expect(k.sockets.all).toHaveLength(1 + 3);
+    expect(turns[0]?.error).toMatchObject({ retryable: true });
+    for (const turn of turns.slice(1)) expect(turn.error).toMatchObject({ code: 'CONNECTION_ERROR', retryable: false });
+    expect(k.story().at(-1)).toBe('closed retries-exhausted');
+    expect(k.clock.actions).toHaveLength(0);
+  });
+
+  it('the same through a session handle holding the connection', () => {
+    const k = kit({ retryAttempts: 2, retryBaseDelayMs: 100 });
+    const session = k.client.session({ agentId: 'a' });
+    const turns = ['one', 'two', 'three'].map((message) => watch(session.turn(message)));
+    k.socket(0).open();
+    k.clock.advance(2);
+    k.socket(0).fail();
+    for (let i = 0; i < 15; i++) {
+      k.clock.advance(1000);
+      k.sockets.all.at(-1)?.fail();
+    }
+    // Held, the connection reconnects at once: the lost socket, then retryAttempts reconnects.
+    expect(k.sockets.all).toHaveLength(1 + 2);
+    expect(turns[0]?.error).toMatchObject({ retryable: true });
+    for (const turn of turns.slice(1)) expect(turn.error).toMatchObject({ retryable: false });
+  });
+});
+
+describe('a use after a fatal close', () => {
+  it('refused credentials are not offered again: a new use fails at once, with no socket and no state change', () => {
+    const k = kit({ token: 'old' });
+    k.client.getSession('s').subscribe(quietly);
+    k.socket(0).open();
+    k.clock.advance(1);
+    k.socket(0).serverClose(4003, 'forbidden');
+    const story = k.story();
+    const again = watch(k.client.getSession('s'));
+    expect(again.error).toBeInstanceOf(SmoothConnectionLostError);
+    expect(again.error).toMatchObject({ code: 'CONNECTION_CLOSED', closeCode: 4003, retryable: false });
+    expect(k.sockets.all).toHaveLength(1);
+    expect(k.story()).toEqual(story);
+    expect(k.clock.actions).toHaveLength(0);
+  });
+
+  it('with a token function: the same token is not dialled again, a refreshed one is', () => {
+    let token = 'old';
+    const k = kit({ token: () => token });
+    k.client.getSession('s').subscribe(quietly);
+    k.socket(0).open();
+    k.clock.advance(1);
+    k.socket(0).serverClose(4001, 'expired');
+    const same = watch(k.client.getSession('s'));
+    expect(same.error).toMatchObject({ closeCode: 4001, retryable: false });
+    expect(k.sockets.all).toHaveLength(1);
+    expect(k.story().at(-1)).toBe('closed fatal (4001)');
+    token = 'new';
+    const refreshed = watch(k.client.getSession('s'));
+    expect(k.sockets.all).toHaveLength(2);
+    expect(k.socket(1).url).toContain('token=new');
+    k.socket(1).open();
+    k.clock.advance(1);
+    expect(refreshed.values).toHaveLength(1);
+  });
+
+  it('with several sockets, credentials refused on one are not offered on another', () => {
+    const k = kit({ maxConnections: 2, lazyCloseTimeoutMs: 1000 });
+    const first = watch(k.client.turn({ sessionId: 's1', message: 'one' }));
+    const second = watch(k.client.turn({ sessionId: 's2', message: 'two' }));
+    k.socket(0).open();
+    k.socket(1).open();
+    k.clock.advance(1);
+    k.socket(0).receive(eventual(k.socket(0).sent[0]?.requestId ?? '', 'done'));
+    expect(first.completed).toBe(true);
+    k.clock.advance(1000);
+    expect(k.socket(0).readyState).toBe(3);
+    k.socket(1).serverClose(4001, 'revoked');
+    expect(second.error).toMatchObject({ closeCode: 4001, retryable: false });
+    const third = watch(k.client.turn({ sessionId: 's3', message: 'three' }));
+    const request = watch(k.client.getSession('s3'));
+    expect(k.sockets.all).toHaveLength(2);
+    expect(third.error).toMatchObject({ closeCode: 4001, retryable: false });
+    expect(request.error).toMatchObject({ closeCode: 4001, retryable: false });
+  });
+
+  it('a fatal close that is not about credentials (1008, or shouldRetry said no): the next use starts afresh', () => {
+    const k = kit();
+    k.client.getSession('s').subscribe(quietly);
+    k.socket(0).open();
+    k.clock.advance(1);
+    k.socket(0).serverClose(1008, 'policy');
+    k.client.getSession('s').subscribe(quietly);
+    expect(k.sockets.all).toHaveLength(2);
+    expect(k.story().at(-1)).toBe('connecting 1');
   });
 });

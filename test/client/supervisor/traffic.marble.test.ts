@@ -20,6 +20,20 @@ describe('outbox', () => {
     expect(queued.map((o) => o.values.length)).toEqual([1, 1, 1]);
   });
 
+  it('maxQueuedActions: 0 still connects: the action that opens the socket waits for it, nothing waits behind it', () => {
+    const k = kit({ maxQueuedActions: 0 });
+    const first = watch(k.client.getSession('a'));
+    const behind = watch(k.client.getSession('b'));
+    expect(behind.error).toMatchObject({ code: 'OUTBOX_FULL' });
+    k.socket(0).open();
+    k.clock.advance(1);
+    expect(first.values).toHaveLength(1);
+    // Open: nothing waits, so nothing is refused.
+    const later = watch(k.client.getSession('c'));
+    k.clock.advance(1);
+    expect(later.values).toHaveLength(1);
+  });
+
   it('a frame sent by a state$ subscriber as the socket opens goes after the queued ones', () => {
     const k = kit();
     k.client.state$.subscribe((state) => {
