@@ -28,7 +28,8 @@ export interface InjectSmoothChatOptions extends SmoothChatOptions {
   /**
    * Where the `conversationId` is kept, so that a reload resumes the conversation with its history.
    * On the server platform nothing is kept, whatever is given (a server renders for many users).
-   * @default localStorageChatStorage() in a browser that has `localStorage`, else `memoryChatStorage()`
+   * @default localStorageChatStorage() in a browser that has `localStorage`, else the core's
+   *   default: nothing kept beyond this chat
    */
   storage?: ChatStorage;
   /**
@@ -160,7 +161,7 @@ function defaultRenderScheduler(): SchedulerLike | undefined {
   return typeof (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame === 'function' ? animationFrameScheduler : undefined;
 }
 
-/** `undefined` lets the core pick its own default (memory) where there is no `localStorage`. */
+/** `undefined` leaves the core's default (nothing kept beyond the chat) where there is no `localStorage`. */
 function defaultStorage(): ChatStorage | undefined {
   try {
     return (globalThis as { localStorage?: unknown }).localStorage === undefined ? undefined : localStorageChatStorage();

@@ -5,9 +5,10 @@
  * create the component, then play the server with `TestBed.inject(SmoothTestingController)`.
  * The chat creates its session with the first message (`expectRequest('create_conversation_session')`),
  * each message is a turn (`expectTurn(text)`), and what the agent does is scripted on it
- * (`.accept().token(…).requireConfirmation(…)`). `await fixture.whenStable()` renders. Give each test
- * its own `storage` (here `memoryChatStorage(new Map())`): without `localStorage` (Node) the default
- * keeps the conversation for the whole process, so a second test would resume the first one's.
+ * (`.accept().token(…).requireConfirmation(…)`). `await fixture.whenStable()` renders. Each test here
+ * gives the chat its own `storage` (`memoryChatStorage(new Map())`), so that what one test keeps is
+ * never resumed by another, whatever the environment has (a DOM test environment has a
+ * `localStorage` that outlives a test).
  */
 import './support/testbed.js';
 import { PLATFORM_ID, provideZonelessChangeDetection, type Provider } from '@angular/core';
