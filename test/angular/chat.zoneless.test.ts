@@ -140,6 +140,26 @@ describe('injectSmoothChat (zoneless)', () => {
     expect((chat.messages()[1] as ChatAssistantMessage).status).toBe('awaiting-human');
   });
 
+  // Known defect of the core chat (src/chat): `ChatOtpAsk.invalid` is documented as the server's
+  // answer to the last wrong code, but a wrong code sent after the turn ended (the usual case: the
+  // code is asked for at the end of a turn) only reaches the outcome of `answer()`, not the ask.
+  // The example reads the outcome instead. Marked failing: drop `.failing` once the core sets it.
+  it.failing('after a wrong one-time code the ask says how many attempts are left', async () => {
+    const { fixture, server, chat } = setUp();
+    chat.send('Pay invoice 7');
+    server.expectRequest('create_conversation_session').respond();
+    server.expectTurn('Pay invoice 7').accept().requireOtp('pay_invoice').respond('I need to verify you first.');
+    await fixture.whenStable();
+    const ask = chat.pendingAsk();
+    if (ask?.type !== 'otp') throw new Error('expected a one-time code');
+    const outcomes: unknown[] = [];
+    chat.answer(ask, '000000').subscribe((outcome) => outcomes.push(outcome));
+    server.expectVerifyOtp({ code: '000000' }).invalid(2);
+    await fixture.whenStable();
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'invalid', attemptsRemaining: 2 })]);
+    expect(chat.pendingAsk()).toMatchObject({ type: 'otp', status: 'pending', invalid: { attemptsRemaining: 2 } });
+  });
+
   it('resumes the stored conversation: its history is shown before anything is sent', async () => {
     const storage = memoryChatStorage(new Map([['smooth-operator-rx:chat:support:Alice', 'conversation-7']]));
     const { fixture, server, text, chat } = setUp({ storage });

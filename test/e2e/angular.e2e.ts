@@ -247,6 +247,48 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 
+  /** A tool behind a one-time code: the code card says where it went; a wrong code is said, the right one re-sends the message, which is then answered. */
+  otp: (env) =>
+    withChat(
+      env,
+      'otp',
+      {
+        script: [
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'I need to verify it is you first.' },
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'Invoice 7 is paid.' },
+        ],
+        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
+        otp: { tools: ['pay_invoice'], code: '123456' },
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('Please pay invoice 7.');
+        const card = chat.turn(0).getByTestId('otp-card');
+        await card.waitFor();
+        await chat.waitForStatus(0, 'complete');
+        await card.getByTestId('otp-code').fill('000000');
+        await card.getByTestId('submit-otp').click();
+        await card.getByTestId('otp-error').waitFor();
+        assert.match((await card.getByTestId('otp-error').textContent()) ?? '', /2 attempt\(s\) left/);
+        assert.equal(await chat.page.getByTestId('stop').count(), 0); // the turn is over: nothing to stop
+        await chat.screenshot('wrong-code');
+
+        await card.getByTestId('otp-code').fill('123456');
+        await card.getByTestId('submit-otp').click();
+        await chat.waitForStatus(1, 'complete');
+        assert.equal(await chat.answer(1).textContent(), 'Invoice 7 is paid.');
+        assert.deepEqual(
+          chat.sent('verify_otp').map((f) => (f.frame as { code?: unknown }).code),
+          ['000000', '123456'],
+        );
+        assert.equal(chat.sent('send_message').length, 2); // the message, re-sent once verified
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Code verified/);
+        await chat.screenshot('verified');
+      },
+    ),
+
   /** Stop mid-stream: the app sends cancel, the answer ends as stopped and stops growing. */
   stop: (env) =>
     withChat(env, 'stop', { script: [{ kind: 'text', text: STREAMED }], tokenDelayMs: 700 }, async (chat) => {

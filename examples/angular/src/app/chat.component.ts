@@ -31,8 +31,14 @@ export class ChatComponent {
   protected readonly lost = computed(() => this.chat.error()?.code === 'CONVERSATION_LOST');
   protected readonly unreachable = computed(() => ['CONNECTION_REFUSED', 'RETRIES_EXHAUSTED'].includes(this.chat.error()?.code ?? ''));
   protected readonly offline = computed(() => this.chat.connection() === 'reconnecting' || this.chat.status() === 'reconnecting' || this.unreachable());
-  protected readonly busy = computed(() => ['submitted', 'streaming', 'awaiting-human'].includes(this.chat.status()));
-  protected readonly canSend = computed(() => !this.offline() && !this.lost() && !this.busy() && this.chat.status() !== 'closed');
+  /** A turn runs (a code asked for after its turn ended is not one: there is nothing to stop). */
+  protected readonly busy = computed(() => {
+    const status = this.chat.status();
+    return status === 'submitted' || status === 'streaming' || (status === 'awaiting-human' && this.chat.pendingAsk()?.type !== 'otp');
+  });
+  /** The user's answer is awaited: the card asks for it, not the message box. */
+  protected readonly asked = computed(() => this.chat.status() === 'awaiting-human');
+  protected readonly canSend = computed(() => !this.offline() && !this.lost() && !this.busy() && !this.asked() && this.chat.status() !== 'closed');
 
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   private following = true;

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 import type { ChatAssistantMessage, ChatMessage, ChatToolPart, ChatUserMessage, IdentityIntakeValues, ChoicesValues } from 'smooth-operator-rx';
 import type { SmoothChatSignals } from 'smooth-operator-rx/angular';
 import { ChoicesCardComponent } from './cards/choices-card.component';
@@ -63,9 +63,20 @@ export class MessageComponent {
     if (ask?.type === 'choices') this.chat().answer(ask, values);
   }
 
+  /** A code on its way, and what the last wrong one left (the ask itself does not say, once its turn ended). */
+  protected readonly checkingCode = signal(false);
+  protected readonly codeRejected = signal<number | undefined>(undefined);
+
   protected submitCode(code: string): void {
     const ask = this.agent()?.ask;
-    if (ask?.type === 'otp') this.chat().answer(ask, code);
+    if (ask?.type !== 'otp') return;
+    this.checkingCode.set(true);
+    this.chat()
+      .answer(ask, code)
+      .subscribe((outcome) => {
+        this.checkingCode.set(false);
+        this.codeRejected.set(outcome.status === 'invalid' ? (outcome.attemptsRemaining ?? 0) : undefined);
+      });
   }
 
   protected decline(): void {
