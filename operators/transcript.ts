@@ -1,7 +1,7 @@
 import { scan, type OperatorFunction } from 'rxjs';
 import type { InteractionFieldError, OtpInvalid, OtpSent } from '../src/generated/types.js';
 import { findTurnOf } from '../src/turn/context.js';
-import { endsTurn, resumesTurn, startsTurn } from '../src/turn/rules.js';
+import { endsTurn, isKeepalive, parksTurn, resumesTurn, startsTurn } from '../src/turn/rules.js';
 import type { TurnEvent } from '../src/turn/turn-event.js';
 import { finalResponseOf, type FinalResponse } from './finalResponse.js';
 import { preambleAfter } from './preamble.js';
@@ -140,14 +140,10 @@ function statusAfter(status: TranscriptStatus, event: TurnEvent): TranscriptStat
       return 'completed';
     case 'cancelled':
       return 'cancelled';
-    case 'write_confirmation_required':
-    case 'interaction_required':
-      return 'awaiting-human';
-    case 'keepalive':
-      return status;
-    case 'interaction_invalid': // still parked
-      return status === 'waiting' ? 'streaming' : status;
     default:
+      if (parksTurn(event)) return 'awaiting-human';
+      if (isKeepalive(event)) return status;
+      // Still parked on anything but a resume (`interaction_invalid`, the parked tool's `toolCall`).
       if (status === 'awaiting-human') return resumesTurn(event) ? 'streaming' : status;
       return 'streaming';
   }

@@ -1,13 +1,10 @@
 import { Subscription, type MonoTypeOperatorFunction, type Observable, type Subscriber } from 'rxjs';
 import { SmoothNoTurnContextError, SmoothProtocolError } from '../../src/errors.js';
 import { findTurnOf, type TurnContext } from '../../src/turn/context.js';
-import { endsTurn, resumesTurn } from '../../src/turn/rules.js';
+import { endsTurn, isMootRefusal, resumesTurn, type TypesOf } from '../../src/turn/rules.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import type { EventOfType } from '../ofType.js';
 import { operate, subscribeFor } from './operate.js';
-
-/** The server's refusals of an answer to an ask it no longer holds. */
-const MOOT_REFUSALS: ReadonlySet<string> = new Set(['NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'INTERACTION_MISMATCH']);
 
 /** Whether `event` shows a pending ask resolved: the turn went on (answered by us or by the server itself) or ended. */
 export function resolvesAsk(event: TurnEvent): boolean {
@@ -55,15 +52,15 @@ export class Ask extends Subscription {
       if (!this.resolved) onOutcome?.(outcome);
     };
     const error = (err: unknown): void => {
-      if (this.resolved && err instanceof SmoothProtocolError && MOOT_REFUSALS.has(err.code)) return;
+      if (this.resolved && err instanceof SmoothProtocolError && isMootRefusal(err.code)) return;
       this.subscriber.error(err);
     };
     subscribeFor(answer$, this.subscriber, { next, error, complete: ignore }, this);
   }
 }
 
-/** The asks that park a turn on a human. */
-export type ParkingAsk = 'write_confirmation_required' | 'interaction_required';
+/** The asks that park a turn on a human (their role in the rule table). */
+export type ParkingAsk = TypesOf<'ask'>;
 
 /**
  * @internal The skeleton of a human-in-the-loop operator: passes every event through and answers

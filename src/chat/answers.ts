@@ -2,7 +2,8 @@ import { map, type Observable } from 'rxjs';
 import type { InteractionValues } from '../generated/types.js';
 import type { SessionTurnRequest } from '../client/session.js';
 import type { TurnContext } from '../turn/context.js';
-import { faultOf } from './faults.js';
+import { chatFault, faultOf } from './faults.js';
+import { SmoothTurnEndedError } from '../errors.js';
 import type { ChatAnswerOutcome, ChatAsk } from './types.js';
 
 /** What an answer needs of its turn. */
@@ -22,7 +23,7 @@ export function answerAsk(turn: AskTurn, ask: ChatAsk, value: unknown, decline: 
   const context = turn.context;
   // A dismissed code needs no frame: the turn has ended, and nothing waits on the server.
   if (ask.type === 'otp' && decline) return done(accepted);
-  if (context === undefined) return done({ status: 'refused', fault: { code: 'NO_TURN_CONTEXT', message: 'the turn of this ask is not known', retryable: false, error: undefined } });
+  if (context === undefined) return done({ status: 'refused', fault: chatFault('NO_TURN_CONTEXT', 'the turn of this ask is not known', false) });
   let sent: Observable<ChatAnswerOutcome>;
   switch (ask.type) {
     case 'confirm':
@@ -33,7 +34,7 @@ export function answerAsk(turn: AskTurn, ask: ChatAsk, value: unknown, decline: 
         if (event.type === 'otp_verified') return accepted;
         const { attemptsRemaining, message } = event.data.data;
         // No attempts left: the code is locked, the ask cannot be answered any more.
-        if (attemptsRemaining <= 0) return { status: 'refused', fault: { code: event.data.data.error ?? 'MAX_ATTEMPTS', message: message ?? 'no attempts left', retryable: false, error: undefined } };
+        if (attemptsRemaining <= 0) return { status: 'refused', fault: chatFault(event.data.data.error ?? 'MAX_ATTEMPTS', message ?? 'no attempts left', false) };
         return { status: 'invalid', errors: [], message, attemptsRemaining };
       });
       break;
@@ -50,7 +51,7 @@ export function answerAsk(turn: AskTurn, ask: ChatAsk, value: unknown, decline: 
     next: (result) => (outcome ??= result),
     error: (error: unknown) => done({ status: 'refused', fault: faultOf(error) }),
     // Completed without an answer: the turn ended first, so the ask is moot.
-    complete: () => done(outcome ?? { status: 'refused', fault: { code: 'TURN_ENDED', message: 'the turn ended before the answer was acknowledged', retryable: false, error: undefined } }),
+    complete: () => done(outcome ?? { status: 'refused', fault: faultOf(new SmoothTurnEndedError(context.requestId)) }),
   });
 }
 

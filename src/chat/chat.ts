@@ -1,13 +1,13 @@
-import { BehaviorSubject, Observable, ReplaySubject, of, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, ReplaySubject, concat, defer, of, type Subscription } from 'rxjs';
 import type { SmoothClient } from '../client/client.js';
 import type { ConnectionState } from '../client/connection.js';
 import type { SmoothSession } from '../client/session.js';
-import { SmoothConversationLostError, SmoothSessionClosedError } from '../errors.js';
+import { SmoothConnectionLostError, SmoothConversationLostError, SmoothProtocolError, SmoothSessionClosedError, SmoothTurnEndedError } from '../errors.js';
 import { findTurnOf } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
-import { faultOf, isPassingLoss } from './faults.js';
+import { chatFault, connectionFaultOf, faultOf, isPassingLoss } from './faults.js';
 import { MessageList } from './message-list.js';
-import { assistantAfter, ended, historyMessage, newAssistantMessage, withAskStatus } from './reduce.js';
+import { assistantAfter, ended, historyMessage, isEnd, newAssistantMessage, withAskStatus } from './reduce.js';
 import { memoryChatStorage } from './storage.js';
 import type {
   ChatAnswerOutcome,
@@ -70,14 +70,20 @@ export interface SmoothChat {
 /** A turn of the chat, from `send` (or a retry, or a re-send after a verified code) to its end. */
 interface LiveTurn extends AskTurn {
   readonly user: ChatUserMessage;
+  /** The conversation it belongs to (`newConversation()` starts the next). */
+  readonly generation: number;
   /** The turn's answer, once accepted: the object currently listed. */
   assistant: ChatAssistantMessage | undefined;
   subscription: Subscription | undefined;
+  /** Handed to the session (not held back behind the first history page). */
+  released: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 20;
 /** A turn ended before the server heard of it (stop, close): its message can be sent again. */
-const STOPPED: ChatFault = { code: 'TURN_STOPPED', message: 'stopped before it was sent', retryable: true, error: undefined };
+const STOPPED = (): ChatFault => chatFault('TURN_STOPPED', 'stopped before it was sent', true);
+/** Answers kept for a second `answer()` of the same ask: the newest ones (a chat answers a few asks at a time). */
+const OUTCOMES_KEPT = 16;
 
 /**
  * Creates the chat of one conversation. With a `conversationId` (given, or kept in `storage`) it
@@ -124,6 +130,17 @@ class Chat implements SmoothChat {
   private sequence = 0;
   private flush: Subscription | undefined;
   private current: ChatState | undefined;
+  /** Bumped by `newConversation()`: what belongs to an older one does nothing any more. */
+  private generation = 0;
+  /** Turns whose one-time code is being verified: their re-send waits on it. */
+  private readonly verifying = new Set<LiveTurn>();
+  /**
+   * While the first page of a resumed conversation loads, messages wait for it: sent before it,
+   * they would be stored before the page is read (asked again after a drop) and listed twice.
+   */
+  private historyGate: ReplaySubject<never> | undefined;
+  /** The first page failed: `loadOlder()` asks for it again. */
+  private firstPageMissing = false;
 
   constructor(
     private readonly client: SmoothClient,
@@ -155,12 +172,26 @@ class Chat implements SmoothChat {
     // Kept only when there is more to it than the text (the message itself holds the text).
     if (typeof message !== 'string' && Object.keys(request).length > 1) this.requests.set(user.id, request);
     this.turnFault = undefined;
-    this.run({ user, request, assistant: undefined, subscription: undefined, context: undefined });
+    this.run(this.newTurn(user, request));
     return user;
   }
 
   stop(): boolean {
-    return !this.closed && this.session.cancel();
+    if (this.closed) return false;
+    let stopped = this.session.cancel();
+    // What the session does not know yet: messages held behind the first history page, and
+    // re-sends waiting on a code being verified.
+    for (const turn of [...this.turns]) {
+      if (turn.released) continue;
+      stopped = true;
+      turn.subscription?.unsubscribe();
+      this.failUser(turn, STOPPED());
+      this.turns.delete(turn);
+    }
+    if (this.verifying.size > 0) stopped = true;
+    this.verifying.clear();
+    if (stopped) this.changed();
+    return stopped;
   }
 
   answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome> {
@@ -178,26 +209,30 @@ class Chat implements SmoothChat {
     const latest = this.messages.find(user.id) as ChatUserMessage | undefined;
     if (latest === undefined || [...this.turns].some((turn) => turn.user.id === user.id)) return false;
     const answers = this.messages.all.filter((m): m is ChatAssistantMessage => m.role === 'assistant' && m.replyTo === user.id);
-    const failed = latest.status === 'failed' || answers.some((m) => m.status === 'interrupted' || m.status === 'failed');
-    if (!failed) return false;
+    const cut = (m: ChatAssistantMessage): boolean => m.status === 'interrupted' || m.status === 'failed' || (m.ask?.type === 'otp' && m.ask.status === 'interrupted');
+    if (latest.status !== 'failed' && !answers.some(cut)) return false;
     for (const answer of answers) if (answer.status === 'interrupted' || answer.status === 'failed') this.messages.remove(answer);
-    this.messages.remove(latest);
+    // In place: the new answer follows its message and the answers it already has.
     const again: ChatUserMessage = { ...latest, status: 'sending', error: undefined };
-    this.messages.append(again);
+    this.messages.replace(latest, again);
     this.turnFault = undefined;
-    this.run({ user: again, request: this.requests.get(user.id) ?? { message: again.text }, assistant: undefined, subscription: undefined, context: undefined });
+    this.run(this.newTurn(again, this.requests.get(user.id) ?? { message: again.text }));
     return true;
   }
 
   loadOlder(): void {
-    if (this.closed || !this.hasOlder || this.loading !== undefined) return;
-    this.loadPage(this.cursor);
+    if (this.closed || this.loading !== undefined) return;
+    if (this.firstPageMissing) return this.loadPage(undefined);
+    if (this.hasOlder) this.loadPage(this.cursor);
   }
 
   newConversation(): void {
     if (this.closed) return;
     safely(() => this.storage.remove(this.storageKey));
     this.end();
+    this.generation++;
+    this.verifying.clear();
+    this.firstPageMissing = false;
     this.messages.clear();
     this.requests.clear();
     this.asks.clear();
@@ -237,8 +272,11 @@ class Chat implements SmoothChat {
       },
       error: (error: unknown) => this.conversationLost(error),
     });
-    // A conversation to resume: its latest messages first.
-    if (conversationId !== undefined) this.loadPage(undefined);
+    // A conversation to resume: its latest messages first, and messages sent meanwhile after them.
+    if (conversationId !== undefined) {
+      this.historyGate = new ReplaySubject<never>();
+      this.loadPage(undefined);
+    }
   }
 
   /** Stops the session's turns and releases it; what was live ends as stopped. */
@@ -246,9 +284,10 @@ class Chat implements SmoothChat {
     this.sessionInfo?.unsubscribe();
     this.loading?.unsubscribe();
     this.loading = undefined;
+    this.historyGate = undefined;
     for (const turn of [...this.turns]) {
       turn.subscription?.unsubscribe();
-      if (turn.assistant === undefined) this.failUser(turn, STOPPED);
+      if (turn.assistant === undefined) this.failUser(turn, STOPPED());
       this.settle(turn, 'cancelled', undefined);
     }
     this.session.close();
@@ -262,8 +301,16 @@ class Chat implements SmoothChat {
   }
 
   private onConnection(state: ConnectionState): void {
-    if (state.status === 'reconnecting') this.lost = true;
-    else if (state.status === 'open' || state.status === 'closed') this.lost = false;
+    if (state.status === 'reconnecting') {
+      this.lost = true;
+      // A code is verified on the session that asked for it, which the resume replaces.
+      if (this.pendingAsk?.type === 'otp') this.closeAsk(this.pendingAsk, 'interrupted');
+    } else if (state.status === 'open' || state.status === 'closed') {
+      // Back after a loss: resume now, not at the next message, so that a conversation the server
+      // forgot (a restart) is said at once. A failure shows on info$ (lost) or waits for the next use.
+      if (state.status === 'open' && this.lost && this.conversationId !== undefined && this.fatalFault === undefined) this.session.open().subscribe({ error: () => undefined });
+      this.lost = false;
+    }
     this.connection = state;
     this.changed();
   }
@@ -271,21 +318,29 @@ class Chat implements SmoothChat {
   private loadPage(cursor: string | undefined): void {
     this.loading = this.session.historyPage({ limit: this.pageSize, ...(cursor !== undefined ? { cursor } : {}) }).subscribe({
       next: (page) => {
-        // Pages come newest first; the chat lists oldest first.
+        // Pages come newest first; the chat lists oldest first. A message listed already (pages
+        // that overlap) is not listed twice.
         const older: ChatMessage[] = [];
-        for (let i = page.messages.length - 1; i >= 0; i--) older.push(historyMessage(page.messages[i] as (typeof page.messages)[number]));
+        for (let i = page.messages.length - 1; i >= 0; i--) {
+          const message = page.messages[i] as (typeof page.messages)[number];
+          if (this.messages.find(message.id) === undefined) older.push(historyMessage(message));
+        }
         this.messages.prepend(older);
         this.hasOlder = page.hasMore && typeof page.nextCursor === 'string';
         this.cursor = page.nextCursor ?? undefined;
+        this.firstPageMissing = false;
       },
       error: (error: unknown) => {
         this.loading = undefined;
+        if (cursor === undefined) this.firstPageMissing = true;
+        this.openGate();
         if (error instanceof SmoothConversationLostError) return this.conversationLost(error);
         this.turnFault = faultOf(error);
         this.changed();
       },
       complete: () => {
         this.loading = undefined;
+        this.openGate();
         this.changed();
       },
     });
@@ -293,12 +348,28 @@ class Chat implements SmoothChat {
     this.changed();
   }
 
+  private openGate(): void {
+    const gate = this.historyGate;
+    this.historyGate = undefined;
+    gate?.complete();
+  }
+
   // Turns --------------------------------------------------------------------------------------
+
+  private newTurn(user: ChatUserMessage, request: ChatSendRequest): LiveTurn {
+    return { user, request, generation: this.generation, assistant: undefined, subscription: undefined, context: undefined, released: false };
+  }
 
   private run(turn: LiveTurn): void {
     this.turns.add(turn);
     this.changed();
-    const subscription = this.session.turn(turn.request).subscribe({
+    const session = this.session;
+    const send = defer(() => {
+      turn.released = true;
+      return session.turn(turn.request);
+    });
+    const turn$ = this.historyGate === undefined ? send : concat(this.historyGate, send);
+    const subscription = turn$.subscribe({
       next: (event) => this.onEvent(turn, event),
       error: (error: unknown) => this.onTurnError(turn, error),
       complete: () => this.onTurnEnd(turn),
@@ -324,12 +395,14 @@ class Chat implements SmoothChat {
       turn.assistant = after;
       if (after.ask !== before.ask) this.askChanged(turn, after.ask);
     }
+    // The snapshot that shows the answer complete shows the chat idle too.
+    if (isEnd(event)) this.turns.delete(turn);
     this.changed();
   }
 
   private onTurnEnd(turn: LiveTurn): void {
     // Completed with nothing at all: stopped before it was sent.
-    if (turn.assistant === undefined) this.failUser(turn, STOPPED);
+    if (turn.assistant === undefined) this.failUser(turn, STOPPED());
     this.turns.delete(turn);
     this.changed();
   }
@@ -365,6 +438,9 @@ class Chat implements SmoothChat {
   private askChanged(turn: LiveTurn, ask: ChatAsk | undefined): void {
     if (ask === undefined) return;
     if (ask.status === 'pending') {
+      // A newer ask replaces a code left unanswered: one ask waits at a time.
+      const older = this.pendingAsk;
+      if (older !== undefined && older.id !== ask.id && older.type === 'otp') this.closeAsk(older, 'interrupted');
       this.asks.set(ask.id, turn);
       this.pendingAsk = ask;
       return;
@@ -380,25 +456,47 @@ class Chat implements SmoothChat {
     const turn = this.asks.get(ask.id);
     const message = turn?.assistant;
     if (this.closed || turn === undefined || message?.ask?.id !== ask.id || message.ask.status !== 'pending') {
-      return of({ status: 'refused', fault: { code: 'ASK_CLOSED', message: 'this ask is not waiting for an answer', retryable: false, error: undefined } });
+      return of({ status: 'refused', fault: chatFault('ASK_CLOSED', 'this ask is not waiting for an answer', false) });
     }
     const outcome = new ReplaySubject<ChatAnswerOutcome>(1);
     const result$ = outcome.asObservable();
     this.outcomes.set(ask.id, result$);
     this.setAsk(turn, decline ? 'declined' : 'answered');
+    // Bounded: the oldest answers are forgotten (their asks are long over).
+    if (this.outcomes.size > OUTCOMES_KEPT) this.outcomes.delete(this.outcomes.keys().next().value as string);
+    const verifying = message.ask.type === 'otp' && !decline;
+    if (verifying) this.verifying.add(turn);
+    this.setAsk(turn, decline ? 'declined' : 'answered');
     answerAsk(turn, message.ask, value, decline, (result) => {
-      if (result.status === 'invalid') {
-        // Rejected values or a wrong code: pending again, answerable again.
+      const error = result.status === 'refused' ? result.fault.error : undefined;
+      if (result.status === 'invalid' || (error instanceof SmoothProtocolError && turn.context?.status === 'parked')) {
+        // Rejected values, a wrong code, or an answer refused while the turn stays parked
+        // (INTERACTION_MISMATCH): the ask waits again, and a new answer is sent.
         this.outcomes.delete(ask.id);
         this.setAsk(turn, 'pending');
-      } else if (result.status === 'refused') this.setAsk(turn, result.fault.code === 'TURN_ENDED' ? 'interrupted' : 'refused');
-      else if (message.ask?.type === 'otp' && !decline) this.resendAfterCode(turn);
+      } else if (result.status === 'refused') {
+        // Cut (a lost socket, the turn ended first): nothing was refused, the ask is over.
+        this.setAsk(turn, error instanceof SmoothConnectionLostError || error instanceof SmoothTurnEndedError ? 'interrupted' : 'refused');
+      } else if (verifying && this.verifying.has(turn)) this.resendAfterCode(turn);
+      // Verified but stopped meanwhile: the ask is done, nothing is re-sent.
+      else if (verifying) this.asks.delete(ask.id);
+      this.verifying.delete(turn);
       outcome.next(result);
       outcome.complete();
       this.changed();
     });
     this.changed();
     return result$;
+  }
+
+  /** Ends an ask that is still listed as pending (superseded, or its session gone). */
+  private closeAsk(ask: ChatAsk, status: 'interrupted'): void {
+    const turn = this.asks.get(ask.id);
+    if (turn === undefined) {
+      if (this.pendingAsk?.id === ask.id) this.pendingAsk = undefined;
+      return;
+    }
+    this.setAsk(turn, status);
   }
 
   private setAsk(turn: LiveTurn, status: ChatAsk['status']): void {
@@ -414,8 +512,9 @@ class Chat implements SmoothChat {
   /** Verified: the message that needed the code goes again, as a new turn answering the same user message. */
   private resendAfterCode(turn: LiveTurn): void {
     if (turn.assistant?.ask !== undefined) this.asks.delete(turn.assistant.ask.id);
-    if (this.closed) return;
-    this.run({ user: this.latestUser(turn), request: turn.request, assistant: undefined, subscription: undefined, context: undefined });
+    // Not into another conversation, and not after the chat closed.
+    if (this.closed || turn.generation !== this.generation) return;
+    this.run(this.newTurn(this.latestUser(turn), turn.request));
   }
 
   // State --------------------------------------------------------------------------------------
@@ -464,26 +563,29 @@ class Chat implements SmoothChat {
   }
 
   private connectionFault(): ChatFault | undefined {
-    const state = this.connection;
-    if (state.status !== 'closed' || (state.why !== 'fatal' && state.why !== 'retries-exhausted')) return undefined;
-    const code = state.why === 'fatal' ? 'CONNECTION_REFUSED' : 'RETRIES_EXHAUSTED';
-    return { code, message: state.why === 'fatal' ? `the server refused the connection${state.closeCode !== undefined ? ` (${state.closeCode})` : ''}` : 'the server could not be reached', retryable: state.why !== 'fatal', error: undefined };
+    return connectionFaultOf(this.connection);
   }
 
   private status(): ChatStatus {
     if (this.closed) return 'closed';
+    const connection = this.connection;
+    // The client was closed under the chat: nothing can go on.
+    if (connection.status === 'closed' && connection.why === 'client') return 'closed';
     if (this.fatalFault !== undefined || this.connectionFault() !== undefined) return 'error';
-    const { status } = this.connection;
-    if (this.lost && (status === 'reconnecting' || status === 'connecting')) return 'reconnecting';
-    if (this.pendingAsk !== undefined) return 'awaiting-human';
-    let submitted = false;
+    if (this.lost && (connection.status === 'reconnecting' || connection.status === 'connecting')) return 'reconnecting';
+    // A parked turn waits for the user; a code left unanswered does not hide a turn that streams.
+    const ask = this.pendingAsk;
+    if (ask !== undefined && ask.type !== 'otp') return 'awaiting-human';
+    let submitted = this.verifying.size > 0;
     for (const turn of this.turns) {
       if (turn.assistant !== undefined) return 'streaming';
       submitted = true;
     }
     if (submitted) return 'submitted';
+    if (ask !== undefined) return 'awaiting-human';
     return this.turnFault !== undefined ? 'error' : 'idle';
   }
+
 }
 
 /** Storage may throw (quota, privacy mode): then the chat only forgets across reloads. */

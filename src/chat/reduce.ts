@@ -17,11 +17,11 @@ export function newAssistantMessage(id: string, replyTo: string): ChatAssistantM
 export function assistantAfter(message: ChatAssistantMessage, event: TurnEvent): ChatAssistantMessage {
   switch (event.type) {
     case 'stream_token':
-      return withParts(message, appendText(message.parts, 'text', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'text', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_reasoning':
-      return withParts(message, appendText(message.parts, 'reasoning', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'reasoning', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_preamble':
-      return withParts(message, appendText(message.parts, 'preamble', event.token), resumed(message));
+      return withParts(message, appendText(message.parts, 'preamble', event.token), resumesTurn(event) ? resumed(message) : message.ask);
     case 'stream_chunk': {
       const parts = toolsAfter(message.parts, event);
       const ask = resumesTurn(event) ? resumed(message) : message.ask;
@@ -76,7 +76,9 @@ export function ended(message: ChatAssistantMessage, status: 'cancelled' | 'inte
 export function withAskStatus(message: ChatAssistantMessage, status: ChatAsk['status']): ChatAssistantMessage {
   if (message.ask === undefined || message.ask.status === status) return message;
   const ask = { ...message.ask, status };
-  return { ...message, ask, status: message.status === 'awaiting-human' && status !== 'pending' ? 'streaming' : message.status };
+  // Status and ask agree: a park pending again (rejected values) waits for the user again.
+  const parked = status === 'pending' && ask.type !== 'otp' && message.status === 'streaming';
+  return { ...message, ask, status: parked ? 'awaiting-human' : message.status === 'awaiting-human' && status !== 'pending' ? 'streaming' : message.status };
 }
 
 /** A message of the server's history. */

@@ -33,10 +33,19 @@ interface WebStorage {
  * The browser's `localStorage` (or any Web Storage, e.g. `sessionStorage`): a reload resumes the
  * conversation. Where there is none (server rendering, Node), it keeps nothing.
  */
-export function localStorageChatStorage(storage: WebStorage | undefined = (globalThis as { localStorage?: WebStorage }).localStorage): ChatStorage {
+export function localStorageChatStorage(storage: WebStorage | undefined = browserStorage()): ChatStorage {
   return {
     get: (key) => storage?.getItem(key) ?? undefined,
     set: (key, value) => storage?.setItem(key, value),
     remove: (key) => storage?.removeItem(key),
   };
+}
+
+/** `localStorage`, if this page may touch it: reading it throws where storage is blocked (cookies off). */
+function browserStorage(): WebStorage | undefined {
+  try {
+    return (globalThis as { localStorage?: WebStorage }).localStorage;
+  } catch {
+    return undefined;
+  }
 }

@@ -27,7 +27,11 @@ import type { ChatStorage } from './storage.js';
  */
 export type ChatStatus = 'idle' | 'submitted' | 'streaming' | 'awaiting-human' | 'reconnecting' | 'error' | 'closed';
 
-/** A fault, typed: `code` is stable (the error's), `retryable` says whether `retry()` may help. */
+/**
+ * A fault, typed. `code` is stable: the error's code, or one of the chat's own for what ends the
+ * whole chat (`CONVERSATION_LOST`, `CONNECTION_REFUSED`, `RETRIES_EXHAUSTED`) or an ask or message
+ * (`ASK_CLOSED`, `TURN_STOPPED`). `retryable` says whether sending again may help.
+ */
 export interface ChatFault {
   readonly code: string;
   readonly message: string;
@@ -238,13 +242,18 @@ export interface SmoothChatOptions extends Omit<SessionOptions, 'conversationId'
   renderScheduler?: SchedulerLike;
 }
 
-/** Value an ask takes, by ask type. */
-export type ChatAnswerValue<A extends ChatAsk> = A extends ChatConfirmAsk
+/**
+ * Value an ask takes, by ask type. An ask not narrowed by `type` takes nothing (`never`): a
+ * confirmation answered with a string would be sent as a denial, so narrow first.
+ */
+export type ChatAnswerValue<A extends ChatAsk> = [A] extends [ChatConfirmAsk]
   ? boolean
-  : A extends ChatIdentityAsk
+  : [A] extends [ChatIdentityAsk]
     ? IdentityIntakeValues
-    : A extends ChatChoicesAsk
+    : [A] extends [ChatChoicesAsk]
       ? ChoicesValues
-      : A extends ChatOtpAsk
+      : [A] extends [ChatOtpAsk]
         ? string
-        : AnyInteractionValues;
+        : [A] extends [ChatInteractionAsk]
+          ? AnyInteractionValues
+          : never;

@@ -2,8 +2,9 @@
  * The demo conversation of `smooth-rx`: the embedded mock server's scripted model and the
  * messages that fit it.
  *
- * The mock server's script is consumed one entry per model call, server-wide and in order,
- * whatever the user writes: turn N of the demo gets the entries written for message N. A turn
+ * The mock server's script is consumed one entry per model call, in order, by each conversation
+ * from its start, whatever the user writes: turn N of the demo gets the entries written for
+ * message N. An answer after an ask says what the human decided (`declined`). A turn
  * whose model calls a tool consumes two entries (the call, then the answer text).
  *
  * Knowledge retrieval scores every document by the words it shares with the message and cites
@@ -28,7 +29,7 @@ export const DEMO_MESSAGES: readonly string[] = [
 /** What `--yes` fills forms with when `--user` / `--email` are not given. */
 export const DEMO_IDENTITY = { name: 'Alice Example', email: 'alice@example.com', phone: '+14155550123' } as const;
 
-const text = (t: string): MockModelOutput => ({ kind: 'text', text: t });
+const text = (t: string, declined?: string): MockModelOutput => ({ kind: 'text', text: t, ...(declined === undefined ? {} : { declined }) });
 const call = (name: string, args: Record<string, unknown>): MockModelOutput => ({ kind: 'toolCall', name, arguments: JSON.stringify(args) });
 
 /** One entry list per demo message, concatenated into the script. */
@@ -40,7 +41,10 @@ const TURNS: readonly (readonly MockModelOutput[])[] = [
     ),
   ],
   [call('lookup_order', { orderId: '1001' }), text('Order 1001 shipped on Monday by express and should reach you on Thursday before 6 pm.')],
-  [call('cancel_order', { orderId: '1001' }), text('Understood. Anything else I can help you with about order 1001?')],
+  [
+    call('cancel_order', { orderId: '1001' }),
+    text('Order 1001 is cancelled and your refund of $42.00 is on its way.', 'Understood. I did not cancel order 1001: it stays as it is.'),
+  ],
   [
     call('request_identity_intake', {
       fields: [
@@ -49,7 +53,7 @@ const TURNS: readonly (readonly MockModelOutput[])[] = [
       ],
       reason: 'Where should I send the cancellation confirmation?',
     }),
-    text('Thanks! The cancellation confirmation is on its way to your inbox.'),
+    text('Thanks! The cancellation confirmation is on its way to your inbox.', 'No problem: I will not send a confirmation.'),
   ],
   [
     call('request_choices', {
@@ -65,7 +69,7 @@ const TURNS: readonly (readonly MockModelOutput[])[] = [
       ],
       reason: 'Refunds can go back to the card or become store credit.',
     }),
-    text('Noted: your refund of $42.00 is being processed the way you chose.'),
+    text('Noted: your refund of $42.00 is being processed the way you chose.', 'All right: tell me whenever you want to choose how to get your refund.'),
   ],
   [
     text(

@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { ClientAction, ServerEvent } from '../generated/types.js';
+import type { ClientAction, ImmediateResponseEvent, ServerEvent } from '../generated/types.js';
+import { isAnswer } from '../turn/rules.js';
 import { SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError } from '../errors.js';
 import type { CompiledValidator } from '../validation/compiled.js';
 import { validateWith, type ValidationIssue } from '../validation/validate.js';
@@ -95,8 +96,8 @@ export function request<T>(connection: Connection, spec: RequestSpec<T>): Observ
  */
 export function replyOf<T>(validator: CompiledValidator): (event: ServerEvent) => Answer<T> {
   return (event) => {
-    if (event.type !== 'immediate_response' || event.status !== 200) return undefined;
-    const result = validateWith<T>(validator, event.data);
+    if (!isAnswer(event)) return undefined;
+    const result = validateWith<T>(validator, (event as ImmediateResponseEvent).data);
     return result.valid ? { value: result.value } : { invalid: result.errors.map((e) => ({ ...e, path: `/data${e.path}`, message: `data: ${e.message}` })) };
   };
 }

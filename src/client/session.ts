@@ -120,6 +120,13 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   // The client's close ends the handle's story too: its state$ completes only then.
   const clientClosed = deps.connection.state$.subscribe({ complete: () => infoSubject.complete() });
 
+  /** The handle has ended with its conversation: it says so, and lets the connection go. */
+  const endLost = (error: SmoothConversationLostError): void => {
+    if (!closed) infoSubject.error(error);
+    release?.();
+    release = undefined;
+  };
+
   /** Current while the socket it was created on is the open one: any loss since means resume. */
   const usable = (): Session | undefined =>
     current !== undefined && current.generation === deps.connection.generation && deps.connection.state.status === 'open' ? current.session : undefined;
@@ -139,7 +146,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
               // The server forgot the conversation and minted a fresh one: going on there would
               // answer in a conversation that has none of this one's history.
               lost ??= new SmoothConversationLostError(conversationId, created.conversationId);
-              if (!closed) infoSubject.error(lost);
+              endLost(lost);
               throw lost;
             }
             // Learnt from the reply, so a resume after this socket goes keeps the conversation.
@@ -151,7 +158,7 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
             // Older servers refuse an unknown conversation instead of minting a fresh one: the same loss.
             if (conversationId === undefined || !(error instanceof SmoothProtocolError) || error.code !== 'CONVERSATION_NOT_FOUND') throw error;
             lost ??= new SmoothConversationLostError(conversationId, undefined);
-            if (!closed) infoSubject.error(lost);
+            endLost(lost);
             throw lost;
           }),
           finalize(() => (creating = undefined)),
@@ -184,7 +191,10 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
   };
 
   /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
+  // One key for all of the handle's turns, whatever their sessionId.
+  const poolKey = {};
   const owner = (entry: SessionTurn): TurnOwner => ({
+    key: poolKey,
     started: (context) => (entry.context = context),
     stale: (sessionId) => {
       if (current?.session.sessionId === sessionId) current = undefined;

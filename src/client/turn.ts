@@ -1,14 +1,14 @@
 import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
-import { endsTurn } from '../turn/rules.js';
-import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
-import type { InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
+import { answersOtp, endsTurn, isMootRefusal } from '../turn/rules.js';
+import { stepAnswer, stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
+import type { ClientAction, InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
 import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
-import { request, type RequestSpec } from './request.js';
+import { request } from './request.js';
 import { InactivityDeadline } from './inactivity-deadline.js';
 import type { ConnectionPool, PooledTurn } from './pool.js';
 
@@ -33,6 +33,8 @@ export interface TurnOwner {
   session(): Observable<string>;
   /** A new turn of the same request, run by the owner (`resend`). */
   resend(request: TurnRequest): Observable<TurnEvent>;
+  /** The same for all the owner's turns: the pool runs them one at a time, as one session's. */
+  readonly key: object;
 }
 
 /**
@@ -54,10 +56,36 @@ export function turn(deps: TurnDeps, turnRequest: TurnRequest, owner?: TurnOwner
  */
 type Phase = 'queued' | 'opening' | 'running' | 'parked' | 'draining' | 'ended';
 
-interface PendingSubmit {
-  /** Undefined once its caller unsubscribed: the answer is still expected and must be consumed. */
+/**
+ * An answer to an ask (a confirm, a submit) waiting for the server's reply. A submit is sent
+ * under the turn's requestId, so its reply arrives on the turn's route; a confirm is sent under
+ * its own, so the pending answer is that requestId's route and hands what arrives to its turn.
+ * Either way the turn machine decides what the reply means.
+ */
+class PendingAnswer implements Route {
+  /** Undefined once its caller left: the reply is still expected and must be consumed. */
   subscriber: Subscriber<InteractionOutcome> | undefined;
   timer: Subscription | undefined;
+
+  constructor(
+    private readonly turn: TurnRun,
+    readonly requestId: string,
+    subscriber: Subscriber<InteractionOutcome>,
+  ) {
+    this.subscriber = subscriber;
+  }
+
+  deliver(event: ServerEvent): void {
+    this.turn.deliverAnswer(this, event);
+  }
+
+  invalid(frame: Record<string, unknown>, _type: unknown, errors: readonly ValidationIssue[]): void {
+    this.turn.answerInvalid(this, new SmoothInvalidFrameError(this.requestId, frame, errors));
+  }
+
+  fail(): void {
+    // The turn fails with the same connection, and settles its answers then.
+  }
 }
 
 
@@ -67,11 +95,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   private cancelSent = false;
   /** The server answered our cancel with UNSUPPORTED_ACTION. */
   private cancelRefused = false;
-  private readonly submits: PendingSubmit[] = [];
-  // Made on first use: most turns never confirm or cancel, and an open turn's memory is budgeted.
+  /** Answers (confirms, submits) sent and not replied to yet, oldest first. */
+  private readonly answers: PendingAnswer[] = [];
+  // Made on first use: most turns never cancel, and an open turn's memory is budgeted.
   private cancelWaiters: Set<Subscriber<TurnEndEvent>> | undefined;
-  /** Callers of confirm() still waiting: settled when the turn is abandoned. */
-  private confirms: Set<Subscriber<ConfirmOutcome>> | undefined;
   private readonly timeoutMs: number;
   private readonly inactivity: InactivityDeadline;
   private drainTimer: Subscription | undefined;
@@ -104,7 +131,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   /** For the pool, which runs a session's turns one at a time: an owner's turns by owner (their sessionId changes on a resume). */
   get sessionKey(): unknown {
-    return this.owner ?? this.request.sessionId;
+    return this.owner?.key ?? this.request.sessionId;
   }
 
   get status(): TurnStatus {
@@ -176,7 +203,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
       if (this.connection.withdraw(this.requestId)) return this.finish();
       this.sendCancel();
       this.drain();
-      this.settleResumes(new SmoothTurnEndedError(this.requestId));
+      this.settleAnswers(new SmoothTurnEndedError(this.requestId));
     }
   }
 
@@ -188,9 +215,23 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
       this.heard = true;
     }
     // What the event means is the machine's (pure, in src/turn/machine.ts); what to do about it is here.
-    const step = stepTurn(this.machinePhase, event, this);
+    this.apply(stepTurn(this.machinePhase, event, this), event, undefined);
+  }
+
+  /** An event on a pending answer's own requestId (a confirm's). */
+  deliverAnswer(answer: PendingAnswer, event: ServerEvent): void {
+    this.apply(stepAnswer(this.machinePhase, event), event, answer);
+  }
+
+  /** An invalid frame on a pending answer's own requestId: that answer's error. */
+  answerInvalid(answer: PendingAnswer, error: SmoothInvalidFrameError): void {
+    if (this.take(answer) !== undefined) this.settle(answer, error);
+  }
+
+  /** `answer`: the pending answer whose own requestId the event came on; else the event came on the turn's. */
+  private apply(step: TurnStep, event: ServerEvent, answer: PendingAnswer | undefined): void {
     if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
-    if (this.phase === 'draining') return this.deliverDraining(event, step);
+    if (this.phase === 'draining') return this.deliverDraining(event, step, answer);
     this.inactivity.touch();
     // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
     if (step.parks) this.park();
@@ -199,20 +240,20 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
       case 'end':
         return event.type === 'error' ? this.end(new SmoothProtocolError(event)) : this.end(undefined, event as TurnEndEvent);
       case 'refuse-answer': {
-        // An error answering a resume we sent (INTERACTION_MISMATCH, ...) is that resume's: the
+        // An error answering an answer we sent (INTERACTION_MISMATCH, ...) is that answer's: the
         // parked turn lives on, and the human answers again, with no timeout meanwhile.
         const error = new SmoothProtocolError(event as ProtocolErrorEvent);
         this.reportMoot(error);
-        return this.settleSubmit(this.submits.shift() as PendingSubmit, error);
+        const refused = this.take(answer);
+        return refused === undefined ? undefined : this.settle(refused, error);
       }
       case 'answer': {
-        const submit = this.submits.shift();
+        const answered = this.take(answer);
         this.emit(event as TurnEvent);
-        if (submit !== undefined) this.settleSubmit(submit, event as InteractionOutcome);
-        return;
+        return answered === undefined ? undefined : this.settle(answered, event as InteractionOutcome);
       }
       case 'unexpected':
-        return this.connection.report({ kind: 'unexpected-event', message: `${event.type} on turn ${this.requestId}`, event, requestId: this.requestId });
+        return this.connection.report({ kind: 'unexpected-event', message: `${event.type} on turn ${this.requestId}`, event, requestId: answer?.requestId ?? this.requestId });
       case 'emit':
         if (step.parks) this.ask = event as TurnEvent;
         return this.emit(event as TurnEvent);
@@ -241,9 +282,11 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     return this.phase === 'parked' ? 'parked' : this.phase === 'ended' ? 'ended' : 'running';
   }
 
-  /** For the machine: a submit waits for its answer. */
+  /** For the machine: an answer sent on the turn's requestId (a submit) waits for its reply. */
   get submitPending(): boolean {
-    return this.submits.length > 0;
+    const answers = this.answers;
+    for (let i = 0; i < answers.length; i++) if (answers[i].requestId === this.requestId) return true;
+    return false;
   }
 
   /** For the machine: a cancel was sent and not refused. */
@@ -255,9 +298,9 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
    * The subscriber left; what still streams in until the server confirms the cancel is reported,
    * not dropped. An answer to a submit sent before the abandon is that submit's, not the end.
    */
-  private deliverDraining(event: ServerEvent, step: TurnStep): void {
-    if ((step.effect === 'answer' || step.effect === 'refuse-answer') && this.submits.shift() !== undefined) {
-      return this.connection.report({ kind: 'late-event', message: `${event.type} answering a submit of ${this.requestId}, abandoned by its subscriber`, event });
+  private deliverDraining(event: ServerEvent, step: TurnStep, answer: PendingAnswer | undefined): void {
+    if ((step.effect === 'answer' || step.effect === 'refuse-answer') && this.take(answer) !== undefined) {
+      return this.connection.report({ kind: 'late-event', message: `${event.type} answering an answer to ${this.requestId}, abandoned by its subscriber`, event });
     }
     if (step.effect === 'end') return this.finishDrain(event.type === 'error' ? undefined : (event as TurnEndEvent));
     return this.connection.report({ kind: 'late-event', message: `${event.type} for ${this.requestId}, abandoned by its subscriber`, event });
@@ -280,8 +323,8 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     if (!endsTurn(type)) return; // reported; the turn goes on
     if (this.phase === 'draining') return this.finishDrain(undefined);
     const error = new SmoothInvalidFrameError(this.requestId, frame, errors);
-    const submit = type === 'error' ? this.submits.shift() : undefined;
-    if (submit !== undefined) return this.settleSubmit(submit, error);
+    const answer = type === 'error' ? this.take(undefined) : undefined;
+    if (answer !== undefined) return this.settle(answer, error);
     this.end(error);
   }
 
@@ -295,72 +338,39 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   // TurnContext ------------------------------------------------------------------------------
 
   confirm(approved: boolean): Observable<ConfirmOutcome> {
-    return new Observable<ConfirmOutcome>((subscriber) => {
-      if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
-      (this.confirms ??= new Set()).add(subscriber);
-      const inner = this.resume(
-        (requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }),
-        (event) => (event.type === 'immediate_response' && event.status === 200 ? { value: event } : undefined),
-      ).subscribe({
-        next: (value) => subscriber.next(value),
-        error: (err: unknown) => {
-          if (err instanceof SmoothProtocolError) {
-            this.reportMoot(err);
-            // Refused while still parked: the human answers again, with no timeout meanwhile.
-            if (RESUME_ERRORS.has(err.code) && this.phase === 'parked') this.park();
-          }
-          subscriber.error(err);
-        },
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        this.confirms?.delete(subscriber);
-        inner.unsubscribe();
-      };
-    });
+    // Under its own requestId (servers find the park by session); its ack answers it there.
+    return this.answer((requestId) => ({ action: 'confirm_tool_action', requestId, sessionId: this.sessionId, approved }), true) as Observable<ConfirmOutcome>;
   }
 
   submitInteraction(answer: InteractionAnswer): Observable<InteractionOutcome> {
-    return new Observable<InteractionOutcome>((subscriber) => {
-      if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
-      const submit: PendingSubmit = { subscriber, timer: undefined };
-      this.submits.push(submit);
-      try {
-        // Sent under the turn's requestId (servers expect it); its answers are told apart from the
-        // turn's own events by `submits`.
-        this.connection.send({
-          action: 'submit_interaction',
-          requestId: this.requestId,
-          sessionId: this.sessionId,
-          interactionId: answer.interactionId,
-          ...(answer.kind !== undefined ? { kind: answer.kind } : {}),
-          // Typed kinds' values (interfaces) are plain JSON objects on the wire.
-          ...(answer.declined === true ? { declined: true } : { values: answer.values as InteractionValues }),
-        });
-      } catch (err) {
-        this.submits.splice(this.submits.indexOf(submit), 1);
-        return subscriber.error(err);
-      }
-      this.answerSent();
-      const { requestTimeoutMs, scheduler } = this.deps.options;
-      if (requestTimeoutMs > 0) {
-        submit.timer = scheduler.schedule(() => {
-          submit.subscriber = undefined;
-          subscriber.error(new SmoothTimeoutError('REQUEST_TIMEOUT', this.requestId, requestTimeoutMs));
-        }, requestTimeoutMs);
-      }
-      return () => {
-        submit.timer?.unsubscribe();
-        submit.subscriber = undefined;
-      };
-    });
+    // Under the turn's requestId (servers expect it): its replies are told apart from the turn's
+    // own events by the pending answers.
+    return this.answer((requestId) => ({
+      action: 'submit_interaction',
+      requestId,
+      sessionId: this.sessionId,
+      interactionId: answer.interactionId,
+      ...(answer.kind !== undefined ? { kind: answer.kind } : {}),
+      // Typed kinds' values (interfaces) are plain JSON objects on the wire.
+      ...(answer.declined === true ? { declined: true } : { values: answer.values as InteractionValues }),
+    }), false);
   }
 
   verifyOtp(code: string): Observable<OtpOutcome> {
-    // Not tied to a live turn: servers end the turn before the code is verified.
-    return this.resume((requestId) => ({ action: 'verify_otp', requestId, sessionId: this.sessionId, code }), (event) =>
-      event.type === 'otp_verified' || event.type === 'otp_invalid' ? { value: event } : undefined,
-    );
+    // Not an answer to an ask (servers end the turn before the code is verified): a request of its
+    // own, whose outcome continues in the turn stream while the turn lives.
+    const { requestTimeoutMs, scheduler } = this.deps.options;
+    return request<OtpOutcome>(this.connection, {
+      build: (requestId) => ({ action: 'verify_otp', requestId, sessionId: this.sessionId, code }),
+      answer: (event) => (answersOtp(event) ? { value: event as OtpOutcome } : undefined),
+      onAnswer: (event) => {
+        // Bound even after the end, so turnOf() works on it downstream.
+        bindTurn(event as TurnEvent, this);
+        if (this.live) this.emit(event as TurnEvent);
+      },
+      timeoutMs: requestTimeoutMs,
+      scheduler,
+    });
   }
 
   cancel(): Observable<TurnEndEvent> {
@@ -387,23 +397,49 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   // Internals --------------------------------------------------------------------------------
 
-  private resume<T extends ServerEvent>(build: RequestSpec<T>['build'], answer: RequestSpec<T>['answer']): Observable<T> {
-    const { requestTimeoutMs, scheduler } = this.deps.options;
-    return request<T>(this.connection, {
-      build,
-      answer,
-      // The ack is part of the turn's story: it continues in the turn stream too.
-      onAnswer: (event) => {
-        // Bound even after the end (an OTP answer), so turnOf() works on it downstream.
-        bindTurn(event as TurnEvent, this);
-        if (!this.live) return;
-        this.emit(event as TurnEvent);
-        if (stepTurn(this.machinePhase, event).phase === 'running') this.unpark();
-      },
-      onSent: () => this.answerSent(),
-      timeoutMs: requestTimeoutMs,
-      scheduler,
+  /**
+   * Sends an answer to an ask (a confirm, a submit) and waits for its reply: the 200 ack (also
+   * emitted in the turn stream), `interaction_invalid`, or an error answering it, which is the
+   * answer's and does not end the turn. `ownRequestId`: sent under a fresh requestId of its own
+   * rather than the turn's.
+   */
+  private answer(build: (requestId: string) => ClientAction, ownRequestId: boolean): Observable<InteractionOutcome> {
+    return new Observable<InteractionOutcome>((subscriber) => {
+      if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
+      const answer = new PendingAnswer(this, ownRequestId ? this.connection.nextRequestId() : this.requestId, subscriber);
+      this.answers.push(answer);
+      if (ownRequestId) this.connection.register(answer.requestId, answer);
+      try {
+        this.connection.send(build(answer.requestId));
+      } catch (err) {
+        this.take(answer);
+        return subscriber.error(err);
+      }
+      this.answerSent();
+      const { requestTimeoutMs, scheduler } = this.deps.options;
+      if (requestTimeoutMs > 0) {
+        answer.timer = scheduler.schedule(() => {
+          answer.subscriber = undefined;
+          subscriber.error(new SmoothTimeoutError('REQUEST_TIMEOUT', answer.requestId, requestTimeoutMs));
+        }, requestTimeoutMs);
+      }
+      return () => {
+        answer.timer?.unsubscribe();
+        answer.subscriber = undefined;
+      };
     });
+  }
+
+  /**
+   * Takes a pending answer off the list (its reply came): `answer` itself, or, for a reply on the
+   * turn's requestId, the oldest answer sent under it.
+   */
+  private take(answer: PendingAnswer | undefined): PendingAnswer | undefined {
+    const index = answer !== undefined ? this.answers.indexOf(answer) : this.answers.findIndex((pending) => pending.requestId === this.requestId);
+    if (index < 0) return undefined;
+    const [taken] = this.answers.splice(index, 1) as [PendingAnswer];
+    if (taken.requestId !== this.requestId) this.connection.unregister(taken.requestId);
+    return taken;
   }
 
   private sendMessageAction(): SendMessageAction {
@@ -427,15 +463,28 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     this.subscriber.next(event);
   }
 
-  /** Answers a submit: its outcome, its error, or (undefined) nothing: the turn ended first. */
-  private settleSubmit(submit: PendingSubmit, outcome: InteractionOutcome | SmoothError | undefined): void {
-    submit.timer?.unsubscribe();
-    const subscriber = submit.subscriber;
-    submit.subscriber = undefined;
+  /** Settles one answer's caller: the reply, its error, or (undefined) nothing: the turn ended first. */
+  private settle(answer: PendingAnswer, outcome: InteractionOutcome | SmoothError | undefined): void {
+    answer.timer?.unsubscribe();
+    const subscriber = answer.subscriber;
+    answer.subscriber = undefined;
     if (subscriber === undefined) return;
     if (outcome instanceof Error) return subscriber.error(outcome);
     if (outcome !== undefined) subscriber.next(outcome);
     subscriber.complete();
+  }
+
+  /**
+   * Settles every answer still waiting: the turn ended (an answer still unanswered when it ends
+   * normally is moot: it completes quietly) or was abandoned. A draining turn keeps the answers'
+   * entries: their replies still arrive, and are theirs.
+   */
+  private settleAnswers(outcome: SmoothError | undefined): void {
+    const answers = this.phase === 'draining' ? [...this.answers] : this.answers.splice(0);
+    for (const answer of answers) {
+      if (this.phase !== 'draining' && answer.requestId !== this.requestId) this.connection.unregister(answer.requestId);
+      this.settle(answer, outcome);
+    }
   }
 
   private sendCancel(): void {
@@ -461,14 +510,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   }
 
   private notifyEnd(error: SmoothError | undefined, endEvent?: TurnEndEvent): void {
-    // A resume still unanswered when the turn ends normally is moot: it completes quietly. A
-    // draining turn keeps its submits' entries: their answers still arrive, and are theirs.
-    if (this.phase === 'draining') this.settleResumes(error ?? new SmoothTurnEndedError(this.requestId));
-    else for (const submit of this.submits.splice(0)) this.settleSubmit(submit, error);
-    for (const confirm of [...(this.confirms ?? [])]) {
-      if (error !== undefined) confirm.error(error);
-      else confirm.complete();
-    }
+    this.settleAnswers(this.phase === 'draining' ? (error ?? new SmoothTurnEndedError(this.requestId)) : error);
     this.settleCancelWaiters(endEvent);
     if (error !== undefined) this.subscriber.error(error);
     else this.subscriber.complete();
@@ -496,6 +538,8 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     this.inactivity.stop();
     this.drainTimer?.unsubscribe();
     this.connection.unregister(this.requestId);
+    // Answers under their own requestId stop listening with the turn; their stragglers are late.
+    for (const answer of this.answers) if (answer.requestId !== this.requestId) this.connection.unregister(answer.requestId);
     this.deps.pool.release(this);
   }
 
@@ -524,14 +568,8 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
 
   /** An answer refused because its ask was already resolved (the turn went on without it) is reported. */
   private reportMoot(error: SmoothProtocolError): void {
-    if (this.phase !== 'running' || !RESUME_ERRORS.has(error.code)) return;
+    if (this.phase !== 'running' || !isMootRefusal(error.code)) return;
     this.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
-  }
-
-  /** Settles every resume still waiting (the turn was abandoned); their answers are still consumed as they come. */
-  private settleResumes(error: SmoothError): void {
-    for (const submit of this.submits) this.settleSubmit(submit, error);
-    for (const confirm of [...(this.confirms ?? [])]) confirm.error(error);
   }
 
   private unpark(): void {

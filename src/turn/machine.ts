@@ -1,5 +1,5 @@
 import type { ServerEvent } from '../generated/types.js';
-import { endsTurn, parksTurn, resumesTurn } from './rules.js';
+import { ROLES, isAnswer, refusesCancel, refusesResume, resumesTurn } from './rules.js';
 
 /** Where a live turn is, for the machine: answering, or parked on a human. */
 export type TurnPhase = 'running' | 'parked' | 'ended';
@@ -7,9 +7,9 @@ export type TurnPhase = 'running' | 'parked' | 'ended';
 /**
  * What an event means to the turn it arrived on:
  * - `emit`: an event of the turn, passed on;
- * - `answer`: passed on, and it answers the oldest pending submit (its 200 ack, or `interaction_invalid`);
- * - `refuse-answer`: an error answering the oldest pending resume (stale interaction, no pending
- *   confirmation): the resume's, not the turn's — the turn lives on;
+ * - `answer`: passed on, and it answers the pending answer it is for (its 200 ack, or `interaction_invalid`);
+ * - `refuse-answer`: an error answering a pending answer (stale interaction, no pending
+ *   confirmation): the answer's, not the turn's — the turn lives on;
  * - `refuse-cancel`: `UNSUPPORTED_ACTION` answering our cancel: the cancel's, the turn goes on;
  * - `end`: the turn is over (`eventual_response` and `cancelled` are passed on last, an `error` errors it);
  * - `unexpected`: not an event of a turn (a `pong` on its requestId): reported, not passed on.
@@ -18,7 +18,7 @@ export type TurnEffect = 'emit' | 'answer' | 'refuse-answer' | 'refuse-cancel' |
 
 /** What the turn has in flight, which decides whose an error or an ack is. */
 export interface TurnPending {
-  /** A `submit_interaction` (sent on the turn's requestId) waits for its answer. */
+  /** An answer sent on the turn's requestId (a `submit_interaction`) waits for the server's reply. */
   readonly submitPending: boolean;
   /** A `cancel` was sent and not refused yet. */
   readonly cancelPending: boolean;
@@ -31,9 +31,6 @@ export interface TurnStep {
   readonly parks: boolean;
 }
 
-/** Error codes that answer a resume (submit_interaction, confirm_tool_action) rather than end the turn it was sent on. */
-export const RESUME_ERRORS: ReadonlySet<string> = new Set(['INTERACTION_MISMATCH', 'NO_PENDING_INTERACTION', 'NO_PENDING_CONFIRMATION', 'VALIDATION_ERROR']);
-
 const NONE: TurnPending = { submitPending: false, cancelPending: false };
 
 /**
@@ -43,19 +40,40 @@ const NONE: TurnPending = { submitPending: false, cancelPending: false };
  */
 export function stepTurn(phase: TurnPhase, event: ServerEvent, pending: TurnPending = NONE): TurnStep {
   if (phase === 'ended') return step('ended', 'unexpected');
-  if (event.type === 'error') {
-    const code = event.data.error.code;
-    if (pending.cancelPending && code === 'UNSUPPORTED_ACTION') return step(phase, 'refuse-cancel');
-    if (pending.submitPending && RESUME_ERRORS.has(code)) return step(phase, 'refuse-answer', phase === 'parked');
-    return step('ended', 'end');
+  switch (ROLES[event.type]) {
+    case 'end': {
+      if (event.type !== 'error') return step('ended', 'end');
+      const code = event.data.error.code;
+      if (pending.cancelPending && refusesCancel(code)) return step(phase, 'refuse-cancel');
+      if (pending.submitPending && refusesResume(code)) return refused(phase, code);
+      return step('ended', 'end');
+    }
+    case 'foreign':
+      return step(phase, 'unexpected');
+    case 'reject':
+      return step('parked', pending.submitPending ? 'answer' : 'emit', true);
+    case 'ask':
+      return step('parked', 'emit', true);
+    default:
+      return step(phase === 'parked' && resumesTurn(event) ? 'running' : phase, pending.submitPending && isAnswer(event) ? 'answer' : 'emit');
   }
-  if (endsTurn(event.type)) return step('ended', 'end');
-  if (event.type === 'pong') return step(phase, 'unexpected');
-  if (event.type === 'interaction_invalid') return step('parked', pending.submitPending ? 'answer' : 'emit', true);
-  if (parksTurn(event)) return step('parked', 'emit', true);
-  const next = phase === 'parked' && resumesTurn(event) ? 'running' : phase;
-  const answers = pending.submitPending && event.type === 'immediate_response' && event.status === 200;
-  return step(next, answers ? 'answer' : 'emit');
+}
+
+/**
+ * The machine for an event on a pending answer's own requestId (a `confirm_tool_action` is sent
+ * under one): its ack answers it, any error refuses it — the answer's, never the turn's end —
+ * and anything else is not for it.
+ */
+export function stepAnswer(phase: TurnPhase, event: ServerEvent): TurnStep {
+  if (phase === 'ended') return step('ended', 'unexpected');
+  if (event.type === 'error') return refused(phase, event.data.error.code);
+  if (isAnswer(event)) return step(phase === 'parked' ? 'running' : phase, 'answer');
+  return step(phase, 'unexpected');
+}
+
+/** A refused answer: the turn keeps its phase; parked, it parks again (the human answers again) when the refusal is one of a resume's. */
+function refused(phase: Exclude<TurnPhase, 'ended'>, code: string): TurnStep {
+  return step(phase, 'refuse-answer', phase === 'parked' && refusesResume(code));
 }
 
 const PHASES: readonly TurnPhase[] = ['running', 'parked', 'ended'];

@@ -120,10 +120,7 @@ describe('injectSmoothChat (zoneless)', () => {
     expect(chat.pendingAsk()).toMatchObject({ type: 'identity_intake', status: 'pending', errors: [{ field: 'email' }] });
   });
 
-  // Known defect of the core chat (src/chat, not this binding): after a rejected answer the ask is
-  // pending again and the chat `awaiting-human`, but the message keeps the `streaming` status that
-  // answering gave it. Marked failing so that it turns red when the core is fixed: then drop `.failing`.
-  it.failing('after a rejected form its message is awaiting-human again, like the chat', async () => {
+  it('after a rejected form its message is awaiting-human again, like the chat', async () => {
     const { fixture, server, chat } = setUp();
     chat.send('Email me a confirmation');
     server.expectRequest('create_conversation_session').respond();

@@ -4,9 +4,9 @@
  * throws, and it must do so before anything is created that nothing could then close.
  */
 import './support/testbed.js';
-import { Injector, provideZonelessChangeDetection, runInInjectionContext } from '@angular/core';
+import { DestroyRef, Injector, provideZonelessChangeDetection, runInInjectionContext } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { SMOOTH_CLIENT, SmoothTestingController, injectSmoothChat, injectSmoothSession, provideSmoothOperatorTesting } from 'smooth-operator-rx/angular';
+import { SMOOTH_CLIENT, SmoothTestingController, injectSmoothChat, injectSmoothClient, injectSmoothSession, provideSmoothOperatorTesting, turnSignals } from 'smooth-operator-rx/angular';
 import { ChatComponent } from './support/chat.component.js';
 
 describe('on a destroyed injector', () => {
@@ -25,6 +25,23 @@ describe('on a destroyed injector', () => {
     expect(server.connections).toHaveLength(0);
   });
 
+  // The teardown is registered before the turn is subscribed: a turn started with nobody able to
+  // stop it (no stop(), nothing on destroy) would run to its end.
+  it('turnSignals on a destroyed injector starts no turn (nothing sent, nothing left running)', async () => {
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
+    const fixture = TestBed.createComponent(ChatComponent);
+    await fixture.whenStable();
+    const injector = fixture.componentRef.injector.get(Injector);
+    const client = TestBed.inject(SMOOTH_CLIENT);
+    const server = TestBed.inject(SmoothTestingController);
+    fixture.destroy();
+
+    // Angular's own NG0911, before the turn is subscribed.
+    expect(() => turnSignals(client.turn({ sessionId: 's1', message: 'too late' }), { injector })).toThrow(/NG0911/);
+    expect(server.match('send_message')).toEqual([]);
+    expect(server.connections).toHaveLength(0);
+  });
+
   it('injectSmoothChat throws before it creates a chat (no session, nothing read from storage)', async () => {
     TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
     const fixture = TestBed.createComponent(ChatComponent);
@@ -40,5 +57,33 @@ describe('on a destroyed injector', () => {
     expect(session).not.toHaveBeenCalled();
     expect(storage.get).not.toHaveBeenCalled();
     expect(server.connections).toHaveLength(0);
+  });
+});
+
+describe('a finished turn', () => {
+  // A long-lived injector (a root service running every turn of the app) must not keep each
+  // finished turn's transcript reachable for the app's lifetime.
+  it('a finished turn releases its DestroyRef registration (no growth per turn on a long-lived injector)', async () => {
+    const registered = new Set<() => void>();
+    const destroyRef: DestroyRef = {
+      onDestroy: (callback: () => void) => {
+        registered.add(callback);
+        return () => registered.delete(callback);
+      },
+      destroyed: false,
+    } as unknown as DestroyRef;
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
+    const client = TestBed.runInInjectionContext(() => injectSmoothClient());
+    const server = TestBed.inject(SmoothTestingController);
+    // An injector whose DestroyRef records what is registered (Injector.create would hand out its own).
+    const injector = { get: (token: unknown) => (token === DestroyRef ? destroyRef : TestBed.inject(token as typeof Injector)) } as unknown as Injector;
+
+    for (let i = 0; i < 3; i++) {
+      const turn = turnSignals(client.turn({ sessionId: 's1', message: `m${i}` }), { injector });
+      server.expectTurn(`m${i}`).accept().respond(`answer ${i}`);
+      await Promise.resolve();
+      expect(turn.done()).toBe(true);
+    }
+    expect(registered.size).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import type { ClientAction } from '../../src/generated/types.js';
 import type { ChatAnswerOutcome, ChatAssistantMessage, ChatConfirmAsk, ChatIdentityAsk, ChatOtpAsk } from '../../src/chat/types.js';
 import {
   acceptedFrame,
+  errorFrame,
   eventualFrame,
   immediateFrame,
   interactionInvalidFrame,
@@ -17,7 +18,7 @@ import {
 } from '../../src/testing/frames.js';
 import type { Reply } from '../client/harness.js';
 import { testScheduler } from '../client/harness.js';
-import { chatHarness, chatServer, lastAssistant, textOf } from './support.js';
+import { chatHarness, chatServer, echo, lastAssistant, textOf } from './support.js';
 
 /** A write confirmation: parks, and resumes on the confirm with a denied or executed tool. */
 function confirmServer() {
@@ -187,4 +188,189 @@ describe('chat: asks', () => {
       expect(h.sockets.sent.filter((a) => a.action === 'confirm_tool_action')).toHaveLength(0);
     });
   });
+
+
+  /** The first message gets a code (its turn ends); verify_otp is answered `verified` after `verifyDelay` frames; the re-send is echoed. */
+  function otpServer(verifyDelay = 1) {
+    let sends = 0;
+    return chatServer({
+      turn: (id, message, action) => {
+        if (++sends === 1) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, otpSentFrame(id, 'email', 'a***@b.c')], [4, eventualFrame(id, 'I need to verify you first.')]];
+        return echo(id, message, action);
+      },
+      other: (action) => (action.action === 'verify_otp' ? [[verifyDelay, otpVerifiedFrame(action.requestId)]] : undefined),
+    });
+  }
+
+  // A code belongs to the session that asked for it, which a resume replaces: the drop interrupts
+  // the ask (no verify_otp on a stale sessionId), and retry() sends the message again.
+  it('a code ask is interrupted by a drop: nothing goes out on the stale session, retry() asks anew', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer());
+      h.chat.send('transfer 10');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatOtpAsk;
+      h.sockets.current.fail();
+      flush();
+      expect(h.chat.state.pendingAsk).toBeUndefined();
+      expect(lastAssistant(h.chat.state)?.ask).toMatchObject({ id: ask.id, status: 'interrupted' });
+      let outcome = '';
+      h.chat.answer(ask, '123456').subscribe((o) => (outcome = o.status));
+      flush();
+      expect(outcome).toBe('refused');
+      expect(h.sockets.sent.filter((a) => a.action === 'verify_otp')).toEqual([]);
+      expect(h.chat.retry(lastAssistant(h.chat.state) as ChatAssistantMessage)).toBe(true);
+      flush();
+      const sends = h.sockets.sent.filter((a) => a.action === 'send_message') as Array<{ sessionId: string }>;
+      expect(sends.map((a) => a.sessionId)).toEqual(['s1', 's2']);
+    });
+  });
+
+  // newConversation() drops the old conversation's verification; its message is never re-sent into the new conversation.
+  it('newConversation() while a code is being verified: the old message is not re-sent into the new conversation', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      h.chat.newConversation();
+      flush();
+      expect(h.sockets.sent.filter((a) => a.action === 'send_message')).toHaveLength(1);
+      expect(h.chat.state.messages).toEqual([]);
+    });
+  });
+
+  // while the code is verified (and its message about to be re-sent) the chat is busy ('submitted'), not 'idle'.
+  it('while a code is being verified the chat is not idle', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      expect(h.chat.state.status).not.toBe('idle');
+    });
+  });
+
+  // stop() while the code is verified stops the re-send that waits on it (returns true, no send_message follows).
+  it('stop() while a code is being verified stops the re-send', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(otpServer(5));
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      expect(h.chat.stop()).toBe(true);
+      flush();
+      expect(h.sockets.sent.filter((a) => a.action === 'send_message')).toHaveLength(1);
+    });
+  });
+
+  // a new message streams as 'streaming' even while an older code ask is left unanswered.
+  it("a code left unanswered does not hide the next message's streaming status", () => {
+    let sends = 0;
+    const server = chatServer({
+      turn: (id) => (++sends === 1 ? [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]] : [[1, acceptedFrame(id)], [2, tokenFrame(id, 'a long answer...')]]),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.send('never mind, what is my balance?');
+      flush();
+      expect(lastAssistant(h.chat.state)?.status).toBe('streaming');
+      expect(h.chat.state.status).toBe('streaming');
+    });
+  });
+
+  // INTERACTION_MISMATCH leaves the turn parked (PROTOCOL: "turn stays parked, resubmit"): the ask stays pending and a second answer is sent.
+  it('an answer refused while the turn stays parked (INTERACTION_MISMATCH) can be given again; no spinner left running', () => {
+    let turn = '';
+    let submits = 0;
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
+      },
+      other: (action) => {
+        if (action.action !== 'submit_interaction') return undefined;
+        if (++submits === 1) return [[1, errorFrame(turn, 'INTERACTION_MISMATCH')]];
+        return [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatIdentityAsk;
+      outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
+      flush();
+      expect(h.chat.state.status).toBe('awaiting-human');
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
+      // ...a second answer returns the cached refusal and sends nothing.
+      const again = outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
+      flush();
+      expect(submits).toBe(2);
+      expect(again).toEqual([{ status: 'accepted' }]);
+      expect(lastAssistant(h.chat.state)?.status).toBe('complete');
+    });
+  });
+
+  // after an 'invalid' outcome the message waits for the user again ('awaiting-human'), in agreement with its pending ask.
+  it('after rejected form values the message is awaiting-human again, not streaming', () => {
+    let turn = '';
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
+      },
+      other: (action) => (action.action === 'submit_interaction' ? [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]] : undefined),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatIdentityAsk, { email: 'nope' });
+      flush();
+      expect(lastAssistant(h.chat.state)?.ask?.status).toBe('pending');
+      expect(lastAssistant(h.chat.state)?.status).toBe('awaiting-human');
+    });
+  });
+
+  // a drop while the answer is on its way interrupts the ask (README: "its pending ask interrupted too"); the server refused nothing.
+  it('a drop while a confirmation is on its way: the ask ends interrupted, not refused', () => {
+    const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, writeConfirmationFrame(id, 'cancel_order')]], other: (a) => (a.action === 'confirm_tool_action' ? [] : undefined) });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('cancel order 12');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatConfirmAsk, true);
+      flush();
+      h.sockets.current.fail();
+      flush();
+      expect(lastAssistant(h.chat.state)).toMatchObject({ status: 'interrupted', ask: { status: 'interrupted' } });
+    });
+  });
+
+  // the state agrees with itself: an ask still 'pending' in messages is the pendingAsk (or the older code ask ends when a newer one replaces it).
+  it('two code asks: once the newer is verified, no message is left with a pending ask that pendingAsk does not show', () => {
+    let sends = 0;
+    const server = chatServer({
+      turn: (id, message, action) => {
+        sends++;
+        if (sends <= 2) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]];
+        return echo(id, message, action);
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('transfer 10');
+      flush();
+      h.chat.send('transfer 20');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      flush();
+      const pendingInMessages = h.chat.state.messages.filter((m) => m.role === 'assistant' && m.ask?.status === 'pending').map((m) => (m as ChatAssistantMessage).ask?.id);
+      expect(pendingInMessages).toEqual(h.chat.state.pendingAsk === undefined ? [] : [h.chat.state.pendingAsk.id]);
+    });
+  });
+
 });

@@ -1,6 +1,9 @@
 import type { ChatAssistantMessage, ChatConfirmAsk } from '../../src/chat/types.js';
-import { createSmoothChat, memoryChatStorage } from '../../src/chat/index.js';
-import { acceptedFrame, eventualFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
+import { createSmoothChat, localStorageChatStorage, memoryChatStorage } from '../../src/chat/index.js';
+import { acceptedFrame, errorFrame, eventualFrame, otpRequiredFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
+import type { ChatOtpAsk } from '../../src/chat/types.js';
+import { asyncScheduler } from 'rxjs';
+import { SmoothError } from '../../src/errors.js';
 import { testScheduler } from '../client/harness.js';
 import { chatHarness, chatServer, echo, lastAssistant, textOf, type StoredMessage } from './support.js';
 
@@ -81,6 +84,21 @@ describe('chat: faults', () => {
     });
   });
 
+  it('back after a loss, the chat resumes at once: a forgotten conversation is said before the next message', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer({ forget: true }));
+      h.chat.send('hello');
+      flush();
+      expect(h.chat.state.status).toBe('idle');
+      h.sockets.current.fail();
+      flush();
+      const creates = h.sockets.sent.filter((a) => a.action === 'create_conversation_session');
+      expect(creates.map((a) => (a as { conversationId?: string }).conversationId)).toEqual([undefined, 'c1']);
+      expect(h.chat.state.error).toMatchObject({ code: 'CONVERSATION_LOST' });
+      expect(h.chat.state.status).toBe('error');
+    });
+  });
+
   it('a fatal close ends in error with no spinner running', () => {
     const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'x')]] });
     testScheduler().run(({ flush }) => {
@@ -97,13 +115,14 @@ describe('chat: faults', () => {
 
   it('retries exhausted end in error, retryable', () => {
     testScheduler().run(({ flush }) => {
-      const h = chatHarness(chatServer(), {}, { retryAttempts: 1 });
+      // Sockets open only when the test says: the reconnects after the drop never do.
+      const h = chatHarness(chatServer(), {}, { retryAttempts: 2 }, { autoOpen: false });
       h.chat.send('q');
+      h.sockets.current.open();
       flush();
-      for (let i = 0; i < 3; i++) {
-        h.sockets.current.fail();
-        flush();
-      }
+      h.sockets.current.fail();
+      flush();
+      expect(h.sockets.all).toHaveLength(3);
       expect(h.chat.state.status).toBe('error');
       expect(h.chat.state.error).toMatchObject({ code: 'RETRIES_EXHAUSTED', retryable: true });
     });
@@ -183,6 +202,143 @@ describe('chat: history and reloads', () => {
       flush();
       expect(h.sockets.sent.find((a) => a.action === 'create_conversation_session')).toMatchObject({ conversationId: 'c-given' });
       void createSmoothChat;
+    });
+  });
+});
+
+
+describe('chat: retry, history and status', () => {
+  // retry() re-sends the same request (model, skill, images, files), not only its text.
+  it('retry() re-sends the whole request: model and skill are kept', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(hangingFirst());
+      h.chat.send({ message: 'q', skill: 'billing', model: 'm1' });
+      flush();
+      h.sockets.current.fail();
+      flush();
+      expect(h.chat.retry(lastAssistant(h.chat.state) as ChatAssistantMessage)).toBe(true);
+      flush();
+      const sends = h.sockets.sent.filter((a) => a.action === 'send_message');
+      expect(sends).toHaveLength(2);
+      expect(sends[1]).toMatchObject({ message: 'q', skill: 'billing', model: 'm1' });
+    });
+  });
+
+  // a retried message never ends up after one of its own answers: the exchange stays user → answers, in order.
+  it('retry() of a failed re-send after a code keeps the user message before its answers', () => {
+    let sends = 0;
+    const server = chatServer({
+      turn: (id, message, action) => {
+        sends++;
+        if (sends === 1) return [[1, acceptedFrame(id)], [2, otpRequiredFrame(id, { toolId: 'transfer' })], [3, eventualFrame(id, 'verify first')]];
+        if (sends === 2) return [[1, acceptedFrame(id)], [2, errorFrame(id, 'LLM_UNAVAILABLE')]];
+        return echo(id, message, action);
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      const user = h.chat.send('transfer 10');
+      flush();
+      h.chat.answer(h.chat.state.pendingAsk as ChatOtpAsk, '123456');
+      flush();
+      expect(lastAssistant(h.chat.state)?.status).toBe('failed');
+      expect(h.chat.retry(lastAssistant(h.chat.state) as ChatAssistantMessage)).toBe(true);
+      flush();
+      const order = h.chat.state.messages.map((m) => m.role);
+      expect(h.chat.state.messages[0]).toMatchObject({ id: user.id, role: 'user' });
+      expect(order).toEqual(['user', 'assistant', 'assistant']);
+    });
+  });
+
+  // when the first history page fails, the chat can fetch it again (loadOlder(), or another command); history is not lost for good.
+  it('a first history page that failed can be fetched again', () => {
+    let pages = 0;
+    const server = chatServer({
+      history: [
+        { id: 'm1', direction: 'inbound', text: 'hi' },
+        { id: 'm2', direction: 'outbound', text: 'hello' },
+      ],
+      other: (a) => (a.action === 'get_conversation_messages' && ++pages === 1 ? [[1, errorFrame(a.requestId, 'STORAGE_ERROR')]] : undefined),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { conversationId: 'c1' });
+      flush();
+      expect(h.chat.state.error).toMatchObject({ code: 'STORAGE_ERROR', retryable: true });
+      h.chat.loadOlder();
+      flush();
+      expect(h.chat.state.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    });
+  });
+
+  // a socket closed as idle (nothing held it) is not a lost connection: the next message is 'submitted', not 'reconnecting'.
+  it('after an idle close, the next message says submitted, not reconnecting', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer(), {}, { lazyCloseTimeoutMs: 100 });
+      h.chat.send('one');
+      flush();
+      h.chat.newConversation();
+      flush();
+      expect(h.chat.state.connection).toBe('closed');
+      h.chat.send('two');
+      expect(h.chat.state.status).toBe('submitted');
+    });
+  });
+
+  // (ChatFault.error TSDoc: "a SmoothError subclass for every fault this package raises"): a chat-ending connection fault carries its error, not undefined.
+  it('the fault of a refused connection carries the error itself', () => {
+    const server = chatServer({ turn: (id) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'x')]] });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.send('q');
+      flush();
+      h.sockets.current.serverClose(4001, 'unauthorized');
+      flush();
+      expect(h.chat.state.error).toMatchObject({ code: 'CONNECTION_REFUSED' });
+      expect(h.chat.state.error?.error).toBeInstanceOf(SmoothError);
+    });
+  });
+
+  // (ChatStorage TSDoc: "an implementation that throws (quota, privacy mode) only costs the resume"): where reading `localStorage` itself throws (cookies blocked: SecurityError), localStorageChatStorage() still works, keeping nothing.
+  it('localStorageChatStorage() where touching localStorage throws (blocked storage) keeps nothing instead of throwing', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get: () => {
+        throw new Error('SecurityError: Access is denied for this document.');
+      },
+    });
+    try {
+      expect(() => localStorageChatStorage()).not.toThrow();
+    } finally {
+      if (descriptor !== undefined) Object.defineProperty(globalThis, 'localStorage', descriptor);
+      else delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
+
+  // each message is listed once: the first history page, asked again after a drop, must not repeat a message the chat already shows live.
+  it('a first history page re-asked after a drop does not list the live message a second time', () => {
+    const stored: StoredMessage[] = [
+      { id: 'm1', direction: 'inbound', text: 'old question' },
+      { id: 'm2', direction: 'outbound', text: 'old answer' },
+    ];
+    let pages = 0;
+    // The server stores the user message as the turn starts (as real servers do); the first page is slow.
+    const base = chatServer({
+      history: stored,
+      turn: (id, message) => {
+        stored.push({ id: `m${stored.length + 1}`, direction: 'inbound', text: message });
+        return [[1, acceptedFrame(id)], [2, tokenFrame(id, 'half')]];
+      },
+    });
+    const server = { script: (a: Parameters<typeof base.script>[0]) => (a.action === 'get_conversation_messages' && ++pages === 1 ? base.script(a)?.map(([d, f]) => [d + 20, f] as const) : base.script(a)) };
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { conversationId: 'c1' });
+      h.chat.send('new question');
+      // The socket drops while the first page is on its way: the page is asked again on the resumed session.
+      asyncScheduler.schedule(() => h.sockets.current.fail(), 6);
+      flush();
+      const userTexts = h.chat.state.messages.filter((m) => m.role === 'user').map((m) => (m as { text: string }).text);
+      expect(userTexts).toEqual(['old question', 'new question']);
     });
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ts from 'typescript';
 import { SmoothSessionClosedError } from '../../src/errors.js';
-import type { ChatAssistantMessage, ChatUserMessage } from '../../src/chat/types.js';
-import { acceptedFrame, errorFrame, eventualFrame, preambleFrame, reasoningFrame, tokenFrame, toolCallFrame, toolResultFrame } from '../../src/testing/frames.js';
+import type { ChatAssistantMessage, ChatConfirmAsk, ChatUserMessage } from '../../src/chat/types.js';
+import { acceptedFrame, errorFrame, eventualFrame, immediateFrame, preambleFrame, reasoningFrame, tokenFrame, toolCallFrame, toolResultFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
 import { testScheduler } from '../client/harness.js';
 import { chatHarness, chatServer, lastAssistant, textOf } from './support.js';
 
@@ -219,4 +223,65 @@ describe('chat: edges of the turn lifecycle', () => {
       expect(h.chat.state.status).toBe('idle');
     });
   });
+});
+
+
+describe('chat: lifecycle', () => {
+  // once the client is closed the chat cannot go on: it says so ('closed', or 'error' with CLIENT_CLOSED), not 'idle'.
+  it("the client's close() does not leave the chat idle", () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer());
+      h.chat.send('a');
+      flush();
+      h.client.close();
+      flush();
+      expect(h.chat.state.status).toBe('closed');
+    });
+  });
+
+  // what the chat keeps per ask is bounded (or released with the ask): it does not grow with every answered ask for the chat's life.
+  it('the answers kept for idempotency do not grow with every answered ask', () => {
+    let turn = '';
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, writeConfirmationFrame(id, 'x')]];
+      },
+      other: (a) => (a.action === 'confirm_tool_action' ? [[1, immediateFrame(a.requestId, 200, 'ok', {})], [2, toolResultFrame(turn, 'x', 'ok')], [3, eventualFrame(turn, 'done')]] : undefined),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      for (let i = 0; i < 20; i++) {
+        h.chat.send(`q${i}`);
+        flush();
+        h.chat.answer(h.chat.state.pendingAsk as ChatConfirmAsk, true);
+        flush();
+      }
+      expect(h.chat.state.status).toBe('idle');
+      // Internal: Chat.outcomes holds one ReplaySubject per answered ask, never deleted (only newConversation clears it).
+      expect((h.chat as unknown as { outcomes: Map<string, unknown> }).outcomes.size).toBeLessThan(20);
+    });
+  });
+});
+
+describe('chat: typings', () => {
+  // answering an ask that is not narrowed by `type` needs a value every ask takes (or a type error): `answer(ask: ChatAsk, 'yes')` must not compile, since a confirm answered 'yes' is sent as a denial.
+  it('answer() with an unnarrowed ask rejects a value of the wrong kind at compile time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-typing-'));
+    const file = join(dir, 'use.ts');
+    const chatModule = resolve(__dirname, '../../src/chat/index.ts').replace(/\.ts$/, '.js');
+    writeFileSync(
+      file,
+      [
+        `import type { ChatAsk, SmoothChat } from ${JSON.stringify(chatModule)};`,
+        'declare const chat: SmoothChat;',
+        'declare const ask: ChatAsk;',
+        "chat.answer(ask, 'yes');",
+      ].join('\n'),
+    );
+    const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [] });
+    const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+    rmSync(dir, { recursive: true, force: true });
+    expect(errors.length).toBeGreaterThan(0);
+  }, 30_000);
 });

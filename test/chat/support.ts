@@ -12,6 +12,7 @@ import {
   tokenFrame,
 } from '../../src/testing/frames.js';
 import type { SmoothClientOptions } from '../../src/client/options.js';
+import type { FakeSocketOptions } from '../../src/testing/fake-socket.js';
 import { harness, type Harness, type Reply } from '../client/harness.js';
 
 export type Turn = (requestId: string, message: string, action: Extract<ClientAction, { action: 'send_message' }>) => readonly Reply[];
@@ -84,8 +85,13 @@ export interface ChatHarness extends Harness {
 }
 
 /** A chat over fake sockets, its every snapshot recorded. Call inside `testScheduler().run()`. */
-export function chatHarness(server: ReturnType<typeof chatServer>, chatOptions: Partial<SmoothChatOptions> = {}, clientOptions: Partial<SmoothClientOptions> = {}): ChatHarness {
-  const h = harness((action) => server.script(action), { retryBaseDelayMs: 10, turnTimeoutMs: 0, requestTimeoutMs: 0, ...clientOptions });
+export function chatHarness(
+  server: ReturnType<typeof chatServer>,
+  chatOptions: Partial<SmoothChatOptions> = {},
+  clientOptions: Partial<SmoothClientOptions> = {},
+  socketOptions: Omit<FakeSocketOptions, 'onAction'> = {},
+): ChatHarness {
+  const h = harness((action) => server.script(action), { retryBaseDelayMs: 10, turnTimeoutMs: 0, requestTimeoutMs: 0, ...clientOptions }, socketOptions);
   const chat = createSmoothChat(h.client, { agentId: 'support', userName: 'alice', storage: memoryChatStorage(new Map()), ...chatOptions });
   const states: ChatState[] = [];
   chat.state$.subscribe((state) => states.push(state));

@@ -1,9 +1,11 @@
-import { asyncScheduler } from 'rxjs';
+import { asyncScheduler, map, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createSmoothClient, type SmoothClient } from '../../src/client/client.js';
 import type { SmoothClientOptions } from '../../src/client/options.js';
 import type { ClientAction } from '../../src/generated/types.js';
 import { FakeSockets, type FakeSocketOptions, type FakeWebSocket } from '../../src/testing/fake-socket.js';
+import type { SmoothError } from '../../src/errors.js';
+import type { TurnEvent } from '../../src/turn/turn-event.js';
 
 /** [delay in frames after the action, frame] */
 export type Reply = readonly [number, unknown];
@@ -43,4 +45,17 @@ export function short(requestId: string): string {
 
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+/** The types of a turn's events, for marbles. */
+export const types = (turn$: Observable<TurnEvent>) => turn$.pipe(map((e) => e.type));
+
+/** Runs turn `one` to its end on virtual time: `onEvent` sees each event; a turn error is recorded as `turn CODE`. */
+export function runTurn(h: Harness, onEvent: (event: TurnEvent, outcome: string[]) => void): string[] {
+  const outcome: string[] = [];
+  testScheduler().run(({ flush }) => {
+    h.client.turn({ sessionId: 's', message: 'one' }).subscribe({ next: (e) => onEvent(e, outcome), error: (err: SmoothError) => outcome.push(`turn ${err.code}`) });
+    flush();
+  });
+  return outcome;
 }

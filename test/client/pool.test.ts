@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../src/client/diagnostics.js';
-import type { SmoothError } from '../../src/errors.js';
+import type { SmoothError, SmoothTurnInProgressError } from '../../src/errors.js';
 import { acceptedFrame, eventualFrame, immediateFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
 import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
@@ -106,5 +106,30 @@ describe('maxConnections: a pool of sockets for turns', () => {
       flush();
     });
     expect(errors).toEqual(['s3 TURN_IN_PROGRESS']);
+  });
+});
+
+describe("turnConcurrency 'fail' with a pool", () => {
+  /** "long…" streams until t=50. */
+  const server: Script = (action) => {
+    if (action.action !== 'send_message') return undefined;
+    return [[1, acceptedFrame(action.requestId)], [2, tokenFrame(action.requestId, 'x')], [action.message.startsWith('long') ? 50 : 10, eventualFrame(action.requestId, 'x')]];
+  };
+
+  // With a free socket, a session's second turn is refused because that session's own turn runs:
+  // the error must name that turn, or a caller that cancels "the turn in the way" cancels someone
+  // else's.
+  it("turnConcurrency 'fail' with a pool names the session's own running turn as the one in the way", () => {
+    const h = harness(server, { maxConnections: 3, turnConcurrency: 'fail', turnTimeoutMs: 0 });
+    const ids: Record<string, string> = {};
+    let refused: SmoothTurnInProgressError | undefined;
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'long a' }).subscribe((e) => void (ids['a'] = ids['a'] ?? e.requestId));
+      h.client.turn({ sessionId: 's2', message: 'long b' }).subscribe((e) => void (ids['b'] = ids['b'] ?? e.requestId));
+      h.client.turn({ sessionId: 's2', message: 'c' }).subscribe({ error: (err: SmoothTurnInProgressError) => (refused = err) });
+      flush();
+    });
+    expect(refused?.code).toBe('TURN_IN_PROGRESS');
+    expect(refused?.activeRequestId).toBe(ids['b']);
   });
 });

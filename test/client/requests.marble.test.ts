@@ -1,4 +1,4 @@
-import { take, toArray } from 'rxjs';
+import { map, take, toArray } from 'rxjs';
 import { SmoothConnectionError, SmoothInvalidActionError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError } from '../../src/errors.js';
 import type { ConnectionStatus } from '../../src/client/connection.js';
 import { ack, error, ok, session, token } from '../fixtures/events.js';
@@ -199,5 +199,19 @@ describe('connection', () => {
     });
     expect(answers.size).toBe(200);
     for (const [asked, got] of answers) expect(got).toBe(`for-${asked}`);
+  });
+});
+
+describe('request replies', () => {
+  it('a 202 does not answer a request: reported as unexpected, the 200 answers it', () => {
+    const h = harness((a) => {
+      if (a.action === 'get_session') return [[1, { ...ok(a.requestId, session()), status: 202 }], [2, ok(a.requestId, session())]];
+    });
+    const kinds: string[] = [];
+    h.client.diagnostics$.subscribe((d) => kinds.push(d.kind));
+    testScheduler().run(({ expectObservable }) => {
+      expectObservable(h.client.getSession('s').pipe(map((s) => s.sessionId))).toBe('--(s|)', { s: 'sess-1' });
+    });
+    expect(kinds).toEqual(['unexpected-event']);
   });
 });

@@ -325,3 +325,58 @@ describe('a session the server forgot behind the handle\'s back', () => {
     expect(sends(h.sockets.sent)).toHaveLength(1);
   });
 });
+
+
+describe('session handle and pool', () => {
+  /** Sessions in c1; turns hang after a token; a cancel is confirmed only 10 frames later. */
+  const slowCancel: Script = (action) => {
+    switch (action.action) {
+      case 'create_conversation_session':
+        return [[1, immediateFrame(action.requestId, 200, 'ok', { ...sessionData({ sessionId: 's1', conversationId: 'c1' }) })]];
+      case 'send_message':
+        return [[1, acceptedFrame(action.requestId)], [2, tokenFrame(action.requestId, 'x')]];
+      case 'cancel':
+        return [[10, cancelledFrame(action.requestId ?? '')]];
+      default:
+        return undefined;
+    }
+  };
+
+  // a handle's turns share one pool key (pool.ts: "a session handle's turns share one key"), so its next turn waits for the abandoned one's cancel on any pool size, as with one connection.
+  it("with a pool, a handle's next turn waits until its abandoned turn has drained, as with one connection", () => {
+    const sentAt = (maxConnections: number): string[] => {
+      const h = harness(slowCancel, { maxConnections, turnTimeoutMs: 0 });
+      const session = h.client.session({ agentId: 'a', userName: 'alice' });
+      testScheduler().run(({ flush }) => {
+        const first = session.turn('one').subscribe();
+        flush();
+        first.unsubscribe();
+        session.turn('two').subscribe();
+        flush();
+      });
+      return h.timedLog.filter((line) => / (send_message|cancel):/.test(line)).map((line) => line.split(':')[0] as string);
+    };
+    // One connection: 'two' goes out after the cancelled (t=13), not at once.
+    const one = sentAt(1);
+    expect(one).toEqual(['1 send_message', '3 cancel', '13 send_message']);
+    // Two: today 'two' goes out at t=3 on a second socket while 'one' still runs on the first.
+    expect(sentAt(2)).toEqual(one);
+  });
+
+  // a handle that has ended (CONVERSATION_LOST) no longer holds the connection: the idle socket closes lazily.
+  it('a handle ended by a lost conversation releases its connection', () => {
+    const script: Script = (action) =>
+      action.action === 'create_conversation_session' ? [[1, immediateFrame(action.requestId, 200, 'ok', { ...sessionData({ sessionId: 's1', conversationId: 'c-fresh' }) })]] : undefined;
+    const h = harness(script, { lazyCloseTimeoutMs: 100 });
+    const session = h.client.session({ agentId: 'a', userName: 'alice', conversationId: 'c-gone' });
+    let lost: unknown;
+    testScheduler().run(({ flush }) => {
+      session.open().subscribe({ error: (err) => (lost = err) });
+      flush();
+    });
+    expect(lost).toBeInstanceOf(SmoothConversationLostError);
+    let status = '';
+    h.client.state$.subscribe((s) => (status = s.status)).unsubscribe();
+    expect(status).toBe('closed');
+  });
+});

@@ -1,9 +1,10 @@
 /**
- * The edges of a turn's life, each once a bug: leaving on the terminal event, errors answering a
- * cancel, resumes on ended turns, keepalives while parked, events of abandoned turns, and close
- * codes across sockets.
+ * The edges of a turn's life: leaving on the terminal event, errors answering a cancel, resumes
+ * on ended turns, keepalives while parked, events of abandoned turns, close codes across sockets,
+ * and a socket that fails at once.
  */
-import { Subject, map, mergeMap, of, retry, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { Subject, VirtualTimeScheduler, map, mergeMap, of, retry, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { createSmoothClient } from '../../src/client/client.js';
 import type { Diagnostic } from '../../src/client/diagnostics.js';
 import type { SmoothConnectionError, SmoothError } from '../../src/errors.js';
 import { turnOf } from '../../src/turn/context.js';
@@ -32,9 +33,9 @@ const streaming = (pieces: string[]): Script => (a) => {
 };
 
 describe('a consumer that stops on the terminal event', () => {
-  // turn.ts:116-119 emits eventual_response while the phase is still 'running'; a consumer that
-  // unsubscribes inside that next() (finalResponse's take(1), first(), takeWhile(..., true))
-  // runs abandon(): a cancel is sent after the end and the slot is held for cancelDrainMs.
+  // A consumer that unsubscribes inside the terminal event's next() (finalResponse's take(1),
+  // first(), takeWhile(..., true)) must find the turn already ended: else it would send a cancel
+  // after the end and hold the slot for cancelDrainMs.
   it('finalResponse() on a turn sends no cancel after eventual_response and frees the slot at once', () => {
     // Like real servers: a cancel when no turn runs gets no answer at all.
     const h = harness((a) => (a.action === 'send_message' ? streaming(['x'])(a, h.sockets.current) : undefined), { cancelDrainMs: 50 });
@@ -84,7 +85,6 @@ describe('a consumer that stops on the terminal event', () => {
 describe('an error answering a cancel (reduced deployments: UNSUPPORTED_ACTION)', () => {
   // PROTOCOL.md: "Reduced deployments answer UNSUPPORTED_ACTION to everything but ping, create,
   // get_session and send", echoing the frame's requestId, i.e. the turn's for a cancel.
-  // turn.ts:103-105 / 109-114 take that error as the turn's end.
   const reduced: Script = (a) => {
     if (a.action === 'send_message') {
       return [[1, ack(a.requestId)], ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((p, i) => [2 + i, token(a.requestId, p)] as const), [9, eventual(a.requestId, 'abcdefg')]];
@@ -121,8 +121,7 @@ describe('an error answering a cancel (reduced deployments: UNSUPPORTED_ACTION)'
 
 describe('turn context', () => {
   it('confirm() on a turn that has ended fails with TURN_ENDED and sends nothing', () => {
-    // README: SmoothTurnEndedError "a resume on a turn that has ended"; submitInteraction checks
-    // this (turn.ts:174), confirm (turn.ts:166) does not and sends confirm_tool_action anyway.
+    // README: SmoothTurnEndedError "a resume on a turn that has ended", for confirm as for submit.
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, eventual(a.requestId, 'done')]];
       if (a.action === 'confirm_tool_action') return [[1, error(a.requestId, 'NO_PENDING_CONFIRMATION')]];
@@ -143,8 +142,7 @@ describe('turn context', () => {
   });
 
   it('cancel() still emits the ending event when the turn stream is unsubscribed before cancelled arrives', () => {
-    // turn.ts:103-105: a draining turn finishes without notifying cancelWaiters: the cancel()
-    // Observable never emits nor completes.
+    // A draining turn that finishes still answers its cancel() callers.
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'x')]];
       if (a.action === 'cancel') return [[3, cancelled(a.requestId)]];
@@ -170,8 +168,8 @@ describe('turn context', () => {
 
 describe('inactivity timeout while parked', () => {
   it('a keepalive while the turn waits for a human does not restart the inactivity timeout', () => {
-    // turn.ts:144-146: every event type not listed unparks the turn, keepalive included
-    // (PROTOCOL.md lists keepalive as a documented, non-terminal event).
+    // Only an event that resumes the turn unparks it; a keepalive (PROTOCOL.md: documented,
+    // non-terminal) does not.
     const h = harness(
       (a) =>
         a.action === 'send_message'
@@ -190,7 +188,7 @@ describe('inactivity timeout while parked', () => {
 describe('diagnostics', () => {
   it('events of an abandoned turn arriving before its cancelled are reported, not dropped', () => {
     // README: bad input "never vanishes: diagnostics$ reports … late-event (after its request or
-    // turn ended)". turn.ts:103-106 swallows every non-terminal event of a draining turn.
+    // turn ended)", a draining turn's events included.
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, token(a.requestId, 'a')], [3, token(a.requestId, 'b')], [4, token(a.requestId, 'c')]];
       if (a.action === 'cancel') return [[3, cancelled(a.requestId)]];
@@ -275,5 +273,21 @@ describe('JSON that is not an object', () => {
     });
     expect(kinds).toEqual(['invalid-frame']);
     expect(h.sockets.all).toHaveLength(1);
+  });
+});
+
+describe('a socket that fails at once', () => {
+  it('leaves no timer armed after the turn errored', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const Throwing = class {
+      constructor() {
+        throw new Error('bad subprotocol');
+      }
+    };
+    const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: Throwing, scheduler, turnTimeoutMs: 120_000 });
+    const outcome: string[] = [];
+    client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: (err: SmoothError) => outcome.push(err.code) });
+    expect(outcome).toEqual(['CONNECTION_ERROR']);
+    expect(scheduler.actions).toHaveLength(0);
   });
 });

@@ -186,6 +186,23 @@ describe('answering the agent from the turn context', () => {
     expect(h.sockets.sent[1]).toEqual({ action: 'confirm_tool_action', requestId: expect.stringMatching(/-2$/), sessionId: 's', approved: true });
   });
 
+  it.each([
+    ['a confirm', 'w'],
+    ['a submit', 'i'],
+  ])('%s whose caller left before the reply: the ack still continues in the turn, which resumes', (_name, ask) => {
+    const h = harness((a) => {
+      const turnId = h.sockets.sent[0]?.requestId ?? '';
+      if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, ask === 'w' ? writeConfirmation(a.requestId, 'delete_record') : interactionRequired(a.requestId, 'ix-1')]];
+      if (a.action === 'confirm_tool_action' || a.action === 'submit_interaction') return [[2, ok(a.requestId, { sessionId: a.sessionId })], [3, token(turnId, 'Done.')], [4, eventual(turnId, 'Done.')]];
+    });
+    testScheduler().run(({ expectObservable }) => {
+      const answer = (e: TurnEvent) => (e.type === 'write_confirmation_required' ? turnOf(e).confirm(true) : e.type === 'interaction_required' ? turnOf(e).submitInteraction({ interactionId: 'ix-1', values: {} }) : undefined);
+      // Answered at 2, the caller leaves at once; the reply comes at 4.
+      const turn$ = h.client.turn({ sessionId: 's', message: 'go' }).pipe(tap((e) => answer(e)?.subscribe().unsubscribe()));
+      expectObservable(types(turn$)).toBe(`-a${ask}-ot(e|)`, T);
+    });
+  });
+
   it('an error answering a confirm fails that confirm only', () => {
     const h = harness((a) => {
       if (a.action === 'send_message') return [[1, ack(a.requestId)], [5, eventual(a.requestId, 'fine')]];

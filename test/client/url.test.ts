@@ -1,8 +1,8 @@
 import { withToken } from '../../src/client/url.js';
 import { createSmoothClient } from '../../src/client/client.js';
 import { FakeSockets } from '../../src/testing/fake-socket.js';
-import { SmoothConnectionError } from '../../src/errors.js';
-import { VirtualTimeScheduler } from 'rxjs';
+import { SmoothConnectionError, type SmoothError } from '../../src/errors.js';
+import { VirtualTimeScheduler, firstValueFrom } from 'rxjs';
 
 describe('withToken', () => {
   it.each([
@@ -56,5 +56,29 @@ describe('a URL that does not parse', () => {
     // Nothing left scheduled: no retry, no request timer outliving its caller.
     expect(clock.actions).toHaveLength(0);
     client.close();
+  });
+});
+
+describe('secrets in URLs', () => {
+  const secret = 'S3CRET-tok';
+  it.each([
+    ['a malformed URL with the token inside', { url: `ws://exa mple/ws?token=${secret}` }],
+    ['a malformed URL and the token option', { url: 'ws://exa mple/ws', token: secret }],
+    ['a non-ws scheme and the token option', { url: 'nope', token: secret }],
+  ])('%s: a SmoothError without the token', async (_name, options) => {
+    const client = createSmoothClient({ ...options });
+    const err = await firstValueFrom(client.ping()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as SmoothError).code).toMatch(/^[A-Z_]+$/);
+    expect(JSON.stringify(err)).not.toContain(secret);
+    expect(String((err as Error).message)).not.toContain(secret);
+    expect(String((err as Error).stack)).not.toContain(secret);
+    expect(Object.values(err as object).map(String).join(' ')).not.toContain(secret);
+    client.close();
+  });
+
+  it('a URL without a token is passed through as given (browsers resolve relative URLs)', () => {
+    expect(withToken('/ws', undefined)).toBe('/ws');
+    expect(withToken('ws://h', undefined)).toBe('ws://h');
   });
 });

@@ -88,6 +88,9 @@ export function deriveOptions(session: RecordedSession): MockServerOptions {
         const call = obj(raw?.toolCall);
         const result = obj(raw?.toolResult);
         if (call !== undefined) script.push({ kind: 'toolCall', name: String(call.name), arguments: JSON.stringify(call.arguments ?? {}) });
+        // The mock refuses a script calling a tool it does not list: a call whose result was never
+        // recorded (cancelled mid-turn) still names a tool, its result unknown.
+        if (call !== undefined && !RAISE_TOOLS.has(String(call.name)) && !tools.has(String(call.name))) tools.set(String(call.name), { name: String(call.name), result: '' });
         if (result !== undefined && result.isError === false && !RAISE_TOOLS.has(String(result.name))) {
           tools.set(String(result.name), { name: String(result.name), result: String(result.result) });
         }

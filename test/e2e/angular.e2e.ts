@@ -184,8 +184,8 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         assert.ok(((await emailError.textContent()) ?? '').trim().length > 0, 'the field error has text');
         assert.equal(await form.getByTestId('error-name').count(), 0);
         assert.equal(await form.getByTestId('field-name').inputValue(), 'Alice Example');
-        // The chat's status (its message's own stays `streaming` after a rejected answer: see the report).
-        await eventually(async () => (await chat.status()) === 'Waiting for your answer', 'the chat waiting for the corrected form');
+        await chat.waitForStatus(0, 'awaiting-human');
+        assert.equal(await chat.status(), 'Waiting for your answer');
         await chat.screenshot('field-error');
 
         await form.getByTestId('field-email').fill('alice@example.com');

@@ -90,26 +90,51 @@ describe('chat against the mock server', () => {
     expect(answerText(next)).toBe('second answer');
   });
 
-  it('a server that forgot the conversation: CONVERSATION_LOST, and newConversation() goes on', async () => {
+  it('a restart that forgets the conversation: CONVERSATION_LOST, and newConversation() goes on', async () => {
+    const mock = await server({ script: [text('before'), text('in a new conversation')] });
+    const chat = chatOn(mock.url);
+    chat.send('hello');
+    await reached(chat, (s) => lastAnswer(s)?.status === 'complete');
+    await mock.faults.restart({ forgetConversations: true });
+    // The chat holds its connection: it reconnects, and its resume gets a fresh conversation.
+    const lost = await reached(chat, (s) => s.error?.code === 'CONVERSATION_LOST');
+    expect(lost.status).toBe('error');
+    expect(lost.error?.error).toMatchObject({ replacedBy: expect.any(String) });
+    chat.newConversation();
+    chat.send('start over');
+    const fresh = await reached(chat, (s) => lastAnswer(s)?.status === 'complete');
+    expect(fresh.status).toBe('idle');
+    expect(fresh.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('a server replaced by one that never knew the conversation: the same', async () => {
     const first = await server({ script: [text('before')] });
     let url = first.url;
     const chat = chatOn(() => url);
     chat.send('hello');
     await reached(chat, (s) => lastAnswer(s)?.status === 'complete');
-    // Another server where the first was: it has never heard of the conversation.
     const second = await server({ script: [text('in a new conversation')] });
     url = second.url;
     await first.close();
-    // The chat holds its connection: it reconnects, now to the second server.
-    await reached(chat, (s) => s.connection !== 'open');
-    await reached(chat, (s) => s.connection === 'open');
-    chat.send('still there?');
-    const lost = await reached(chat, (s) => s.error?.code === 'CONVERSATION_LOST');
-    expect(lost.status).toBe('error');
+    await reached(chat, (s) => s.error?.code === 'CONVERSATION_LOST');
     chat.newConversation();
     chat.send('start over');
     const fresh = await reached(chat, (s) => lastAnswer(s)?.status === 'complete');
     expect(answerText(fresh)).toBe('in a new conversation');
-    expect(fresh.messages).toHaveLength(2);
+  });
+
+});
+
+
+describe('the mock server and a forgotten conversation', () => {
+  // Like reference servers (ENGINEERING.md), the mock answers a resume of an unknown conversation with a 200 and a fresh conversationId, not CONVERSATION_NOT_FOUND.
+  it('a resume of a conversation the mock server does not know is answered with a fresh conversation', async () => {
+    const mock = await server({ script: [text('hi')] });
+    const client = createSmoothClient({ url: mock.url, ...FAST });
+    clients.push(client);
+    const chat = createSmoothChat(client, { agentId: 'support', userName: 'alice', conversationId: 'c-unknown', storage: memoryChatStorage(new Map()) });
+    chats.push(chat);
+    const lost = await reached(chat, (s) => s.error?.code === 'CONVERSATION_LOST');
+    expect(lost.error?.error).toMatchObject({ conversationId: 'c-unknown', replacedBy: expect.any(String) });
   });
 });

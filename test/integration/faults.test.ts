@@ -363,3 +363,34 @@ describe('a peer that never answers the close handshake', () => {
     }
   });
 });
+
+describe('halfOpen: the dead socket', () => {
+  const handle = { agentId: 'support', userName: 'Alice' };
+
+  // A close handshake on a dead socket waits `ws`'s 30 s closing timeout for a close frame that
+  // cannot come, keeping an active handle (the process cannot exit) for that long: it is torn
+  // down instead.
+  it('a socket dropped by the heartbeat is torn down at once, not left to a 30 s close handshake', async () => {
+    const server = await startMockServer({ script: [{ kind: 'text', text: 'one' }] });
+    const port = Number(new URL(server.url).port);
+    type Handle = { constructor?: { name?: string }; remotePort?: number };
+    const toServer = (): number =>
+      (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles().filter((h) => h?.constructor?.name === 'Socket' && h.remotePort === port).length;
+    const client = createSmoothClient({ url: server.url, retryBaseDelayMs: 10, retryMaxDelayMs: 40, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 50 });
+    try {
+      const session = client.session(handle);
+      await lastValueFrom(session.turn('first'));
+      server.faults.halfOpen();
+      await firstValueFrom(client.state$.pipe(filter((s) => s.status === 'reconnecting'), timeout(2000)));
+      await firstValueFrom(client.state$.pipe(filter((s) => s.status === 'open'), timeout(2000)));
+      session.close();
+      client.close();
+      const since = Date.now();
+      while (toServer() > 0 && Date.now() - since < 2000) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(toServer()).toBe(0);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});

@@ -3,15 +3,15 @@ import type { OperatorFunction } from 'rxjs';
 import type { Citation } from '../../src/generated/types.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { citations } from '../../operators/citations.js';
-import { accepted, cancelled, CITATIONS, eventualResponse, token } from './events.js';
+import { CITATIONS, RID, ack, cancelled, eventualResponse, token } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const events = {
-  a: accepted(),
-  t: token('Orders ship within two days.'),
-  e: eventualResponse(['Orders ship within two days.'], { citations: CITATIONS }),
-  n: eventualResponse(['Hi!']),
-  k: cancelled(),
+  a: ack(RID),
+  t: token(RID, 'Orders ship within two days.'),
+  e: eventualResponse(RID, ['Orders ship within two days.'], { citations: CITATIONS }),
+  n: eventualResponse(RID, ['Hi!']),
+  k: cancelled(RID),
 };
 
 describe('citations', () => {

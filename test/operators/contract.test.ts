@@ -8,7 +8,7 @@
 import { EMPTY, Observable, concat, config, of, throwError, type OperatorFunction, type Subscription } from 'rxjs';
 import * as operators from '../../operators/index.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
-import { accepted, boundTo, eventualResponse, fakeTurn, interactionRequired, otpVerificationRequired, token, writeConfirmationRequired } from './events.js';
+import { RID, ack, boundTo, eventualResponse, fakeTurn, interactionRequired, otpVerificationRequired, token, writeConfirmation } from '../fixtures/events.js';
 
 /** Exports of the entry that are not operators. */
 const NOT_OPERATORS = ['finalResponseOf', 'ConfirmDecisionTimeoutError'] as const;
@@ -25,12 +25,12 @@ interface Case {
 
 const turn = fakeTurn('Pay my invoice');
 const ev = boundTo(turn, {
-  a: accepted(),
-  t: token('Hel'),
-  e: eventualResponse(['Hello']),
-  w: writeConfirmationRequired('pay_invoice'),
-  i: interactionRequired(),
-  q: otpVerificationRequired('pay_invoice'),
+  a: ack(RID),
+  t: token(RID, 'Hel'),
+  e: eventualResponse(RID, ['Hello']),
+  w: writeConfirmation(RID, 'pay_invoice'),
+  i: interactionRequired(RID),
+  q: otpVerificationRequired(RID, 'pay_invoice'),
 });
 
 const cases: { readonly [K in OperatorName]: Case } = {

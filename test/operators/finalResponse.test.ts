@@ -3,11 +3,11 @@ import type { OperatorFunction } from 'rxjs';
 import type { AgentResponse, Citation, Usage } from '../../src/generated/types.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { finalResponse, finalResponseOf, type FinalResponse } from '../../operators/finalResponse.js';
-import { accepted, cancelled, CITATIONS, eventualResponse, token, USAGE_ONE_CALL } from './events.js';
+import { CITATIONS, RID, USAGE_ONE_CALL, ack, cancelled, eventualResponse, token } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
-const e = eventualResponse(['Hello from the engine!']);
-const events = { a: accepted(), t: token('Hello from the engine!'), e, k: cancelled() };
+const e = eventualResponse(RID, ['Hello from the engine!']);
+const events = { a: ack(RID), t: token(RID, 'Hello from the engine!'), e, k: cancelled(RID) };
 const expected: FinalResponse = {
   text: 'Hello from the engine!',
   parts: ['Hello from the engine!'],
@@ -67,7 +67,7 @@ describe('finalResponse', () => {
   });
 
   it('reads every field, joining the parts with a newline', () => {
-    const full = eventualResponse(['Your order has shipped.', 'It arrives Tuesday.'], {
+    const full = eventualResponse(RID, ['Your order has shipped.', 'It arrives Tuesday.'], {
       messageId: '8a201a74-9e7e-4ef2-9510-d25a711581da',
       citations: CITATIONS,
       needsEscalation: true,
@@ -89,7 +89,7 @@ describe('finalResponse', () => {
   });
 
   it('normalises absent and null optional fields', () => {
-    const bare = eventualResponse([], { escalationReason: null, directive: null });
+    const bare = eventualResponse(RID, [], { escalationReason: null, directive: null });
     delete bare.data.data.needsEscalation;
     delete bare.data.data.usage;
     delete bare.data.data.messageId;

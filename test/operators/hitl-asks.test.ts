@@ -163,6 +163,18 @@ describe('an ask the server resolved by itself', () => {
     expect(h.timedLog).toEqual(['0 send_message:1', '4 confirm_tool_action:2']);
   });
 
+  it('a late answer refused as malformed (VALIDATION_ERROR) is the stream error: it is not moot', () => {
+    const h = harness((a, socket) => (a.action === 'submit_interaction' ? [[1, error(a.requestId, 'VALIDATION_ERROR')]] : selfResumingForm(a, socket)));
+    testScheduler().run(({ expectObservable, cold }) => {
+      const form = cold('--(v|)', { v: { values: { email: 'a@example.com' } } });
+      expectObservable(types(h.client.turn({ sessionId: 's', message: 'quote' }).pipe(answerInteractions({ identity_intake: () => form })))).toBe(
+        '-aik-(k#)',
+        T,
+        expect.objectContaining({ code: 'VALIDATION_ERROR' }),
+      );
+    });
+  });
+
   it('a refusal while the turn is still parked on the ask still errors the stream', () => {
     const h = harness((a) => (a.action === 'submit_interaction' ? [[1, error(a.requestId, 'INTERACTION_MISMATCH')]] : gatedForm(a, undefined as never)));
     testScheduler().run(({ expectObservable }) => {

@@ -10,16 +10,16 @@ import type {
 } from '../../src/generated/types.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { ofType, type EventOfType } from '../../operators/ofType.js';
-import { accepted, eventualResponse, reasoningPiece, toolCall, token } from './events.js';
+import { RID, ack, eventualResponse, reasoningPiece, token, toolCall } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const events = {
-  a: accepted(),
-  r: reasoningPiece('The user greets me.'),
-  t: token('Hello fr'),
-  u: token('om the engine!'),
-  c: toolCall('lookup_order', { id: '123' }),
-  e: eventualResponse(['Hello from the engine!']),
+  a: ack(RID),
+  r: reasoningPiece(RID, 'The user greets me.'),
+  t: token(RID, 'Hello fr'),
+  u: token(RID, 'om the engine!'),
+  c: toolCall(RID, 'lookup_order', { id: '123' }),
+  e: eventualResponse(RID, ['Hello from the engine!']),
 };
 
 describe('ofType', () => {

@@ -2,22 +2,22 @@ import { expectTypeOf } from 'expect-type';
 import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { preamble } from '../../operators/preamble.js';
-import { accepted, cancelled, eventualResponse, preamblePiece, reasoningPiece, token, toolCall, toolResult } from './events.js';
+import { RID, ack, cancelled, eventualResponse, preamblePiece, reasoningPiece, token, toolCall, toolResult } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const events = {
-  a: accepted(),
-  p: preamblePiece('Let me look'),
-  q: preamblePiece(' that up.'),
-  n: preamblePiece(''),
-  r: reasoningPiece('Need the order.'),
-  c: toolCall('lookup_order', { id: '123' }),
-  d: toolResult('lookup_order', 'Order 123: shipped.'),
-  t: token('Your order '),
-  u: token('has shipped.'),
-  P: preamblePiece('Checking returns.'),
-  e: eventualResponse(['Your order has shipped.']),
-  k: cancelled(),
+  a: ack(RID),
+  p: preamblePiece(RID, 'Let me look'),
+  q: preamblePiece(RID, ' that up.'),
+  n: preamblePiece(RID, ''),
+  r: reasoningPiece(RID, 'Need the order.'),
+  c: toolCall(RID, 'lookup_order', { id: '123' }),
+  d: toolResult(RID, 'lookup_order', 'Order 123: shipped.'),
+  t: token(RID, 'Your order '),
+  u: token(RID, 'has shipped.'),
+  P: preamblePiece(RID, 'Checking returns.'),
+  e: eventualResponse(RID, ['Your order has shipped.']),
+  k: cancelled(RID),
 };
 const lines = { p: 'Let me look', q: 'Let me look that up.', P: 'Checking returns.', _: '' };
 

@@ -2,17 +2,17 @@ import { expectTypeOf } from 'expect-type';
 import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { reasoning } from '../../operators/reasoning.js';
-import { accepted, eventualResponse, preamblePiece, reasoningPiece, token } from './events.js';
+import { RID, ack, eventualResponse, preamblePiece, reasoningPiece, token } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const events = {
-  a: accepted(),
-  r: reasoningPiece('The user wa'),
-  s: reasoningPiece('nts a quote.'),
-  n: reasoningPiece(''),
-  p: preamblePiece('One moment.'),
-  t: token('Sure'),
-  e: eventualResponse(['Sure']),
+  a: ack(RID),
+  r: reasoningPiece(RID, 'The user wa'),
+  s: reasoningPiece(RID, 'nts a quote.'),
+  n: reasoningPiece(RID, ''),
+  p: preamblePiece(RID, 'One moment.'),
+  t: token(RID, 'Sure'),
+  e: eventualResponse(RID, ['Sure']),
 };
 const texts = { r: 'The user wa', s: 'The user wants a quote.' };
 

@@ -2,26 +2,16 @@ import { expectTypeOf } from 'expect-type';
 import { from, lastValueFrom, type OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { text } from '../../operators/text.js';
-import {
-  accepted,
-  cancelled,
-  eventualResponse,
-  otpVerified,
-  preamblePiece,
-  reasoningPiece,
-  token,
-  toolCall,
-  toolResult,
-} from './events.js';
+import { RID, ack, cancelled, eventualResponse, otpVerified, preamblePiece, reasoningPiece, token, toolCall, toolResult } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const events = {
-  a: accepted(),
-  x: token('Hello fr'),
-  y: token('om the e'),
-  z: token('ngine!'),
-  e: eventualResponse(['Hello from the engine!']),
-  k: cancelled(),
+  a: ack(RID),
+  x: token(RID, 'Hello fr'),
+  y: token(RID, 'om the e'),
+  z: token(RID, 'ngine!'),
+  e: eventualResponse(RID, ['Hello from the engine!']),
+  k: cancelled(RID),
 };
 
 describe('text', () => {
@@ -46,7 +36,7 @@ describe('text', () => {
 
   it('ends with the final answer when it differs from the streamed text (parts joined with a newline)', () => {
     marbles(({ cold, expectObservable }) => {
-      const values = { a: accepted(), x: token('Your order'), e: eventualResponse(['Your order has shipped.', 'It arrives Tuesday.']) };
+      const values = { a: ack(RID), x: token(RID, 'Your order'), e: eventualResponse(RID, ['Your order has shipped.', 'It arrives Tuesday.']) };
       const source = cold<TurnEvent>('-a-x-e|', values);
       expectObservable(source.pipe(text())).toBe('---x-f|', {
         x: 'Your order',
@@ -57,22 +47,22 @@ describe('text', () => {
 
   it('emits an empty final answer once, so a completed turn always has a last value', async () => {
     marbles(({ cold, expectObservable }) => {
-      const source = cold<TurnEvent>('-a-e|', { a: accepted(), e: eventualResponse(['']) });
+      const source = cold<TurnEvent>('-a-e|', { a: ack(RID), e: eventualResponse(RID, ['']) });
       expectObservable(source.pipe(text())).toBe('---f|', { f: '' });
     });
-    await expect(lastValueFrom(from([accepted(), eventualResponse([])]).pipe(text()))).resolves.toBe('');
+    await expect(lastValueFrom(from([ack(RID), eventualResponse(RID, [])]).pipe(text()))).resolves.toBe('');
   });
 
   it('joins the text streamed around a tool call, ignoring reasoning, preamble and chunks', () => {
     marbles(({ cold, expectObservable }) => {
       const values = {
-        p: preamblePiece('Checking.'),
-        r: reasoningPiece('Need the order.'),
-        x: token('Let me check. '),
-        c: toolCall('lookup_order', { id: '123' }),
-        d: toolResult('lookup_order', 'Order 123: shipped.'),
-        y: token('It shipped.'),
-        e: eventualResponse(['Let me check. It shipped.']),
+        p: preamblePiece(RID, 'Checking.'),
+        r: reasoningPiece(RID, 'Need the order.'),
+        x: token(RID, 'Let me check. '),
+        c: toolCall(RID, 'lookup_order', { id: '123' }),
+        d: toolResult(RID, 'lookup_order', 'Order 123: shipped.'),
+        y: token(RID, 'It shipped.'),
+        e: eventualResponse(RID, ['Let me check. It shipped.']),
       };
       const source = cold<TurnEvent>('-p-r-x-c-d-y-e-|', values);
       expectObservable(source.pipe(text())).toBe('-----x-----y---|', { x: 'Let me check. ', y: 'Let me check. It shipped.' });
@@ -82,13 +72,13 @@ describe('text', () => {
   it('starts afresh when a new turn starts in the same stream (verifyOtp re-sends the message)', () => {
     marbles(({ cold, expectObservable }) => {
       const values = {
-        a: accepted(),
-        x: token('I need to verify you first.'),
-        v: otpVerified(),
-        b: accepted('r-2'), // the re-sent turn's 202
-        y: token('Paid', 'r-2'),
-        z: token(' it.', 'r-2'),
-        e: eventualResponse(['Paid it.'], {}, 'r-2'),
+        a: ack(RID),
+        x: token(RID, 'I need to verify you first.'),
+        v: otpVerified('r-otp'),
+        b: ack('r-2'), // the re-sent turn's 202
+        y: token('r-2', 'Paid'),
+        z: token('r-2', ' it.'),
+        e: eventualResponse('r-2', ['Paid it.'], {}),
       };
       const source = cold<TurnEvent>('-a-x-v-b-y-z-e|', values);
       expectObservable(source.pipe(text())).toBe('---x---b-y-z--|', { x: 'I need to verify you first.', b: '', y: 'Paid', z: 'Paid it.' });
@@ -97,7 +87,7 @@ describe('text', () => {
 
   it('emits nothing for an empty token', () => {
     marbles(({ cold, expectObservable }) => {
-      const source = cold<TurnEvent>('-x-n-y-|', { x: token('Hel'), n: token(''), y: token('lo') });
+      const source = cold<TurnEvent>('-x-n-y-|', { x: token(RID, 'Hel'), n: token(RID, ''), y: token(RID, 'lo') });
       expectObservable(source.pipe(text())).toBe('-x---y-|', { x: 'Hel', y: 'Hello' });
     });
   });
@@ -126,7 +116,7 @@ describe('text', () => {
   });
 
   it('errors the stream when its own handling throws (an eventual_response without its payload), and unsubscribes', () => {
-    const malformed = { ...eventualResponse(['Hello']), data: {} } as unknown as TurnEvent;
+    const malformed = { ...eventualResponse(RID, ['Hello']), data: {} } as unknown as TurnEvent;
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<TurnEvent>('-a-x-m-y-|', { ...events, m: malformed });
       expectObservable(source.pipe(text())).toBe('---x-#', { x: 'Hello fr' }, expect.any(TypeError));

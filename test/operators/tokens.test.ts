@@ -2,20 +2,20 @@ import { expectTypeOf } from 'expect-type';
 import type { OperatorFunction } from 'rxjs';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { tokens } from '../../operators/tokens.js';
-import { accepted, eventualResponse, preamblePiece, reasoningPiece, token, toolCall, toolResult } from './events.js';
+import { RID, ack, eventualResponse, preamblePiece, reasoningPiece, token, toolCall, toolResult } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 // Recorded basic-streaming-turn: the answer split mid-word.
 const events = {
-  a: accepted(),
-  p: preamblePiece('Let me think.'),
-  r: reasoningPiece('A greeting.'),
-  c: toolCall('lookup_order', { id: '123' }),
-  d: toolResult('lookup_order', 'Order 123: shipped.'),
-  x: token('Hello fr'),
-  y: token('om the e'),
-  z: token('ngine!'),
-  e: eventualResponse(['Hello from the engine!']),
+  a: ack(RID),
+  p: preamblePiece(RID, 'Let me think.'),
+  r: reasoningPiece(RID, 'A greeting.'),
+  c: toolCall(RID, 'lookup_order', { id: '123' }),
+  d: toolResult(RID, 'lookup_order', 'Order 123: shipped.'),
+  x: token(RID, 'Hello fr'),
+  y: token(RID, 'om the e'),
+  z: token(RID, 'ngine!'),
+  e: eventualResponse(RID, ['Hello from the engine!']),
 };
 const pieces = { x: 'Hello fr', y: 'om the e', z: 'ngine!' };
 

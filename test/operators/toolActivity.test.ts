@@ -3,17 +3,7 @@ import { from, lastValueFrom, toArray, type OperatorFunction } from 'rxjs';
 import type { StreamChunkEvent, ToolCall, ToolResult } from '../../src/generated/types.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { toolActivity, type ToolActivity } from '../../operators/toolActivity.js';
-import {
-  accepted,
-  cancelled,
-  confirmAck,
-  eventualResponse,
-  RID,
-  token,
-  toolCall,
-  toolResult,
-  writeConfirmationRequired,
-} from './events.js';
+import { RID, ack, cancelled, confirmAck, eventualResponse, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
 const lookupCall: ToolCall = { name: 'lookup_order', arguments: { id: '123' } };
@@ -22,11 +12,11 @@ const lookupResult: ToolResult = { name: 'lookup_order', isError: false, result:
 describe('toolActivity', () => {
   it('emits a running activity when a call starts and a succeeded one when its result arrives (tool turn)', () => {
     const events = {
-      a: accepted(),
-      c: toolCall('lookup_order', { id: '123' }),
-      r: toolResult('lookup_order', 'Order 123: shipped, arrives Tuesday.'),
-      t: token('Your order 123 has shipped.'),
-      e: eventualResponse(['Your order 123 has shipped.']),
+      a: ack(RID),
+      c: toolCall(RID, 'lookup_order', { id: '123' }),
+      r: toolResult(RID, 'lookup_order', 'Order 123: shipped, arrives Tuesday.'),
+      t: token(RID, 'Your order 123 has shipped.'),
+      e: eventualResponse(RID, ['Your order 123 has shipped.']),
     };
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<TurnEvent>('-a-c-r-t-e-|', events);
@@ -41,11 +31,11 @@ describe('toolActivity', () => {
   it('reports a tool denied by a human as failed', () => {
     const denied: ToolResult = { name: 'delete_record', isError: true, result: 'Denied by human: user rejected the action' };
     const events = {
-      a: accepted(),
-      w: writeConfirmationRequired('delete_record'),
-      c: toolCall('delete_record', { id: '42' }),
-      k: confirmAck(false),
-      r: toolResult('delete_record', denied.result, true),
+      a: ack(RID),
+      w: writeConfirmation(RID, 'delete_record'),
+      c: toolCall(RID, 'delete_record', { id: '42' }),
+      k: confirmAck('r-confirm', false),
+      r: toolResult(RID, 'delete_record', denied.result, true),
     };
     marbles(({ cold, expectObservable }) => {
       const source = cold<TurnEvent>('-a-w-c-k-r-|', events);
@@ -59,12 +49,12 @@ describe('toolActivity', () => {
 
   it('pairs each result with the oldest running call of the same name', () => {
     const events = {
-      c: toolCall('lookup_order', { id: '1' }),
-      d: toolCall('lookup_order', { id: '2' }),
-      g: toolCall('get_weather', { city: 'Oslo' }),
-      w: toolResult('get_weather', 'Rain'),
-      r: toolResult('lookup_order', 'Order 1: shipped'),
-      s: toolResult('lookup_order', 'Order 2: lost', true),
+      c: toolCall(RID, 'lookup_order', { id: '1' }),
+      d: toolCall(RID, 'lookup_order', { id: '2' }),
+      g: toolCall(RID, 'get_weather', { city: 'Oslo' }),
+      w: toolResult(RID, 'get_weather', 'Rain'),
+      r: toolResult(RID, 'lookup_order', 'Order 1: shipped'),
+      s: toolResult(RID, 'lookup_order', 'Order 2: lost', true),
     };
     const one: ToolCall = { name: 'lookup_order', arguments: { id: '1' } };
     const two: ToolCall = { name: 'lookup_order', arguments: { id: '2' } };
@@ -84,7 +74,7 @@ describe('toolActivity', () => {
 
   it('still reports a result that came without a call', () => {
     marbles(({ cold, expectObservable }) => {
-      const source = cold<TurnEvent>('-r-|', { r: toolResult('lookup_order', lookupResult.result) });
+      const source = cold<TurnEvent>('-r-|', { r: toolResult(RID, 'lookup_order', lookupResult.result) });
       expectObservable(source.pipe(toolActivity())).toBe('-o-|', {
         o: { name: 'lookup_order', node: 'lookup_order', call: { name: 'lookup_order' }, result: lookupResult, status: 'succeeded' },
       });
@@ -110,14 +100,14 @@ describe('toolActivity', () => {
     const structured: StreamChunkEvent = { type: 'stream_chunk', requestId: RID, node: 'respond', data: { node: 'respond', state: { structuredResponse: { responseParts: ['Hi'] } } } };
     const nullRaw: StreamChunkEvent = { type: 'stream_chunk', requestId: RID, node: 'agent', data: { state: { rawResponse: null } } };
     marbles(({ cold, expectObservable }) => {
-      const source = cold<TurnEvent>('-a-s-n-t-e-|', { a: accepted(), s: structured, n: nullRaw, t: token('Hi'), e: eventualResponse(['Hi']) });
+      const source = cold<TurnEvent>('-a-s-n-t-e-|', { a: ack(RID), s: structured, n: nullRaw, t: token(RID, 'Hi'), e: eventualResponse(RID, ['Hi']) });
       expectObservable(source.pipe(toolActivity())).toBe('-----------|');
     });
   });
 
   it('emits a new object for the result, carrying the same call object', async () => {
     const activities = await lastValueFrom(
-      from<TurnEvent[]>([toolCall('lookup_order', { id: '123' }), toolResult('lookup_order', 'ok')]).pipe(toolActivity(), toArray()),
+      from<TurnEvent[]>([toolCall(RID, 'lookup_order', { id: '123' }), toolResult(RID, 'lookup_order', 'ok')]).pipe(toolActivity(), toArray()),
     );
     const [started, finished] = activities as [ToolActivity, ToolActivity];
     expect(finished).not.toBe(started);
@@ -128,7 +118,7 @@ describe('toolActivity', () => {
 
   it('passes a cancelled turn through, leaving an unanswered call running', () => {
     marbles(({ cold, expectObservable }) => {
-      const source = cold<TurnEvent>('-c-k|', { c: toolCall('lookup_order', { id: '123' }), k: cancelled() });
+      const source = cold<TurnEvent>('-c-k|', { c: toolCall(RID, 'lookup_order', { id: '123' }), k: cancelled(RID) });
       expectObservable(source.pipe(toolActivity())).toBe('-s--|', {
         s: { name: 'lookup_order', node: 'lookup_order', call: lookupCall, status: 'running' },
       });
@@ -137,7 +127,7 @@ describe('toolActivity', () => {
 
   it('passes an error through at the frame it happens', () => {
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<TurnEvent>('-a-c-#', { a: accepted(), c: toolCall('lookup_order', { id: '123' }) }, new Error('TURN_TIMEOUT'));
+      const source = cold<TurnEvent>('-a-c-#', { a: ack(RID), c: toolCall(RID, 'lookup_order', { id: '123' }) }, new Error('TURN_TIMEOUT'));
       expectObservable(source.pipe(toolActivity())).toBe(
         '---s-#',
         { s: { name: 'lookup_order', node: 'lookup_order', call: lookupCall, status: 'running' } },
@@ -149,7 +139,7 @@ describe('toolActivity', () => {
 
   it('unsubscribes from the source when its subscriber unsubscribes', () => {
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<TurnEvent>('-c-r-|', { c: toolCall('lookup_order', { id: '123' }), r: toolResult('lookup_order', 'ok') });
+      const source = cold<TurnEvent>('-c-r-|', { c: toolCall(RID, 'lookup_order', { id: '123' }), r: toolResult(RID, 'lookup_order', 'ok') });
       expectObservable(source.pipe(toolActivity()), '^--!').toBe('-s-', {
         s: { name: 'lookup_order', node: 'lookup_order', call: lookupCall, status: 'running' },
       });

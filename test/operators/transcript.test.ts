@@ -13,32 +13,7 @@ import {
   type TranscriptStatus,
   type TurnTranscript,
 } from '../../operators/transcript.js';
-import {
-  accepted,
-  boundTo,
-  cancelled,
-  confirmAck,
-  eventualResponse,
-  fakeTurn,
-  IDENTITY_SPEC,
-  INTERACTION_ID,
-  interactionAck,
-  interactionInvalid,
-  interactionRequired,
-  keepalive,
-  otpInvalid,
-  otpSent,
-  otpVerificationRequired,
-  otpVerified,
-  preamblePiece,
-  reasoningPiece,
-  RID,
-  token,
-  toolCall,
-  toolResult,
-  USAGE_TOOL_TURN,
-  writeConfirmationRequired,
-} from './events.js';
+import { IDENTITY_SPEC, INTERACTION_ID, RID, USAGE_TOOL_TURN, ack, boundTo, cancelled, confirmAck, eventualResponse, fakeTurn, interactionAck, interactionInvalid, interactionRequired, keepalive, otpInvalid, otpSent, otpVerificationRequired, otpVerified, preamblePiece, reasoningPiece, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 import { chunkFrame } from '../../src/testing/frames.js';
 
@@ -72,11 +47,11 @@ describe('transcript', () => {
   it('follows a basic streaming turn', () => {
     const turn = fakeTurn('hi there');
     const ev = boundTo(turn, {
-      a: accepted(),
-      x: token('Hello fr'),
-      y: token('om the e'),
-      z: token('ngine!'),
-      e: eventualResponse(['Hello from the engine!']),
+      a: ack(RID),
+      x: token(RID, 'Hello fr'),
+      y: token(RID, 'om the e'),
+      z: token(RID, 'ngine!'),
+      e: eventualResponse(RID, ['Hello from the engine!']),
     });
     const A = { ...start('hi there'), status: 'streaming' as const };
     const X = { ...A, answer: 'Hello fr' };
@@ -92,15 +67,15 @@ describe('transcript', () => {
 
   it('follows a tool turn with a preamble and reasoning', () => {
     const ev = boundTo(fakeTurn('where is order 123?'), {
-      a: accepted(),
-      r: reasoningPiece('Look the order up.'),
-      p: preamblePiece('Let me look that up.'),
-      c: toolCall('lookup_order', { id: '123' }),
-      d: toolResult('lookup_order', 'Order 123: shipped, arrives Tuesday.'),
-      x: token('Your order 123 h'),
-      y: token('as shipped and a'),
-      z: token('rrives Tuesday.'),
-      e: eventualResponse(['Your order 123 has shipped and arrives Tuesday.'], { usage: USAGE_TOOL_TURN }),
+      a: ack(RID),
+      r: reasoningPiece(RID, 'Look the order up.'),
+      p: preamblePiece(RID, 'Let me look that up.'),
+      c: toolCall(RID, 'lookup_order', { id: '123' }),
+      d: toolResult(RID, 'lookup_order', 'Order 123: shipped, arrives Tuesday.'),
+      x: token(RID, 'Your order 123 h'),
+      y: token(RID, 'as shipped and a'),
+      z: token(RID, 'rrives Tuesday.'),
+      e: eventualResponse(RID, ['Your order 123 has shipped and arrives Tuesday.'], { usage: USAGE_TOOL_TURN }),
     });
     const call = running('lookup_order', { id: '123' });
     const A = { ...start('where is order 123?'), status: 'streaming' as const };
@@ -120,14 +95,14 @@ describe('transcript', () => {
 
   it('follows a write confirmation: awaiting the human until the ack, then the tool result and answer', () => {
     const ev = boundTo(fakeTurn('delete record 42'), {
-      a: accepted(),
-      w: writeConfirmationRequired('delete_record'),
-      c: toolCall('delete_record', { id: '42' }),
-      k: confirmAck(true), // on the confirm frame's own requestId
-      d: toolResult('delete_record', 'Record 42 deleted.'),
-      x: token('Done — rec'),
-      y: token('ord 42 was deleted.'),
-      e: eventualResponse(['Done — record 42 was deleted.'], { usage: USAGE_TOOL_TURN }),
+      a: ack(RID),
+      w: writeConfirmation(RID, 'delete_record'),
+      c: toolCall(RID, 'delete_record', { id: '42' }),
+      k: confirmAck('r-confirm', true), // on the confirm frame's own requestId
+      d: toolResult(RID, 'delete_record', 'Record 42 deleted.'),
+      x: token(RID, 'Done — rec'),
+      y: token(RID, 'ord 42 was deleted.'),
+      e: eventualResponse(RID, ['Done — record 42 was deleted.'], { usage: USAGE_TOOL_TURN }),
     });
     const ask: PendingWriteConfirmation = {
       ask: 'write_confirmation',
@@ -151,13 +126,13 @@ describe('transcript', () => {
 
   it('records a denied write confirmation as a failed tool', () => {
     const ev = boundTo(fakeTurn('delete record 42'), {
-      a: accepted(),
-      w: writeConfirmationRequired('delete_record'),
-      c: toolCall('delete_record', { id: '42' }),
-      k: confirmAck(false),
-      d: toolResult('delete_record', 'Denied by human: user rejected the action', true),
-      x: token('OK, I left record 42 alone.'),
-      e: eventualResponse(['OK, I left record 42 alone.']),
+      a: ack(RID),
+      w: writeConfirmation(RID, 'delete_record'),
+      c: toolCall(RID, 'delete_record', { id: '42' }),
+      k: confirmAck('r-confirm', false),
+      d: toolResult(RID, 'delete_record', 'Denied by human: user rejected the action', true),
+      x: token(RID, 'OK, I left record 42 alone.'),
+      e: eventualResponse(RID, ['OK, I left record 42 alone.']),
     });
     const call = running('delete_record', { id: '42' });
     const results: TurnTranscript[] = [];
@@ -172,18 +147,15 @@ describe('transcript', () => {
 
   it('follows an interaction with an invalid resubmit: errors shown, still parked, cleared by the ack', () => {
     const ev = boundTo(fakeTurn('send me a quote'), {
-      a: accepted(),
-      i: interactionRequired(),
-      c: toolCall('request_identity_intake', { ...IDENTITY_SPEC, reason: 'to send you the quote' }),
-      v: interactionInvalid([{ field: 'email', message: 'must be a valid email address' }]),
-      k: interactionAck({ name: 'Alice Example', email: 'alice@example.com' }),
-      d: toolResult(
-        'request_identity_intake',
-        '{"status":"submitted","values":{"name":"Alice Example","email":"alice@example.com"}}',
-      ),
-      x: token("Thanks — I'"),
-      y: token("ve got your details."),
-      e: eventualResponse(["Thanks — I've got your details."], { usage: USAGE_TOOL_TURN }),
+      a: ack(RID),
+      i: interactionRequired(RID),
+      c: toolCall(RID, 'request_identity_intake', { ...IDENTITY_SPEC, reason: 'to send you the quote' }),
+      v: interactionInvalid(RID, INTERACTION_ID, [{ field: 'email', message: 'must be a valid email address' }]),
+      k: interactionAck(RID, { name: 'Alice Example', email: 'alice@example.com' }),
+      d: toolResult(RID, 'request_identity_intake', '{"status":"submitted","values":{"name":"Alice Example","email":"alice@example.com"}}'),
+      x: token(RID, "Thanks — I'"),
+      y: token(RID, "ve got your details."),
+      e: eventualResponse(RID, ["Thanks — I've got your details."], { usage: USAGE_TOOL_TURN }),
     });
     const ask: PendingInteraction = {
       ask: 'interaction',
@@ -218,14 +190,14 @@ describe('transcript', () => {
 
   it('keeps an OTP ask through the end of the turn (it does not park it) until otp_verified', () => {
     const ev = boundTo(fakeTurn('change my address'), {
-      a: accepted(),
-      o: otpVerificationRequired('update_address'),
-      s: otpSent('email', 'a***@example.com'),
-      x: token('I need to verify you first: '),
-      y: token('I sent a code to your email.'),
-      e: eventualResponse(['I need to verify you first: I sent a code to your email.']),
-      n: otpInvalid(2),
-      v: otpVerified(),
+      a: ack(RID),
+      o: otpVerificationRequired(RID, 'update_address'),
+      s: otpSent(RID, 'email', 'a***@example.com'),
+      x: token(RID, 'I need to verify you first: '),
+      y: token(RID, 'I sent a code to your email.'),
+      e: eventualResponse(RID, ['I need to verify you first: I sent a code to your email.']),
+      n: otpInvalid('r-otp', 2),
+      v: otpVerified('r-otp'),
     });
     const ask: PendingOtp = {
       ask: 'otp',
@@ -252,20 +224,20 @@ describe('transcript', () => {
 
   it('starts a fresh transcript when a new turn starts in the same stream (verifyOtp re-sends the message)', () => {
     const refused = boundTo(fakeTurn('pay invoice INV-7'), {
-      a: accepted(),
-      o: otpVerificationRequired('pay_invoice'),
-      c: toolCall('pay_invoice', { invoice: 'INV-7' }),
-      d: toolResult('pay_invoice', 'identity verification required', true),
-      r: reasoningPiece('Refused.'),
-      x: token('I need to verify you first.'),
-      v: otpVerified(),
+      a: ack(RID),
+      o: otpVerificationRequired(RID, 'pay_invoice'),
+      c: toolCall(RID, 'pay_invoice', { invoice: 'INV-7' }),
+      d: toolResult(RID, 'pay_invoice', 'identity verification required', true),
+      r: reasoningPiece(RID, 'Refused.'),
+      x: token(RID, 'I need to verify you first.'),
+      v: otpVerified('r-otp'),
     });
     const answered = boundTo(fakeTurn('pay invoice INV-7', 'r-2'), {
-      b: accepted('r-2'),
-      c: toolCall('pay_invoice', { invoice: 'INV-7' }, 'r-2'),
-      d: toolResult('pay_invoice', 'paid', false, 'r-2'),
-      y: token('Invoice INV-7 is paid.', 'r-2'),
-      e: eventualResponse(['Invoice INV-7 is paid.'], {}, 'r-2'),
+      b: ack('r-2'),
+      c: toolCall('r-2', 'pay_invoice', { invoice: 'INV-7' }),
+      d: toolResult('r-2', 'pay_invoice', 'paid', false),
+      y: token('r-2', 'Invoice INV-7 is paid.'),
+      e: eventualResponse('r-2', ['Invoice INV-7 is paid.'], {}),
     });
     const results: TurnTranscript[] = [];
     from<TurnEvent[]>([...Object.values(refused), ...Object.values(answered)]).pipe(transcript()).subscribe((t) => results.push(t));
@@ -279,12 +251,12 @@ describe('transcript', () => {
 
   it('stays parked through a state-only chunk (structured response, pending flags)', () => {
     const ev = boundTo(fakeTurn('delete record 42'), {
-      a: accepted(),
-      w: writeConfirmationRequired('delete_record'),
-      c: toolCall('delete_record', { id: '42' }),
+      a: ack(RID),
+      w: writeConfirmation(RID, 'delete_record'),
+      c: toolCall(RID, 'delete_record', { id: '42' }),
       s: chunkFrame(RID, 'agent', { structuredResponse: { summary: 'deleting' } }),
       f: chunkFrame(RID, 'agent', { pendingWriteConfirmation: { toolId: 'delete_record' } }),
-      k: confirmAck(true),
+      k: confirmAck('r-confirm', true),
     });
     const A = { ...start('delete record 42'), status: 'streaming' as const };
     const W = {
@@ -301,11 +273,11 @@ describe('transcript', () => {
 
   it('follows a turn cancelled while parked: the ask is dropped, the unanswered call stays running', () => {
     const ev = boundTo(fakeTurn('delete record 42'), {
-      a: accepted(),
-      p: preamblePiece('I will delete it.'),
-      w: writeConfirmationRequired('delete_record'),
-      c: toolCall('delete_record', { id: '42' }),
-      k: cancelled(),
+      a: ack(RID),
+      p: preamblePiece(RID, 'I will delete it.'),
+      w: writeConfirmation(RID, 'delete_record'),
+      c: toolCall(RID, 'delete_record', { id: '42' }),
+      k: cancelled(RID),
     });
     const A = { ...start('delete record 42'), status: 'streaming' as const };
     const P = { ...A, preamble: 'I will delete it.' };
@@ -324,7 +296,7 @@ describe('transcript', () => {
   });
 
   it('is waiting until the 202, and keeps an ended status whatever follows', () => {
-    const ev = boundTo(fakeTurn('hi'), { q: keepalive(), a: accepted(), e: eventualResponse(['Hi!']), v: otpVerified() });
+    const ev = boundTo(fakeTurn('hi'), { q: keepalive(RID), a: ack(RID), e: eventualResponse(RID, ['Hi!']), v: otpVerified('r-otp') });
     marbles(({ cold, expectObservable }) => {
       const statuses = cold<TurnEvent>('-q-a-e-v|', ev).pipe(transcript());
       const Q = { ...start('hi') };
@@ -335,7 +307,7 @@ describe('transcript', () => {
   });
 
   it('without a turn context: the first event gives the requestId, and there is no user message', () => {
-    const values = { a: accepted(), w: writeConfirmationRequired('delete_record'), k: confirmAck(true, 'r-confirm') };
+    const values = { a: ack(RID), w: writeConfirmation(RID, 'delete_record'), k: confirmAck('r-confirm', true) };
     const results: TurnTranscript[] = [];
     from<TurnEvent[]>([values.a, values.w, values.k]).pipe(transcript()).subscribe((t) => results.push(t));
     expect(results.map((t) => [t.requestId, t.userMessage, t.status])).toEqual([
@@ -347,12 +319,12 @@ describe('transcript', () => {
 
   it('emits a new object on every event and never changes one it emitted', () => {
     const ev = boundTo(fakeTurn('where is order 123?'), {
-      a: accepted(),
-      c: toolCall('lookup_order', { id: '123' }),
-      q: keepalive(),
-      d: toolResult('lookup_order', 'Order 123: shipped.'),
-      x: token('Shipped.'),
-      e: eventualResponse(['Shipped.']),
+      a: ack(RID),
+      c: toolCall(RID, 'lookup_order', { id: '123' }),
+      q: keepalive(RID),
+      d: toolResult(RID, 'lookup_order', 'Order 123: shipped.'),
+      x: token(RID, 'Shipped.'),
+      e: eventualResponse(RID, ['Shipped.']),
     });
     const emitted: TurnTranscript[] = [];
     const snapshots: string[] = [];
@@ -372,7 +344,7 @@ describe('transcript', () => {
   });
 
   it('passes an error through at the frame it happens', () => {
-    const ev = boundTo(fakeTurn('hi there'), { a: accepted(), x: token('Hello fr') });
+    const ev = boundTo(fakeTurn('hi there'), { a: ack(RID), x: token(RID, 'Hello fr') });
     const A = { ...start('hi there'), status: 'streaming' as const };
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<TurnEvent>('-a-x-#', ev, new Error('CONNECTION_CLOSED'));
@@ -382,7 +354,7 @@ describe('transcript', () => {
   });
 
   it('unsubscribes from the source when its subscriber unsubscribes', () => {
-    const ev = boundTo(fakeTurn('hi there'), { a: accepted(), x: token('Hello fr'), e: eventualResponse(['Hello fr']) });
+    const ev = boundTo(fakeTurn('hi there'), { a: ack(RID), x: token(RID, 'Hello fr'), e: eventualResponse(RID, ['Hello fr']) });
     const A = { ...start('hi there'), status: 'streaming' as const };
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<TurnEvent>('-a-x-e-|', ev);

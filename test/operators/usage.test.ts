@@ -3,17 +3,17 @@ import type { OperatorFunction } from 'rxjs';
 import type { Usage } from '../../src/generated/types.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
 import { usage } from '../../operators/usage.js';
-import { accepted, cancelled, eventualResponse, token, USAGE_TOOL_TURN } from './events.js';
+import { RID, USAGE_TOOL_TURN, ack, cancelled, eventualResponse, token } from '../fixtures/events.js';
 import { marbles } from './marbles.js';
 
-const withoutUsage = eventualResponse(['Hi!']);
+const withoutUsage = eventualResponse(RID, ['Hi!']);
 delete withoutUsage.data.data.usage;
 const events = {
-  a: accepted(),
-  t: token('Your order has shipped.'),
-  e: eventualResponse(['Your order has shipped.'], { usage: USAGE_TOOL_TURN }),
+  a: ack(RID),
+  t: token(RID, 'Your order has shipped.'),
+  e: eventualResponse(RID, ['Your order has shipped.'], { usage: USAGE_TOOL_TURN }),
   n: withoutUsage,
-  k: cancelled(),
+  k: cancelled(RID),
 };
 
 describe('usage', () => {

@@ -96,6 +96,7 @@ describe('every TestTurn and expectation method sends frames the client accepts'
       client.turn({ sessionId: 's1', message: 'everything' }).subscribe({ error: () => undefined });
       client.turn({ sessionId: 's1', message: 'second' }).subscribe({ error: () => undefined });
       client.turn({ sessionId: 's1', message: 'third' }).subscribe({ error: () => undefined });
+      client.turn({ sessionId: 's1', message: 'fourth' }).subscribe({ error: () => undefined });
       client.createSession({ agentId: 'a' }).subscribe();
       client.getSession('s1').subscribe({ error: () => undefined });
       client.getMessages({ sessionId: 's1' }).subscribe();
@@ -104,11 +105,13 @@ describe('every TestTurn and expectation method sends frames the client accepts'
       flush();
       const turn = server.expectTurn('everything');
       turn.accept().reasoning('r').preamble('p').token('t').stream('streamed').chunk('node', { structuredResponse: { a: 1 } });
-      turn.toolCall('tool').toolResult('tool', { ok: true }).toolResult('tool', 'no', true).requireConfirmation('tool', { args: {} });
-      turn.requireInteraction('choices', { questions: [{ question: 'Q?', header: 'Q', options: [{ label: 'a' }, { label: 'b' }] }] }, undefined, { toolCall: true });
-      turn.interactionInvalid([{ field: 'x', message: 'y' }]).requireOtp('tool').respond({ parts: ['a', 'b'] });
-      server.expectTurn('second').accept().cancelled();
+      turn.toolCall('tool').toolResult('tool', { ok: true }).toolResult('tool', 'no', true).requireOtp('tool').respond({ parts: ['a', 'b'] });
+      // A parked turn takes nothing but its ask's tool call, interaction_invalid and its ending until the client answers.
+      server.expectTurn('second').accept().requireConfirmation('tool', { args: {} }).cancelled();
       server.expectTurn('third').error('AGENT_ERROR');
+      const fourth = server.expectTurn('fourth').accept();
+      fourth.requireInteraction('choices', { questions: [{ question: 'Q?', header: 'Q', options: [{ label: 'a' }, { label: 'b' }] }] }, undefined, { toolCall: true });
+      fourth.interactionInvalid([{ field: 'x', message: 'y' }]).error('AGENT_ERROR');
       server.expectRequest('create_conversation_session').respond();
       server.expectRequest('get_session').error('SESSION_NOT_FOUND');
       server.expectRequest('get_conversation_messages').respond(f.messagesPageData());

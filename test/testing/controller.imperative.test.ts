@@ -123,12 +123,12 @@ describe('imperative use', () => {
 
   it('refuses to send an invalid frame and to send on a closed connection', () => {
     client.turn({ sessionId: 's1', message: 'hi' }).subscribe({ error: () => undefined });
-    const turn = server.expectTurn('hi');
+    const turn = server.expectTurn('hi').accept();
     expect(() => turn.emit((requestId) => ({ type: 'stream_token', requestId, token: 7 }) as unknown as TurnEvent)).toThrow(/refusing to send an invalid stream_token frame \(\/token must be string\)/);
     expect(() => turn.respond({ citations: [{ id: 'doc' } as never] })).toThrow(/invalid eventual_response/);
     server.drop();
-    expect(() => turn.accept()).toThrow(/cannot send immediate_response: the connection is closed/);
-    server.verify(); // the turn was never accepted, and its connection is gone
+    expect(() => turn.token('x')).toThrow(/cannot send stream_token: the connection is closed/);
+    server.verify(); // the server dropped the connection: the turn died with it
   });
 
   it('sendRaw() reaches the client unvalidated', () => {

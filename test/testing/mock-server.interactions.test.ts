@@ -155,15 +155,6 @@ describe('5. interactions', () => {
     expect(late.error.code).toBe('NO_PENDING_INTERACTION');
     expect(tokensOf(await client.say(sessionId!, 'again', 'r2'), 'r2').join('')).toBe('second');
   });
-
-  it('an invalid raise-tool spec gives an error tool result and no park', async () => {
-    const server = await h.server({ script: [call('request_identity_intake', { fields: [], reason: 'x' }), text('ok')] });
-    const client = await h.client(server);
-    const { sessionId } = await client.createSession({ supports: ['identity_form'] });
-    const frames = await client.say(sessionId!, 'hi', 'r1');
-    expect(shapes(frames)).toEqual(['immediate_response 202', 'stream_chunk toolCall', 'stream_chunk toolResult', 'stream_token+', 'eventual_response']);
-    expect(toolResults(frames)[0]).toMatchObject({ isError: true, result: expect.stringContaining('invalid identity_intake spec') });
-  });
 });
 
 describe('interaction value validation', () => {

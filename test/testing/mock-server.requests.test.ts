@@ -181,7 +181,7 @@ describe('requests', () => {
     }
   });
 
-  it('resumes a conversation by conversationId: new sessionId, same conversation, supports inherited; unknown → CONVERSATION_NOT_FOUND', async () => {
+  it('resumes a conversation by conversationId: new sessionId, same conversation, supports inherited', async () => {
     const server = await h.server({ script: [text('first reply'), call('request_identity_intake', { fields: [{ key: 'email', required: true }], reason: 'r' })] });
     const a = await h.client(server);
     const first = await a.createSession({ supports: ['identity_form'] });
@@ -198,9 +198,21 @@ describe('requests', () => {
     b.send({ action: 'send_message', requestId: 'r2', sessionId: resumed.sessionId, message: 'quote please' });
     const frames = await b.until((f) => f.type === 'stream_chunk');
     expect(shapes(frames)).toEqual(['immediate_response 202', 'interaction_required', 'stream_chunk toolCall']);
+  });
 
-    const unknown = await b.request({ action: 'create_conversation_session', requestId: 'c9', agentId: AGENT, conversationId: 'nope' });
-    expect(unknown).toMatchObject({ type: 'error', requestId: 'c9', error: { code: 'CONVERSATION_NOT_FOUND' } });
+  it('a resume with a conversationId it does not know is answered as reference servers do: 200 with a different, fresh conversation, no error', async () => {
+    const server = await h.server({ script: [text('first answer')] });
+    const client = await h.client(server);
+    const reply = await client.request({ action: 'create_conversation_session', requestId: 'c9', agentId: AGENT, conversationId: 'nope' });
+    expect(reply).toMatchObject({ type: 'immediate_response', status: 200, requestId: 'c9' });
+    const session = reply.data;
+    expectValidObject('Session', session);
+    expect(typeof session.conversationId).toBe('string');
+    expect(session.conversationId).not.toBe('nope');
+    // A conversation of its own: empty history, the script from its start, and resumable by its new id.
+    expect((await client.request({ action: 'get_conversation_messages', requestId: 'h1', sessionId: session.sessionId })).data.messages).toEqual([]);
+    expect(tokensOf(await client.say(session.sessionId, 'hello', 'r1'), 'r1').join('')).toBe('first answer');
+    expect((await client.createSession({ conversationId: session.conversationId })).conversationId).toBe(session.conversationId);
   });
 
   it('list_conversations: most recent first, title from the first user message (60 chars) or "New conversation"', async () => {

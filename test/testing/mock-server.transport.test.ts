@@ -119,8 +119,8 @@ describe('disconnect', () => {
 });
 
 describe('faults', () => {
-  it('dropAfterEvents terminates the socket (1006) after the Nth event of a turn', async () => {
-    const server = await h.server({ script: [text('Hello from the engine!')], faults: { dropAfterEvents: 2 } });
+  it('dropAtEvent terminates the socket (1006) in place of the n-th event of a turn', async () => {
+    const server = await h.server({ script: [text('Hello from the engine!')], faults: { dropAtEvent: 3 } });
     const client = await h.client(server);
     const { sessionId } = await client.createSession();
     client.send({ action: 'send_message', requestId: 'r1', sessionId, message: 'hi' });
@@ -130,13 +130,35 @@ describe('faults', () => {
     expect(tokensOf(client.frames, 'r1')).toEqual(['Hello fr']);
   });
 
-  it('dropAfterEvents 0 drops on receipt of send_message, before the ack', async () => {
-    const server = await h.server({ faults: { dropAfterEvents: 0 } });
+  it('dropAtEvent 1 drops on receipt of send_message, before the ack', async () => {
+    const server = await h.server({ faults: { dropAtEvent: 1 } });
     const client = await h.client(server);
     const { sessionId } = await client.createSession();
     client.send({ action: 'send_message', requestId: 'r1', sessionId, message: 'hi' });
     expect((await client.closed).code).toBe(1006);
     expect(client.frames.filter((f) => f.requestId === 'r1')).toEqual([]);
+  });
+
+  it('the dropAtEvent option counts as the server.faults.dropAtEvent knob does: the same n cuts the turn at the same frame', async () => {
+    const cut = async (arm: (server: Awaited<ReturnType<typeof h.server>>) => void, options = {}): Promise<string[]> => {
+      const server = await h.server({ script: [text('Hello from the engine!')], ...options });
+      arm(server);
+      const client = await h.client(server);
+      const { sessionId } = await client.createSession();
+      client.send({ action: 'send_message', requestId: 'r1', sessionId, message: 'hi' });
+      expect((await client.closed).code).toBe(1006);
+      return shapes(client.frames, 'r1');
+    };
+    for (const n of [1, 2, 3]) {
+      const byKnob = await cut((server) => server.faults.dropAtEvent(n));
+      const byOption = await cut(() => undefined, { faults: { dropAtEvent: n } });
+      expect(byOption).toEqual(byKnob);
+    }
+    expect(await cut(() => undefined, { faults: { dropAtEvent: 2 } })).toEqual(['immediate_response 202']);
+  });
+
+  it('refuses a dropAtEvent option that is not a positive integer', async () => {
+    await expect(h.server({ faults: { dropAtEvent: 0 } })).rejects.toThrow(RangeError);
   });
 
   it('malformedFrameAfterEvents injects raw text or an object after the Nth event, then the turn goes on', async () => {
@@ -165,15 +187,15 @@ describe('faults', () => {
   });
 
   it('faults.turns limits faults to the listed server-wide turn indexes', async () => {
-    const server = await h.server({ script: [text('one'), text('two'), text('three')], faults: { dropAfterEvents: 1, turns: [1] } });
+    const server = await h.server({ script: [text('one'), text('two'), text('three')], faults: { dropAtEvent: 2, turns: [1] } });
     const a = await h.client(server);
     const { sessionId } = await a.createSession();
     expect(tokensOf(await a.say(sessionId!, 'first', 'r1'), 'r1').join('')).toBe('one'); // turn 0: untouched
-    a.send({ action: 'send_message', requestId: 'r2', sessionId, message: 'second' }); // turn 1: dropped after the ack
+    a.send({ action: 'send_message', requestId: 'r2', sessionId, message: 'second' }); // turn 1: dropped in place of its 2nd event
     expect((await a.closed).code).toBe(1006);
     expect(shapes(a.frames, 'r2')).toEqual(['immediate_response 202']);
     const b = await h.client(server);
-    // Turn 2 is untouched; turn 1 died before calling the model, so 'two' is still next.
-    expect(tokensOf(await b.say(sessionId!, 'third', 'r3'), 'r3').join('')).toBe('two');
+    // Turn 2 is untouched; turn 1 had called the model ('two') when its second event was due.
+    expect(tokensOf(await b.say(sessionId!, 'third', 'r3'), 'r3').join('')).toBe('three');
   });
 });

@@ -61,14 +61,13 @@ describe('1. basic turn', () => {
     }
   });
 
-  it('consumes the script across turns and connections, then answers empty text without tokens', async () => {
+  it('consumes the script across the turns of a conversation, on any connection, then answers empty text without tokens', async () => {
     const server = await h.server({ script: [text('one'), text('two')] });
     const a = await h.client(server);
     const b = await h.client(server);
     const sa = (await a.createSession()).sessionId!;
-    const sb = (await b.createSession()).sessionId!;
     expect(tokensOf(await a.say(sa, 'first', 'r1'), 'r1').join('')).toBe('one');
-    expect(tokensOf(await b.say(sb, 'second', 'r2'), 'r2').join('')).toBe('two');
+    expect(tokensOf(await b.say(sa, 'second', 'r2'), 'r2').join('')).toBe('two');
     const third = await a.say(sa, 'third', 'r3');
     expect(shapes(third)).toEqual(['immediate_response 202', 'eventual_response']);
     expect(third[1]!.data.data.response.responseParts).toEqual(['']);
@@ -108,12 +107,10 @@ describe('2. tool turn', () => {
     expect(frames[frames.length - 1]!.data.data.usage).toEqual({ costUsd: 7e-5, promptTokens: 20, completionTokens: 10 });
   });
 
-  it('runs several tool calls in one turn; unknown tools, bad arguments and throwing tools give error results', async () => {
+  it('runs several tool calls in one turn; a throwing tool gives an error result', async () => {
     const server = await h.server({
       script: [
         call('lookup_order', { id: '1' }),
-        call('no_such_tool', {}),
-        { kind: 'toolCall', name: 'lookup_order', arguments: '{not json' },
         call('explode', {}),
         call('echo', { word: 'hi' }),
         text('done'),
@@ -129,12 +126,10 @@ describe('2. tool turn', () => {
     const frames = await client.say(sessionId, 'go', 'r1');
     expect(toolResults(frames)).toEqual([
       { name: 'lookup_order', isError: false, result: 'Order 123: shipped, arrives Tuesday.' },
-      { name: 'no_such_tool', isError: true, result: "Unknown tool 'no_such_tool'." },
-      { name: 'lookup_order', isError: true, result: expect.stringContaining('not valid JSON') },
       { name: 'explode', isError: true, result: 'boom' },
       { name: 'echo', isError: false, result: 'echo hi' },
     ]);
-    expect(frames[frames.length - 1]!.data.data.usage).toEqual({ costUsd: 0.00021, promptTokens: 60, completionTokens: 30 });
+    expect(frames[frames.length - 1]!.data.data.usage).toEqual({ costUsd: 0.00014, promptTokens: 40, completionTokens: 20 });
   });
 });
 

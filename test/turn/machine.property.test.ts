@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import type { ServerEvent } from '../../src/generated/types.js';
-import { RESUME_ERRORS, stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
-import { endsTurn, parksTurn, resumesTurn } from '../../src/turn/rules.js';
+import { stepAnswer, stepTurn, type TurnPending, type TurnPhase } from '../../src/turn/machine.js';
+import { RESUME_REFUSALS, endsTurn, isAnswer, parksTurn, rejectsAnswer, resumesTurn } from '../../src/turn/rules.js';
+const RESUME_ERRORS: ReadonlySet<string> = new Set(Object.keys(RESUME_REFUSALS));
 import { ack, cancelled, error, eventual, interactionInvalid, interactionRequired, ok, token, toolCall, toolResult, writeConfirmation } from '../fixtures/events.js';
 
 const r = 'turn-1';
@@ -58,13 +59,13 @@ describe('stepTurn', () => {
     );
   });
 
-  it('only asks, a form sent back invalid and a refused answer while parked park the turn', () => {
+  it('an ask, a form sent back invalid and an answer refused while parked park a live turn, and nothing else does', () => {
     fc.assert(
       fc.property(anyPhase, anyEvent, anyPending, (phase, event, pending) => {
         const step = stepTurn(phase, event, pending);
-        if (!step.parks) return;
-        expect(step.phase).toBe('parked');
-        expect(parksTurn(event) || event.type === 'interaction_invalid' || step.effect === 'refuse-answer').toBe(true);
+        const refusedWhileParked = phase === 'parked' && step.effect === 'refuse-answer';
+        expect(step.parks).toBe(phase !== 'ended' && (parksTurn(event) || rejectsAnswer(event) || refusedWhileParked));
+        if (step.parks) expect(step.phase).toBe('parked');
       }),
     );
   });
@@ -76,7 +77,7 @@ describe('stepTurn', () => {
         for (const event of sequence) {
           const next: TurnPhase = stepTurn(phase, event, pending).phase;
           if (phase === 'parked' && next === 'running') expect(resumesTurn(event)).toBe(true);
-          if (phase === 'running' && next === 'parked') expect(parksTurn(event) || event.type === 'interaction_invalid').toBe(true);
+          if (phase === 'running') expect(next === 'parked').toBe(parksTurn(event) || rejectsAnswer(event));
           phase = next;
         }
       }),
@@ -87,10 +88,20 @@ describe('stepTurn', () => {
     fc.assert(
       fc.property(anyPhase, anyEvent, anyPending, (phase, event, pending: TurnPending) => {
         const step = stepTurn(phase, event, pending);
-        if (step.effect === 'answer') {
-          expect(pending.submitPending).toBe(true);
-          expect((event.type === 'immediate_response' && event.status === 200) || event.type === 'interaction_invalid').toBe(true);
-        }
+        expect(step.effect === 'answer').toBe(phase !== 'ended' && pending.submitPending && (isAnswer(event) || rejectsAnswer(event)));
+      }),
+    );
+  });
+
+  it('on an answer\'s own requestId (a confirm\'s), an error is that answer\'s and never ends the turn; its ack resumes a parked turn', () => {
+    fc.assert(
+      fc.property(anyPhase, anyEvent, (phase, event) => {
+        const step = stepAnswer(phase, event);
+        const code = codeOf(event);
+        if (phase === 'ended') return expect(step).toMatchObject({ phase: 'ended', effect: 'unexpected', parks: false });
+        if (code !== undefined) return expect(step).toMatchObject({ phase, effect: 'refuse-answer', parks: phase === 'parked' && RESUME_ERRORS.has(code) });
+        if (isAnswer(event)) return expect(step).toMatchObject({ phase: 'running', effect: 'answer', parks: false });
+        return expect(step).toMatchObject({ phase, effect: 'unexpected', parks: false });
       }),
     );
   });

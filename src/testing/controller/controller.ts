@@ -1,5 +1,6 @@
 /** The testing controller: a fake server behind `createSmoothClient({ webSocketImpl })`. */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import type { ClientAction, ClientActionName, ClientActionOf, SendMessageAction, ServerEvent } from '../../generated/types.js';
 import type { WebSocketImplementation } from '../../client/options.js';
 import { validateEvent } from '../../validation/validate.js';
@@ -27,6 +28,15 @@ export interface TestingControllerOptions {
    * @default asyncScheduler (virtual inside `TestScheduler.run()`)
    */
   scheduler?: SchedulerLike;
+  /**
+   * Where frame 0 of every handle's timeline (`at()`, `play()`) is. `'action'`: when its action
+   * was matched, so a confirm's answers count from the confirm and the turn's from the turn.
+   * `'run'`: the start of `TestScheduler.run()`, for every handle, so one test spanning several
+   * handles reads one timeline, the same as its `expectObservable` marbles (use it inside
+   * `run()` only; a frame before the action was sent is then a test error, reported by `verify()`).
+   * @default 'action'
+   */
+  timeline?: 'action' | 'run';
 }
 
 /** Options of {@link SmoothTestingController.verify}. */
@@ -63,6 +73,12 @@ export interface ActionHandles {
  * `at(frame)` / `play(marbles)` on the action's timeline. Answering an expectation now, before its
  * action was sent, throws a descriptive error. `verify()` fails on anything left over.
  *
+ * It keeps the protocol's rules, so a test cannot pass on a fake that lies: nothing of a turn
+ * before its `accept()`, and nothing of a parked turn but its ending until the client's answer
+ * was acked. Put `verify()` in `afterEach` (it then also runs after a failed test, whatever the
+ * teardown order), and run marble tests through {@link SmoothTestingController.run} so a failing
+ * marble also says which expectation never matched.
+ *
  * @example
  * const server = new SmoothTestingController();
  * const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: server.WebSocket });
@@ -94,8 +110,16 @@ export class SmoothTestingController {
     this.autoOpen = options.autoOpen ?? true;
     this.sockets = new FakeSockets({ autoOpen: this.autoOpen, scheduler: this.scheduler, onAction: (action, socket) => this.record(action, socket) });
     this.WebSocket = this.sockets.WebSocket;
+    const timeline = options.timeline ?? 'action';
     this.link = {
       scheduler: this.scheduler,
+      timeline,
+      origin: () => (timeline === 'run' ? 0 : this.scheduler.now()),
+      resume: (socket, sessionId, ask) => {
+        const parked = this.parkedTurn(socket, sessionId, ask);
+        if (parked?.turn !== undefined) parked.turn.parked = undefined;
+      },
+      isParked: (socket, sessionId, ask) => this.parkedTurn(socket, sessionId, ask) !== undefined,
       deliver: (socket, frame, by) => this.deliver(socket, frame, by),
       unclaimed: () => this.unclaimed().map((entry) => describeAction(entry.action)),
       failed: (error) => this.failures.push(error),
@@ -176,24 +200,40 @@ export class SmoothTestingController {
 
   /**
    * Throws a TestingControllerError listing, if any: sent actions no expectation consumed,
-   * expectations never matched, turns accepted and never ended on a connection still open
-   * (unless `allowOpenTurns`), and errors thrown by scheduled answers.
+   * expectations never matched, turns accepted and never ended (unless `allowOpenTurns`), and
+   * errors of scheduled answers (a frame a server would not send: before `accept()`, or for a
+   * parked turn before the client's answer was acked). A turn counts as open whether or not the
+   * client has closed its connection since, so `client.close()` before or after `verify()` gives
+   * the same verdict; only a close by the server side (`drop()`, `serverClose()`,
+   * `dropConnection()`, `closeConnection()`) ends it, as a disconnect aborts a turn.
+   * Call it in `afterEach(() => server.verify())`: it then runs also when the test failed first.
    */
   verify(options: VerifyOptions = {}): void {
-    this.settle();
-    const problems: string[] = [];
-    const unclaimed = this.unclaimed();
-    if (unclaimed.length > 0) problems.push(`Actions sent that no expectation matched:\n${bulletList(unclaimed.map((e) => describeAction(e.action)))}`);
-    if (this.waiting.length > 0) {
-      const lines = this.waiting.map((slot) => `${slot.description}${slot.deferredCount > 0 ? ` (${slot.deferredCount} scheduled answer(s) never sent)` : ''}`);
-      problems.push(`Expectations never matched:\n${bulletList(lines)}`);
-    }
-    if (options.allowOpenTurns !== true) {
-      const open = this.log.filter((e) => e.turn?.accepted === true && e.turn.ended === undefined && e.socket.readyState === FakeWebSocket.OPEN);
-      if (open.length > 0) problems.push(`Turns accepted and never ended (respond, cancelled, error; or verify({ allowOpenTurns: true })):\n${bulletList(open.map((e) => describeAction(e.action)))}`);
-    }
-    if (this.failures.length > 0) problems.push(`Scheduled answers that failed:\n${bulletList(this.failures.map((f) => (f instanceof Error ? f.message : String(f))))}`);
+    const problems = this.problems(options);
     if (problems.length > 0) throw new TestingControllerError(`SmoothTestingController.verify() failed.\n${problems.join('\n')}`);
+  }
+
+  /**
+   * Runs `scheduler.run(callback)`. When the run fails (a marble assertion, a throw), the error
+   * it throws also lists what `verify()` finds, so a marble diff (say, a silence timeout at frame
+   * 30000) does not hide the expectation that never matched and why. A passing run is not
+   * verified: keep `verify()` for the end of the test.
+   *
+   * @example
+   * server.run(new TestScheduler((a, b) => expect(a).toEqual(b)), ({ expectObservable }) => {
+   *   expectObservable(client.turn({ sessionId: 's1', message: 'hi' }).pipe(text())).toBe('--(a|)', { a: 'Hello' });
+   *   server.expectTurn('hi').at(1).accept().at(2).respond('Hello');
+   * });
+   */
+  run<T>(scheduler: TestScheduler, callback: (helpers: RunHelpers) => T): T {
+    try {
+      return scheduler.run(callback);
+    } catch (error) {
+      const problems = this.problems({});
+      if (problems.length === 0) throw error;
+      const failure = error instanceof Error ? error.message : String(error);
+      throw new TestingControllerError(`TestScheduler.run() failed, and the testing controller reports:\n${problems.join('\n')}\n\nThe run's failure:\n${failure}`, { cause: error });
+    }
   }
 
   // Connection ---------------------------------------------------------------------------------
@@ -234,6 +274,60 @@ export class SmoothTestingController {
 
   // Internals ----------------------------------------------------------------------------------
 
+  private problems(options: VerifyOptions): string[] {
+    this.settle();
+    const problems: string[] = [];
+    const unclaimed = this.unclaimed();
+    if (unclaimed.length > 0) problems.push(`Actions sent that no expectation matched:\n${bulletList(unclaimed.map((e) => describeAction(e.action)))}`);
+    if (this.waiting.length > 0) {
+      const lines = this.waiting.map((slot) => `${slot.description}${slot.deferredCount > 0 ? ` (${slot.deferredCount} scheduled answer(s) never sent)` : ''}`);
+      problems.push(`Expectations never matched:\n${bulletList(lines)}`);
+    }
+    const open = this.log.filter((e) => e.turn?.accepted === true && e.turn.ended === undefined && (e.socket.readyState === FakeWebSocket.OPEN || e.socket.clientClose !== undefined));
+    if (options.allowOpenTurns !== true && open.length > 0) {
+      const lines = open.map((e) => `${describeAction(e.action)}${this.parkNote(e)}`);
+      problems.push(`Turns accepted and never ended (respond, cancelled, error; or verify({ allowOpenTurns: true })):\n${bulletList(lines)}`);
+    }
+    const unanswered = this.log.some((e) => e.turn !== undefined && e.turn.ended === undefined && e.turn.parked !== undefined && this.answerTo(e) === undefined);
+    if (unanswered) problems.push(PROMISE_HINT);
+    if (this.failures.length > 0) problems.push(`Scheduled answers that failed:\n${bulletList(this.failures.map((f) => (f instanceof Error ? f.message : String(f))))}`);
+    return problems;
+  }
+
+  /** The turn of the session parked on `ask` on `socket` (servers find a park by session, among the connection's turns). */
+  private parkedTurn(socket: FakeWebSocket, sessionId: string, ask: 'write_confirmation_required' | 'interaction_required'): Recorded | undefined {
+    return this.log.find((e) => e.socket === socket && e.action.action === 'send_message' && e.action.sessionId === sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask);
+  }
+
+  /** `parked on …`, and whether the client answered: for a turn left open. */
+  private parkNote(entry: Recorded): string {
+    const parked = entry.turn?.parked;
+    if (parked === undefined) return '';
+    const answer = this.answerTo(entry);
+    const state = answer === undefined ? `the client never sent its ${answerName(parked.ask)}` : `its ${answerName(parked.ask)} ${answer.action.requestId} was never acked`;
+    return ` — parked on ${parked.ask} (${parked.subject}) since time ${parked.at}: ${state}`;
+  }
+
+  /**
+   * The client's answer to a parked turn: a confirm or submit of its session on its socket, sent
+   * after the ask — or a cancel of it (the user stopped instead of answering; the server decides
+   * how the turn ends).
+   */
+  private answerTo(entry: Recorded): Recorded | undefined {
+    const parked = entry.turn?.parked;
+    if (parked === undefined) return undefined;
+    const kind = answerName(parked.ask);
+    return this.log.find(
+      (e) =>
+        e.socket === entry.socket &&
+        (e.action.action === kind || (e.action.action === 'cancel' && e.action.requestId === entry.action.requestId)) &&
+        'sessionId' in e.action &&
+        'sessionId' in entry.action &&
+        e.action.sessionId === entry.action.sessionId &&
+        e.sentAt >= parked.at,
+    );
+  }
+
   private expect<A extends ClientAction>(kind: A['action'], matcher: ActionMatcher<A> | undefined, description: string): Slot<A> {
     this.settle();
     const slot = new Slot<A>(kind, description, this.link);
@@ -269,7 +363,7 @@ export class SmoothTestingController {
       socket,
       sentAt: this.scheduler.now(),
       claimedBy: undefined,
-      turn: action.action === 'send_message' ? { accepted: false, ended: undefined } : undefined,
+      turn: action.action === 'send_message' ? { accepted: false, ended: undefined, parked: undefined } : undefined,
     };
     this.log.push(entry);
     const index = this.waiting.findIndex((slot) => slot.kind === action.action && slot.matcher(action));
@@ -316,6 +410,17 @@ function handleFor<K extends ClientActionName>(action: K, slot: Slot<ClientActio
   };
   return handles[action]();
 }
+
+function answerName(ask: 'write_confirmation_required' | 'interaction_required'): 'confirm_tool_action' | 'submit_interaction' {
+  return ask === 'write_confirmation_required' ? 'confirm_tool_action' : 'submit_interaction';
+}
+
+/** Why a parked turn may never have been answered inside virtual time. */
+const PROMISE_HINT =
+  'A turn is parked and the client never answered it. If your code answers with a Promise (an async handler, e.g. ' +
+  'answerInteractions({ identity_intake: async () => … })), that Promise settles only after TestScheduler.run() has ' +
+  'returned: virtual time runs rxjs schedulers, not Promises, so nothing was sent inside the run. Inside run(), answer ' +
+  'with a value or an Observable: identity_intake: () => ({ values }), or () => timer(2).pipe(map(() => ({ values }))).';
 
 /** Creates a {@link SmoothTestingController}. */
 export function createTestingController(options?: TestingControllerOptions): SmoothTestingController {

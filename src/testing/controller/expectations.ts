@@ -20,7 +20,8 @@ import { ActionHandle, TestingControllerError } from './handle.js';
 
 /**
  * A `confirm_tool_action` (answer to `write_confirmation_required`), from `expectConfirm()`.
- * After `ack()`, continue the parked turn through its `TestTurn` (tool result, tokens, respond).
+ * After `ack()`, continue the parked turn through its `TestTurn` (tool result, tokens, respond):
+ * before it, the turn refuses every frame but its ending, as a server keeps the turn parked.
  */
 export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
   get approved(): boolean {
@@ -31,11 +32,18 @@ export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
     return this.action.sessionId;
   }
 
-  /** `immediate_response` 200 `{ sessionId, approved }` on the confirm's requestId. */
+  /**
+   * `immediate_response` 200 `{ sessionId, approved }` on the confirm's requestId; the parked turn
+   * may go on.
+   * @throws TestingControllerError when no turn of its session is parked on a write confirmation
+   * on its connection (a server answers `NO_PENDING_CONFIRMATION`: send that with `error()`).
+   */
   ack(message?: string): this {
     return this.step((entry) => {
       const { requestId, sessionId, approved } = entry.action;
+      if (!this.slot.link.isParked(entry.socket, sessionId, 'write_confirmation_required')) throw new TestingControllerError(`${this.description}: ack(): no turn of session ${sessionId} is parked on a write confirmation on this connection; a server answers NO_PENDING_CONFIRMATION (error())`);
       this.send(entry, immediateFrame(requestId, 200, message ?? (approved ? 'Tool action approved' : 'Tool action denied'), { sessionId, approved }));
+      this.slot.link.resume(entry.socket, sessionId, 'write_confirmation_required');
     });
   }
 
@@ -67,13 +75,20 @@ export class TestSubmit extends ActionHandle<SubmitInteractionAction> {
     return this.action.declined === true;
   }
 
-  /** `immediate_response` 200 ("Interaction submitted" / "Interaction declined"); the turn resumes. */
+  /**
+   * `immediate_response` 200 ("Interaction submitted" / "Interaction declined"); the turn resumes
+   * (before it, it refuses every frame but `interaction_invalid` and its ending).
+   * @throws TestingControllerError when no turn of its session is parked on an interaction on its
+   * connection (a server answers `NO_PENDING_INTERACTION`: send that with `error()`).
+   */
   ack(message?: string): this {
     return this.step((entry) => {
       const { requestId, sessionId, interactionId, kind, values, declined } = entry.action;
+      if (!this.slot.link.isParked(entry.socket, sessionId, 'interaction_required')) throw new TestingControllerError(`${this.description}: ack(): no turn of session ${sessionId} is parked on an interaction on this connection; a server answers NO_PENDING_INTERACTION (error())`);
       const base = { sessionId, interactionId, ...(kind !== undefined ? { kind } : {}) };
       const data = declined === true ? { ...base, declined: true } : { ...base, values: values ?? {} };
       this.send(entry, immediateFrame(requestId, 200, message ?? (declined === true ? 'Interaction declined' : 'Interaction submitted'), data));
+      this.slot.link.resume(entry.socket, sessionId, 'interaction_required');
     });
   }
 
@@ -180,7 +195,7 @@ export class TestRequest<K extends RequestActionName> extends ActionHandle<Reque
     });
   }
 
-  /** `error` on the request's requestId (e.g. SESSION_NOT_FOUND, CONVERSATION_NOT_FOUND). */
+  /** `error` on the request's requestId (e.g. SESSION_NOT_FOUND, VALIDATION_ERROR). */
   error(code: string, message?: string): this {
     return this.step((entry) => this.send(entry, errorFrame(entry.action.requestId, code, message)));
   }

@@ -16,11 +16,22 @@ export class TestingControllerError extends Error {
 /** How a turn ended, as far as the controller is concerned. */
 export type TurnEnding = 'responded' | 'cancelled' | 'error' | 'stopped';
 
+/** @internal What a parked turn waits for: the ask it sent, and the client's answer that resumes it. */
+export interface Parked {
+  readonly ask: 'write_confirmation_required' | 'interaction_required';
+  /** The tool to confirm, or the interaction id. */
+  readonly subject: string;
+  /** Scheduler time the ask went out. */
+  readonly at: number;
+}
+
 /** @internal What the controller knows of a turn (a `send_message`). */
 export interface TurnProgress {
   accepted: boolean;
   /** `stopped`: cancelled through `expectCancel().confirm()`; its scheduled steps are dropped. */
   ended: TurnEnding | undefined;
+  /** Set by its ask, cleared when the client's answer is acked (`expectConfirm().ack()`, `expectSubmit().ack()`). */
+  parked: Parked | undefined;
 }
 
 /** @internal One action the client sent. */
@@ -48,6 +59,13 @@ export interface ControllerLink {
   runningTurn(socket: FakeWebSocket, requestId: string): Recorded<SendMessageAction> | undefined;
   /** A fresh interaction id: `interaction-1`, `interaction-2`, ... */
   mintInteractionId(): string;
+  /** The client's answer to a park was acked: the session's turn parked on `ask` on `socket` goes on. */
+  resume(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): void;
+  /** Whether a turn of the session is parked on `ask` on `socket`. */
+  isParked(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): boolean;
+  /** Frame 0 of a timeline bound now: the scheduler's time, or 0 with `timeline: 'run'`. */
+  origin(): number;
+  readonly timeline: 'action' | 'run';
 }
 
 /** @internal The state every view of one expectation shares. */
@@ -72,8 +90,16 @@ export class Slot<A extends ClientAction> {
   bind(entry: Recorded<A>): void {
     entry.claimedBy = this.description;
     this.entry = entry;
-    this.origin = this.link.scheduler.now();
-    for (const { offset, work } of this.deferred.splice(0)) this.schedule(offset, work);
+    this.origin = this.link.origin();
+    for (const { offset, work } of this.deferred.splice(0)) {
+      // Bound from inside the client's send: a frame already past is the test's mistake, reported
+      // by verify(), not thrown into the client.
+      try {
+        this.schedule(offset, work);
+      } catch (error) {
+        this.link.failed(error);
+      }
+    }
   }
 
   schedule(offset: number, work: () => void): void {
@@ -85,7 +111,7 @@ export class Slot<A extends ClientAction> {
     const delay = this.origin + offset - scheduler.now();
     if (delay < 0) {
       throw new TestingControllerError(
-        `${this.description}: frame ${offset} of its timeline (time ${this.origin + offset}) is already past (now ${scheduler.now()}). Frames count from when the action was matched.`,
+        `${this.description}: frame ${offset} of its timeline (time ${this.origin + offset}) is already past (now ${scheduler.now()}). ${this.link.timeline === 'run' ? 'Frames count from the start of the run (timeline: "run").' : 'Frames count from when the action was matched.'}`,
       );
     }
     scheduler.schedule(() => {
@@ -113,10 +139,17 @@ export class Slot<A extends ClientAction> {
  *
  * A handle acts *now* (each method sends its frame synchronously; the action must have been
  * sent), or on its timeline: `handle.at(2)` is a view of the same expectation whose methods
- * schedule their frames 2 frames after the action was matched (the later of its sending and the
- * `expect…` call), on the controller's scheduler (`asyncScheduler`, virtual inside
- * `TestScheduler.run()`). Scheduled answers may be declared before the action is sent.
- * Answers scheduled on a connection that has closed are dropped: a disconnect aborts the turn.
+ * schedule their frames at frame 2 of the timeline, on the controller's scheduler
+ * (`asyncScheduler`, virtual inside `TestScheduler.run()`). Scheduled answers may be declared
+ * before the action is sent. Answers scheduled on a connection that has closed are dropped: a
+ * disconnect aborts the turn.
+ *
+ * One rule for frames: a frame number always counts from frame 0 of the timeline, never from
+ * another view. `at(5).at(2)` is frame 2; `play(marbles)` reads its marble from frame 0, like
+ * `cold()`, and is called on the handle (on an `at()` view it throws: pad the marble instead,
+ * `'-----a'` or `'5ms a'`). Frame 0 is when the action was matched (the later of its sending and
+ * the `expect…` call), or the start of the run for every handle with the controller's
+ * `timeline: 'run'` option.
  */
 export abstract class ActionHandle<A extends ClientAction> {
   /** @internal Created by the controller. */
@@ -156,8 +189,10 @@ export abstract class ActionHandle<A extends ClientAction> {
   }
 
   /**
-   * A view whose answers are scheduled at `frame` of this expectation's timeline (frame 0 is when
-   * the action was matched). Chain `.at()` again to move on: `turn.at(1).accept().at(3).token('x')`.
+   * A view whose answers are scheduled at `frame` of this expectation's timeline, counted from
+   * frame 0 whatever view it is called on (frame 0 is when the action was matched, or the start
+   * of the run with `timeline: 'run'`). Chain `.at()` again to move on:
+   * `turn.at(1).accept().at(3).token('x')` sends the token at frame 3, not 4.
    */
   at(frame: number): this {
     if (!Number.isInteger(frame) || frame < 0) throw new TestingControllerError(`${this.description}: at(${frame}): a frame is an integer >= 0`);
@@ -170,10 +205,11 @@ export abstract class ActionHandle<A extends ClientAction> {
   }
 
   /**
-   * Schedules steps with a marble diagram on this expectation's timeline (after this view's own
-   * frame, if any), one frame per character, `(ab)` grouping, spaces ignored, `10ms` time
+   * Schedules steps with a marble diagram on this expectation's timeline, from its frame 0 (as
+   * every frame counts), one frame per character, `(ab)` grouping, spaces ignored, `10ms` time
    * progression, `|` ignored. Each character names a step, called at its frame with the handle.
    *
+   * @throws TestingControllerError on an `at()` view (its frame would be ignored); pad the marble.
    * @example
    * turn.play('-a-bc(d|)', {
    *   a: (t) => t.accept(),
@@ -183,12 +219,16 @@ export abstract class ActionHandle<A extends ClientAction> {
    * });
    */
   play(marbles: string, steps: Readonly<Record<string, (handle: this) => unknown>>): this {
-    const base = this.offset ?? 0;
+    if (this.offset !== undefined) {
+      throw new TestingControllerError(
+        `${this.description}: at(${this.offset}).play("${marbles}"): play() counts from frame 0 of the timeline, as every frame does; call it on the handle and pad the marble ('${'-'.repeat(Math.min(this.offset, 10))}…' or '${this.offset}ms …')`,
+      );
+    }
     const immediate = this.view(undefined);
     for (const { frame, key } of parseScript(marbles)) {
       const step = steps[key];
       if (step === undefined) throw new TestingControllerError(`${this.description}: play("${marbles}"): no step for '${key}'`);
-      this.later(base + frame, () => step(immediate));
+      this.later(frame, () => step(immediate));
     }
     return this;
   }

@@ -162,11 +162,6 @@ export class MockConnection implements TurnTransport {
 
   private createSession(action: ClientActionOf<'create_conversation_session'>): void {
     const session = this.ctx.store.createSession(action);
-    if (session === undefined) {
-      const message = `conversation '${action.conversationId ?? ''}' not found`;
-      this.send(errorFrame(action.requestId, 'CONVERSATION_NOT_FOUND', message));
-      return;
-    }
     this.send(immediateFrame(action.requestId, 200, 'Session created', { ...this.ctx.store.describe(session) }));
   }
 

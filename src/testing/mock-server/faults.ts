@@ -44,6 +44,17 @@ export interface MockRefuseOptions {
 /** A refusal due for the handshake at hand: an HTTP response to write, or a close right after the upgrade. */
 export type Refusal = { readonly http: string } | { readonly close: { readonly code: number; readonly reason: string } };
 
+/** Options of {@link MockFaultControls.restart}. */
+export interface MockRestartOptions {
+  /**
+   * Forget every conversation and its history as well, as a server that keeps them in memory
+   * does on a restart.
+   *
+   * @default false (conversations and history persist; only sessions are forgotten)
+   */
+  readonly forgetConversations?: boolean;
+}
+
 /** What the knobs have done so far. */
 export interface MockFaultStats {
   /** Upgrade requests refused by {@link MockFaultControls.refuseHandshakes} (either way). */
@@ -123,11 +134,14 @@ export interface MockFaultControls {
    * and every session is forgotten (`SESSION_NOT_FOUND` for an old `sessionId`, parks and OTP
    * verification gone). Conversations and their history persist, as a real server's store does:
    * `create_conversation_session` with the same `conversationId` resumes them under a new
-   * `sessionId`. Knobs keep their settings and the script its position (it is the test's
-   * storyboard, not server state). Resolves once the closed sockets are gone (a client that does
-   * not answer the close handshake is cut after a second).
+   * `sessionId`, and each goes on with the script where it was. With `forgetConversations`, they
+   * are gone too, as on a server that keeps them in memory: a resume is then answered like a new
+   * session, with a different, fresh `conversationId` and no error (what reference servers do
+   * with an id they do not know), and that conversation plays the script from its start. Knobs
+   * keep their settings. Resolves once the closed sockets are gone (a client that does not answer
+   * the close handshake is cut after a second).
    */
-  restart(): Promise<void>;
+  restart(options?: MockRestartOptions): Promise<void>;
   /** Turns every knob off: pending drop and refusals cleared, upgrades and pongs answered again. Half-open connections stay dead. */
   reset(): void;
   /** What the knobs have done so far. */

@@ -1,22 +1,20 @@
-/** The scripted model: one output per call, in order, shared by the whole server. */
+/** The scripted model: one output per call, in order; each conversation plays the script from its start. */
 import type { MockModelOutput } from './options.js';
 
-export class ScriptedModel {
-  private next = 0;
+/** Where a conversation is in the script. */
+export interface ScriptCursor {
+  scriptPosition: number;
+}
 
+export class ScriptedModel {
   constructor(private readonly script: readonly MockModelOutput[]) {}
 
-  /** The next output; empty text once the script is exhausted. */
-  call(): MockModelOutput {
-    const output = this.script[this.next];
+  /** The conversation's next output; empty text once it has played the whole script. */
+  call(cursor: ScriptCursor): MockModelOutput {
+    const output = this.script[cursor.scriptPosition];
     if (output === undefined) return { kind: 'text', text: '' };
-    this.next += 1;
+    cursor.scriptPosition += 1;
     return output;
-  }
-
-  /** Entries not yet consumed. */
-  get remaining(): number {
-    return this.script.length - this.next;
   }
 }
 

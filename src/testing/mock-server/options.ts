@@ -3,18 +3,30 @@
  * with no options serves a scripted agent that answers every turn with empty text.
  */
 
-/** One model output of the script: consumed one per model call, in order, server-wide. */
+import { checkScript } from './script-check.js';
+
+/** One model output of the script: consumed one per model call, in order, per conversation. */
 export type MockModelOutput = MockTextOutput | MockToolCallOutput;
 
 /** The model answers with text: streamed as about three `stream_token` pieces; ends the turn. */
 export interface MockTextOutput {
   readonly kind: 'text';
   readonly text: string;
+  /**
+   * The answer instead of `text` when the human turned down the turn's last ask (denied its
+   * write confirmation, declined its form or choices), so the agent does not claim a write it did
+   * not make nor thank for details it was not given.
+   *
+   * @default text (the same answer either way)
+   */
+  readonly declined?: string;
 }
 
 /**
  * The model calls a tool: the server runs it (or gates it) and calls the model again, so a turn
- * whose model calls a tool consumes at least two script entries.
+ * whose model calls a tool consumes at least two script entries. `startMockServer` checks every
+ * call when it starts and rejects with a `MockScriptError` naming the entry (`script[3]`) when
+ * the tool is unknown or its arguments do not fit.
  */
 export interface MockToolCallOutput {
   readonly kind: 'toolCall';
@@ -23,7 +35,16 @@ export interface MockToolCallOutput {
    * `request_identity_intake` / `request_choices`.
    */
   readonly name: string;
-  /** JSON text of an object, as a model produces it, e.g. `'{"id":"123"}'`. */
+  /**
+   * JSON text of an object, as a model produces it. For a tool of `tools`: any object, passed
+   * parsed to its `result` function, e.g. `'{"orderId":"1001"}'`. For the raise tools: the
+   * kind's spec plus an optional `reason` (the ask's text), checked against the protocol's spec:
+   * - `request_identity_intake`: `{ fields: [{ key: 'name' | 'email' | 'phone', required?: boolean,
+   *   label?: string }, ...] (at least one), reason?: string }`;
+   * - `request_choices`: `{ questions: [{ question: string, header: string (at most 12 characters,
+   *   unique), options: [{ label: string, description?: string }] (2 to 4), multiSelect?: boolean }]
+   *   (1 to 4), reason?: string }`.
+   */
   readonly arguments: string;
 }
 
@@ -98,13 +119,14 @@ export interface MockMalformedFrameFault {
  */
 export interface MockFaults {
   /**
-   * Terminate the turn's socket abruptly (no close handshake; the client sees code 1006) right
-   * after the turn's Nth event; `0` terminates it on receipt of the `send_message`, before the ack
-   * (the user message is then already stored). The turn is aborted like any disconnect.
+   * Terminate the turn's socket abruptly (no close handshake; the client sees code 1006) in
+   * place of the turn's `n`-th event, counted as `server.faults.dropAtEvent(n)` counts: `1`
+   * terminates it on receipt of the `send_message`, before the ack (the user message is then
+   * already stored), `2` right after the ack. The turn is aborted like any disconnect.
    *
    * @default undefined (never)
    */
-  readonly dropAfterEvents?: number;
+  readonly dropAtEvent?: number;
   /**
    * Send one extra frame after the turn's Nth event, then carry on with the turn as normal.
    * E.g. `{ after: 4, frame: (t) => ({ type: 'eventual_response', requestId: t.requestId }) }`
@@ -156,15 +178,17 @@ export interface MockServerOptions {
    */
   readonly agentName?: string;
   /**
-   * The scripted model: outputs consumed one per model call, in order, shared by every
-   * connection of the server. Once exhausted the model answers with empty text.
+   * The scripted model: outputs consumed one per model call, in order. Each conversation plays
+   * it from its start (a second browser tab gets the first answer, not the first tab's next one);
+   * a resumed conversation goes on where it was. Once exhausted the model answers with empty
+   * text. Checked when the server starts (see {@link MockToolCallOutput}).
    *
    * @default []
    */
   readonly script?: readonly MockModelOutput[];
   /**
-   * Deterministic tools the script may call. A call of a tool not listed here (nor built in)
-   * yields a tool result with `isError: true`.
+   * Deterministic tools the script may call; a script calling a tool not listed here (nor built
+   * in) is refused when the server starts.
    *
    * @default []
    */
@@ -236,6 +260,10 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedMockSer
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('otp.maxAttempts must be a positive integer');
   const tokenDelayMs = options.tokenDelayMs ?? 0;
   if (!(tokenDelayMs >= 0)) throw new RangeError('tokenDelayMs must be >= 0');
+  const dropAtEvent = options.faults?.dropAtEvent;
+  if (dropAtEvent !== undefined && !(Number.isInteger(dropAtEvent) && dropAtEvent >= 1)) throw new RangeError(`faults.dropAtEvent must be a positive integer (got ${String(dropAtEvent)})`);
+  const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
+  checkScript(options.script ?? [], tools);
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -243,7 +271,7 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedMockSer
     token: options.token,
     agentName: options.agentName ?? 'smooth-agent',
     script: [...(options.script ?? [])],
-    tools: new Map((options.tools ?? []).map((tool) => [tool.name, tool])),
+    tools,
     confirmTools: new Set(options.confirmTools ?? []),
     otp: { code: options.otp?.code ?? '123456', tools: new Set(options.otp?.tools ?? []), maxAttempts },
     knowledge: [...(options.knowledge ?? [])],

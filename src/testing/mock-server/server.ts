@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ClientActionName, ClientActionOf } from '../../generated/types.js';
+import { validateAction } from '../../validation/validate.js';
 import { MockConnection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { checkClose, FaultState, type MockFaultControls } from './faults.js';
@@ -28,8 +30,18 @@ export interface MockServer {
   /** `ws://127.0.0.1:PORT/ws` (host and path as configured). */
   readonly url: string;
   readonly port: number;
-  /** Every parsed client frame, in arrival order (a live array). */
+  /** Every parsed client frame, in arrival order (a live array); `frame` is as sent, unchecked. */
   readonly received: readonly ReceivedFrame[];
+  /**
+   * The frames of one action the server received, typed, in arrival order: those that passed the
+   * protocol's validation (a frame the server answered with `VALIDATION_ERROR` is in `received`
+   * only).
+   *
+   * @example
+   * const [confirm] = server.receivedActions('confirm_tool_action');
+   * expect(confirm?.approved).toBe(false);
+   */
+  receivedActions<K extends ClientActionName>(action: K): Array<ClientActionOf<K>>;
   /** Connections that completed the WebSocket handshake so far, rejected ones included. */
   connectionCount(): number;
   /** Connections closed with 4001 for a missing or wrong `?token=`. */
@@ -173,9 +185,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     halfOpen: () => {
       for (const connection of connections) connection.goHalfOpen();
     },
-    restart: async () => {
+    restart: async (options = {}) => {
       // Sessions go first: a client reconnecting while the sockets close must not find its old one.
       ctx.store.forgetSessions();
+      if (options.forgetConversations === true) ctx.store.forgetConversations();
       for (const turn of ctx.turns) turn.abort();
       for (const socket of stalled) socket.destroy();
       await Promise.all(live().map((c) => c.closeAndWait(1000, 'server restart', RESTART_GRACE_MS)));
@@ -188,6 +201,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     url: `ws://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}${resolved.path}`,
     port,
     received,
+    receivedActions: <K extends ClientActionName>(action: K) =>
+      received.flatMap((r) => {
+        if (r.action !== action) return [];
+        const verdict = validateAction(r.frame);
+        return verdict.valid ? [verdict.value as ClientActionOf<K>] : [];
+      }),
     connectionCount: () => headers.length,
     rejectedConnectionCount: () => rejected,
     openConnectionCount: () => [...sockets].filter((s) => s.readyState === s.OPEN).length,

@@ -22,6 +22,8 @@ export interface Conversation {
   updatedAt: number;
   /** Monotonic: orders conversations updated within the same millisecond. */
   updateSeq: number;
+  /** Script entries this conversation's model calls have consumed: each conversation plays the script from its start. */
+  scriptPosition: number;
 }
 
 export interface SessionRecord {
@@ -60,12 +62,15 @@ export class SessionStore {
     private readonly otpMaxAttempts: number,
   ) {}
 
-  /** Opens a session on a new conversation, or on an existing one (resume); undefined when unknown. */
-  createSession(request: NewSession): SessionRecord | undefined {
+  /**
+   * Opens a session on an existing conversation (resume), or on a new one. A `conversationId`
+   * the store does not know gets a new conversation with a fresh id, as reference servers answer
+   * it (no error, so ids cannot be probed): the caller notices only by comparing the ids.
+   */
+  createSession(request: NewSession): SessionRecord {
+    const existing = request.conversationId === undefined ? undefined : this.conversations.get(request.conversationId);
     let conversation: Conversation;
-    if (request.conversationId !== undefined) {
-      const existing = this.conversations.get(request.conversationId);
-      if (existing === undefined) return undefined;
+    if (existing !== undefined) {
       conversation = existing;
     } else {
       conversation = {
@@ -78,6 +83,7 @@ export class SessionStore {
         userEmail: undefined,
         updatedAt: Date.now(),
         updateSeq: ++this.seq,
+        scriptPosition: 0,
       };
       this.conversations.set(conversation.conversationId, conversation);
     }
@@ -101,6 +107,11 @@ export class SessionStore {
   /** A restart: every session is gone (and with it its OTP state); conversations and history stay. */
   forgetSessions(): void {
     this.sessions.clear();
+  }
+
+  /** A restart of a server that keeps them in memory: every conversation and its history is gone. */
+  forgetConversations(): void {
+    this.conversations.clear();
   }
 
   getSession(sessionId: string): SessionRecord | undefined {

@@ -62,12 +62,14 @@ export class Turn {
   readonly info: MockTurnInfo;
   private readonly controller = new AbortController();
   private readonly faults: MockFaults | undefined;
-  /** The `server.faults.dropAtEvent` knob, when this turn took it. */
+  /** The `server.faults.dropAtEvent` knob when this turn took it, else the `faults.dropAtEvent` option. */
   private readonly drop: ArmedDrop | undefined;
   private events = 0;
   private modelCalls = 0;
   private ended = false;
   private parkState: Park | undefined;
+  /** Whether the human turned down the turn's last ask (a denied write, a declined form). */
+  private refused = false;
   private resolvePark: ((resolution: Resolution) => void) | undefined;
 
   constructor(
@@ -81,7 +83,10 @@ export class Turn {
     this.info = { requestId, sessionId: session.sessionId, turnIndex };
     const { faults } = ctx.options;
     this.faults = faults.turns === undefined || faults.turns.includes(turnIndex) ? faults : undefined;
-    this.drop = ctx.faults.takeDrop();
+    // The run-time knob, else the start option: one way to count, so one mechanism.
+    const armed = ctx.faults.takeDrop();
+    const fixed = this.faults?.dropAtEvent;
+    this.drop = armed ?? (fixed === undefined ? undefined : { at: fixed, code: undefined, reason: '' });
     ctx.turns.add(this);
   }
 
@@ -93,11 +98,6 @@ export class Turn {
   /** Stores the user message, acks the turn and runs it to its end (asynchronously). */
   start(message: string): void {
     this.ctx.store.append(this.session, 'inbound', message);
-    if (this.faults?.dropAfterEvents === 0) {
-      this.abort();
-      this.transport.terminate();
-      return;
-    }
     void this.run(message);
   }
 
@@ -140,10 +140,10 @@ export class Turn {
         this.ctx.options.knowledge.length > 0 ? retrieve(this.ctx.options.knowledge, message) : undefined;
       let text: string;
       for (;;) {
-        const output = this.ctx.model.call();
+        const output = this.ctx.model.call(this.session.conversation);
         this.modelCalls += 1;
         if (output.kind === 'text') {
-          text = output.text;
+          text = this.refused && output.declined !== undefined ? output.declined : output.text;
           break;
         }
         await this.toolCall(output.name, output.arguments);
@@ -165,13 +165,13 @@ export class Turn {
   }
 
   private async toolCall(name: string, argumentsJson: string): Promise<void> {
-    const parsed = parseToolArguments(argumentsJson);
-    const args = typeof parsed === 'string' ? {} : parsed;
+    // The script was checked when the server started: arguments parse, the tool exists.
+    const args = parseToolArguments(argumentsJson);
+    if (typeof args === 'string') throw new Error(`unchecked script: ${args}`);
     const fail = async (message: string): Promise<void> => {
       await this.emit(toolCallFrame(this.requestId, name, args));
       await this.emit(toolResultFrame(this.requestId, name, message, true));
     };
-    if (typeof parsed === 'string') return fail(`Invalid arguments for tool '${name}': ${parsed}.`);
 
     const raise = raiseToolKind(name);
     if (raise !== undefined) return this.raiseInteraction(name, raise.kind, raise.capability, args);
@@ -188,6 +188,7 @@ export class Turn {
       await this.emit(toolCallFrame(this.requestId, name, args));
       const resolution = await parked;
       const approved = 'approved' in resolution && resolution.approved;
+      this.refused = !approved;
       if (approved) await this.emit(this.toolResult(name, args));
       else await this.emit(toolResultFrame(this.requestId, name, DENIED, true));
       return;
@@ -204,7 +205,7 @@ export class Turn {
 
   private runTool(name: string, args: Record<string, unknown>): ToolResult {
     const tool = this.ctx.options.tools.get(name);
-    if (tool === undefined) return { name, isError: true, result: `Unknown tool '${name}'.` };
+    if (tool === undefined) throw new Error(`unchecked script: no tool '${name}'`);
     try {
       return { name, isError: false, result: typeof tool.result === 'string' ? tool.result : tool.result(args) };
     } catch (error) {
@@ -215,11 +216,7 @@ export class Turn {
   private async raiseInteraction(name: string, kind: InteractionKind, capability: string, args: Record<string, unknown>): Promise<void> {
     const rid = this.requestId;
     const parts = parseRaiseArguments(kind, args);
-    if (typeof parts === 'string') {
-      await this.emit(toolCallFrame(rid, name, args));
-      await this.emit(toolResultFrame(rid, name, parts, true));
-      return;
-    }
+    if (typeof parts === 'string') throw new Error(`unchecked script: ${parts}`);
     if (!this.session.supports.includes(capability)) {
       await this.emit(toolCallFrame(rid, name, args));
       await this.emit(toolResultFrame(rid, name, conversationalResult(kind, parts)));
@@ -230,6 +227,7 @@ export class Turn {
     await this.emit(interactionRequiredFrame(rid, { interactionId, kind, ...parts }));
     await this.emit(toolCallFrame(rid, name, args));
     const outcome = await parked;
+    this.refused = !('declined' in outcome && !outcome.declined);
     const result = 'declined' in outcome && !outcome.declined ? submittedResult(outcome.values) : declinedResult();
     await this.emit(toolResultFrame(rid, name, result));
   }
@@ -300,11 +298,6 @@ export class Turn {
     if (injected !== undefined && injected.after === this.events) {
       const raw = typeof injected.frame === 'function' ? injected.frame(this.info) : injected.frame;
       this.transport.send(typeof raw === 'string' ? raw : JSON.stringify(raw));
-    }
-    if (this.faults?.dropAfterEvents === this.events) {
-      this.abort();
-      this.transport.terminate();
-      throw new TurnAborted();
     }
   }
 }

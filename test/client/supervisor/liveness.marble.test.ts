@@ -2,7 +2,9 @@
  * What keeps a socket, drops it and lets it go, on virtual time: the heartbeat, the lazy close,
  * and `client.close()` in every phase (also from inside a state$ subscriber).
  */
-import { Subject } from 'rxjs';
+import { Subject, firstValueFrom, toArray } from 'rxjs';
+import { createSmoothClient } from '../../../src/client/client.js';
+import { FakeSockets } from '../../../src/testing/fake-socket.js';
 import { tokenFrame } from '../../../src/testing/frames.js';
 import { SmoothConnectionError } from '../../../src/errors.js';
 import { kit, quietly, watch } from './kit.js';
@@ -265,5 +267,27 @@ describe('client.close()', () => {
     closedByClient(k);
     expect(k.sockets.all.length).toBeLessThanOrEqual(1);
     expect(k.sockets.all.every((s) => s.readyState === 3)).toBe(true);
+  });
+});
+
+describe('state$ after client.close()', () => {
+  // A closed→closed change is still told when its reason changes: after an idle close, close()
+  // says `why: 'client'`.
+  it("client.close() after an idle close says closed (why: 'client')", () => {
+    const k = kit({ lazyCloseTimeoutMs: 100 });
+    k.client.ping().subscribe(quietly);
+    k.clock.advance(1);
+    k.socket(0).open();
+    k.clock.advance(200);
+    expect(k.story().slice(-1)).toEqual(['closed idle (1000)']);
+    k.client.close();
+    expect(k.states[k.states.length - 1]).toMatchObject({ status: 'closed', why: 'client' });
+  });
+
+  it('replays closed, then completes', async () => {
+    const sockets = new FakeSockets();
+    const client = createSmoothClient({ url: 'ws://test/ws', webSocketImpl: sockets.WebSocket });
+    client.close();
+    expect(await firstValueFrom(client.state$.pipe(toArray()))).toEqual([{ status: 'closed', why: 'client', closeCode: undefined, reason: undefined }]);
   });
 });

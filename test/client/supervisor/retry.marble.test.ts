@@ -510,3 +510,28 @@ describe('a use after a fatal close', () => {
     expect(k.story().at(-1)).toBe('connecting 1');
   });
 });
+
+const handle = { agentId: 'support', userName: 'Alice' };
+
+describe('the retry budget', () => {
+  // A socket that opened and received a frame is not a success whatever the frame: a server that
+  // sends one junk frame and closes, on every socket, must not be reconnected to for ever at the
+  // first attempt's delay.
+  it('a server that sends one junk frame and closes every socket still exhausts retryAttempts', () => {
+    const k = kit({ retryAttempts: 3, retryBaseDelayMs: 10, retryMaxDelayMs: 10 });
+    const session = k.client.session(handle);
+    session.open().subscribe(quietly);
+    let served = 0;
+    for (let step = 0; step < 50; step++) {
+      k.clock.advance(20);
+      while (served < k.sockets.all.length) {
+        const socket = k.socket(served++);
+        socket.open();
+        socket.receive('not json');
+        socket.serverClose(1011, 'internal error');
+      }
+    }
+    expect(k.sockets.all.length).toBeLessThanOrEqual(4);
+    expect(k.states[k.states.length - 1]).toMatchObject({ status: 'closed', why: 'retries-exhausted' });
+  });
+});

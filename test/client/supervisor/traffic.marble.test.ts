@@ -257,3 +257,29 @@ describe('url and token functions', () => {
     expect(k.diagnostics.map((d) => d.kind)).toEqual(['unparseable-frame']);
   });
 });
+
+describe('a turn that never left the outbox', () => {
+  // A message the user withdrew before it ever left the client must not reach the server (which
+  // would start it, and may run a tool for it, before the cancel).
+  it('an abandoned turn whose send_message never left the outbox is not sent', () => {
+    const k = kit();
+    const subscription = k.client.turn({ sessionId: 'sess-1', message: 'delete everything' }).subscribe(quietly);
+    k.clock.advance(1);
+    subscription.unsubscribe();
+    k.socket(0).open();
+    k.clock.advance(10);
+    expect(k.sentOn(0)).toEqual([]);
+  });
+
+  // The same through the turn timeout: the caller got TURN_TIMEOUT while the frame waited for a
+  // reconnect.
+  it('a turn that timed out while waiting in the outbox is not sent when the socket finally opens', () => {
+    const k = kit({ turnTimeoutMs: 1_000, connectTimeoutMs: 0 });
+    const turn = watch(k.client.turn({ sessionId: 'sess-1', message: 'delete everything' }));
+    k.clock.advance(1_500);
+    expect(turn.error).toMatchObject({ code: 'TURN_TIMEOUT' });
+    k.socket(0).open();
+    k.clock.advance(10);
+    expect(k.sentOn(0)).toEqual([]);
+  });
+});
