@@ -11,6 +11,9 @@ const swcTypeScript = (decorators) => [
   },
 ];
 
+/** ESM-only packages of the CLI (`wrap-ansi` and what it imports). */
+const ESM_ONLY = 'wrap-ansi|string-width|strip-ansi|ansi-regex|ansi-styles|get-east-asian-width';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -21,11 +24,11 @@ module.exports = {
   transform: {
     '^.+/test/angular/.+\\.ts$': swcTypeScript(true),
     '^.+\\.ts$': swcTypeScript(false),
-    // Angular ships ESM only (.mjs): turned into CommonJS like our sources.
-    '^.+/node_modules/@angular/.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // Angular and the CLI's terminal packages ship ESM only: turned into CommonJS like our sources.
+    [`^.+/node_modules/(?:@angular|${ESM_ONLY})/.+\\.m?js$`]: ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // node_modules stay untransformed, except Angular's.
-  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
+  // node_modules stay untransformed, except those ESM-only packages.
+  transformIgnorePatterns: [`/node_modules/(?!@angular/|(?:${ESM_ONLY})/)`],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The examples import the package by name, as users do: map it to the sources.

@@ -15,6 +15,7 @@ import { answerInteractions, confirmWrites, transcript, type ToolActivity, type 
 import type { ChatArgs } from './args.js';
 import { tellConnectionStory } from './connection-story.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
+import { fitLine } from './layout.js';
 import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
 import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeFailure } from './render.js';
 import { maskSecrets, tokenOf } from './secrets.js';
@@ -74,7 +75,7 @@ const HELP_LINE =
 export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const style = createStyle(io.color ?? false);
   const terminal = io.terminal ?? false;
-  const screen = new Screen(io.output, terminal);
+  const screen = new Screen(io.output, terminal, () => io.columns?.());
   const secrets = [args.token, tokenOf(args.url)];
   const mask = (text: string): string => maskSecrets(text, secrets);
   const reader = new LineReader({ input: io.input, output: io.output, screen, terminal });
@@ -113,7 +114,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   /** The chat's last words: one line, with a hint when the cause is known. */
   const fail = (error: unknown): void => {
     screen.newline();
-    (io.errorOutput ?? io.output).write(`smooth-rx: ${mask(describeFailure(error))}\n`);
+    (io.errorOutput ?? io.output).write(`${fitLine(`smooth-rx: ${mask(describeFailure(error))}`, io.columns?.())}\n`);
   };
 
   try {
@@ -162,8 +163,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     chatUp = true;
     subscriptions.add(
       tellConnectionStory(connected.state$, {
-        notice: (line) => {
-          if (exitCode === undefined) reader.notice(style.dim(mask(line)));
+        notice: (line, kind) => {
+          if (exitCode === undefined) reader.notice(style.dim(mask(line)), kind);
         },
         gaveUp: (error) => {
           if (exitCode !== undefined) return;

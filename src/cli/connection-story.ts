@@ -21,7 +21,8 @@ function causeOf(closeCode: number | undefined, reason: string | undefined): str
  * and the wait when it is long enough for a person to wonder (back-off grows to half a minute).
  */
 export function reconnectingNotice(state: Reconnecting): string {
-  const details = [causeOf(state.closeCode, state.reason), state.delayMs >= 1000 ? `next try in ${Math.round(state.delayMs / 1000)} s` : undefined].filter(
+  // A no-break space: a wrapped line keeps "3 s" together.
+  const details = [causeOf(state.closeCode, state.reason), state.delayMs >= 1000 ? `next try in ${Math.round(state.delayMs / 1000)}\u00a0s` : undefined].filter(
     (part) => part !== undefined,
   );
   return `  reconnecting (attempt ${state.attempt})…${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
@@ -35,8 +36,11 @@ function isGivingUp(state: ConnectionState): state is Closed & { why: 'fatal' | 
 }
 
 export interface StoryTeller {
-  /** A line of the story (not styled). */
-  notice(line: string): void;
+  /**
+   * A line of the story (not styled). `progress` (a reconnect attempt) may be replaced by the
+   * next line of the story; `last` (reconnected) ends that progress and stays.
+   */
+  notice(line: string, kind: 'progress' | 'last'): void;
   /** The client gave up: the error to end the chat with. */
   gaveUp(error: SmoothConnectionError): void;
 }
@@ -51,10 +55,10 @@ export function tellConnectionStory(state$: Observable<ConnectionState>, teller:
   return state$.subscribe((state) => {
     if (state.status === 'reconnecting') {
       attempts = state.attempt;
-      teller.notice(reconnectingNotice(state));
+      teller.notice(reconnectingNotice(state), 'progress');
     } else if (state.status === 'open' && attempts > 0) {
       attempts = 0;
-      teller.notice(RECONNECTED_NOTICE);
+      teller.notice(RECONNECTED_NOTICE, 'last');
     } else if (isGivingUp(state)) {
       teller.gaveUp(gaveUpError(state, attempts));
     }
@@ -72,17 +76,25 @@ export function gaveUpError(state: Closed & { why: 'fatal' | 'retries-exhausted'
   return new SmoothConnectionError(state.closeCode !== undefined ? 'CONNECTION_CLOSED' : 'CONNECTION_ERROR', message, state.closeCode, state.reason);
 }
 
+/** What a parked turn was waiting for, as a person would say it. */
+function waitedFor(ask: NonNullable<SmoothConnectionLostError['pendingAsk']>): string {
+  if (ask.type === 'write_confirmation_required') return `your OK to run ${ask.data.data.toolId}`;
+  if (ask.type === 'interaction_required') {
+    const kind = ask.data.data.kind;
+    return kind === 'identity_intake' ? 'your contact details' : kind === 'choices' ? 'your choice' : 'your answer';
+  }
+  return 'your answer';
+}
+
 /**
- * `✗ the answer was interrupted while it waited for your approval of wipe (connection closed 1006)`
- * (without the `✗`): the turn is gone with its socket, and if it was parked, the ask it was
- * parked on is gone too (parks do not survive a disconnect), so the person knows what to ask again.
+ * `✗ the connection dropped while the agent waited for your contact details (connection closed
+ * 1006); send your message again to go on` (without the `✗`): the turn is gone with its socket,
+ * and if it was parked, the question it was parked on is gone too (parks do not survive a
+ * disconnect), so the person knows what to ask again.
  */
 export function interruptedNotice(error: SmoothConnectionLostError): string {
   const ask = error.pendingAsk;
-  let waited = '';
-  if (ask?.type === 'write_confirmation_required') waited = ` while it waited for your approval of ${ask.data.data.toolId}`;
-  else if (ask?.type === 'interaction_required') waited = ` while it waited for the form ${ask.data.data.kind}`;
-  else if (ask !== undefined) waited = ` while it waited for ${ask.type}`;
+  const what = ask === undefined ? 'the connection dropped before the answer was complete' : `the connection dropped while the agent waited for ${waitedFor(ask)}`;
   const cause = causeOf(error.closeCode, error.reason) ?? error.message;
-  return `the answer was interrupted${waited} (${cause})`;
+  return `${what} (${cause}); send your message again to go on`;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Subject } from 'rxjs';
 import { CliError, helpText, parseArgs, type CliArgs } from './args.js';
 import { runChat } from './chat.js';
+import { fitText } from './layout.js';
 import { describeError, useColor } from './render.js';
 import { maskSecrets } from './secrets.js';
 import { runServe } from './serve.js';
@@ -33,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return error instanceof CliError && error.code === 'USAGE' ? 2 : 1;
   }
   if (args.command === 'help') {
-    process.stdout.write(helpText(args.topic));
+    process.stdout.write(fitText(helpText(args.topic), process.stdout.isTTY ? process.stdout.columns : undefined));
     return 0;
   }
   if (args.command === 'version') {
@@ -44,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const interrupts = new Subject<void>();
   const onSigint = (): void => interrupts.next();
   process.on('SIGINT', onSigint);
+  // A service manager (or `kill`) stops the server with SIGTERM: it closes its clients as Ctrl-C does.
+  if (args.command === 'serve') process.on('SIGTERM', onSigint);
   try {
     if (args.command === 'serve') return await runServe(args, { output: process.stdout, interrupts });
     return await runChat(args, {
@@ -60,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 

@@ -38,6 +38,8 @@ export class LineReader {
   private waitingKind: 'message' | 'question' = 'message';
   private waitingPrompt = '';
   private ended = false;
+  /** Rows of the progress notice drawn above the open prompt, while it can be replaced. */
+  private noticeRows: number | undefined;
   /**
    * Ctrl-C typed in the terminal (readline's SIGINT), except one that only cleared a half-typed
    * message: like a shell, Ctrl-C on typed text at the prompt drops the text, not the chat.
@@ -47,11 +49,13 @@ export class LineReader {
   constructor(private readonly options: LineReaderOptions) {
     this.rl = createInterface({
       input: options.input,
-      ...(options.terminal ? { output: options.output, terminal: true } : { terminal: false }),
+      ...(options.terminal ? { output: echoOnlyWhile(options.output, () => this.waiting !== undefined), terminal: true } : { terminal: false }),
     });
     this.rl.on('line', (line: string) => {
-      if (options.terminal) options.screen.markLineStart();
       const waiting = this.waiting;
+      // The Enter was echoed only at an open prompt (type-ahead is not echoed).
+      if (options.terminal && waiting !== undefined) options.screen.markLineStart();
+      this.noticeRows = undefined;
       if (waiting === undefined) {
         this.queue.push(line);
         return;
@@ -108,22 +112,23 @@ export class LineReader {
     const { screen, terminal } = this.options;
     const queued = kind === 'question' && terminal ? undefined : this.queue.shift();
     if (queued !== undefined) {
-      screen.direct(`${prompt}${queued}\n`);
+      screen.direct(`${screen.fit(`${prompt}${queued}`)}\n`);
       return Promise.resolve(queued);
     }
     if (this.ended) return Promise.resolve(null);
-    if (terminal) {
-      this.rl.setPrompt(prompt);
-      this.rl.prompt();
-    } else {
-      screen.direct(prompt);
-    }
+    // A question longer than the line: its first lines are written, the last one is the prompt readline edits after.
+    const fitted = screen.fit(prompt);
+    const lastBreak = fitted.lastIndexOf('\n');
+    if (lastBreak >= 0) screen.direct(fitted.slice(0, lastBreak + 1));
+    const promptLine = fitted.slice(lastBreak + 1);
+    this.waitingPrompt = promptLine;
     return new Promise<string | null>((resolve, reject) => {
       const onAbort = (): void => {
         if (this.waiting !== settle) return;
         // What was typed at an abandoned question answers nothing: it must not start the next message.
         this.clearLine();
         this.waiting = undefined;
+        this.noticeRows = undefined;
         screen.direct('\n');
         reject(new PromptAbortedError());
       };
@@ -133,8 +138,14 @@ export class LineReader {
       };
       this.waiting = settle;
       this.waitingKind = kind;
-      this.waitingPrompt = prompt;
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Drawn once the question is open: readline's writes reach the screen only then.
+      if (terminal) {
+        this.rl.setPrompt(promptLine);
+        this.showPrompt();
+      } else {
+        screen.direct(promptLine);
+      }
     });
   }
 
@@ -142,22 +153,67 @@ export class LineReader {
    * A whole line of news that is not part of a turn (the connection's story): above an open
    * message prompt, which is drawn again with what was typed so far, so the line does not tear it;
    * anywhere else a screen line (held back while a question is open, like a turn's output).
+   * A `progress` notice is replaced in place by the next one on a terminal (see `Screen.progress`);
+   * `last` is the progress's outcome, which stays.
    */
-  notice(text: string): void {
+  notice(text: string, kind: 'line' | 'progress' | 'last' = 'line'): void {
     const { screen, terminal, output } = this.options;
-    if (this.waiting === undefined || this.waitingKind !== 'message') return screen.line(text);
+    if (this.waiting === undefined || this.waitingKind !== 'message') {
+      if (kind === 'line') screen.line(text);
+      else screen.progress(text, kind === 'last');
+      return;
+    }
     if (terminal) {
-      output.write(`\r\u001b[K${text}\n`);
-      this.rl.prompt(true);
+      const fitted = screen.fit(text);
+      // Up from the cursor to the prompt's first row, and over the progress notice it replaces.
+      const replaced = kind === 'line' ? 0 : (this.noticeRows ?? screen.progressLineRows ?? 0);
+      const up = this.rl.getCursorPos().rows + replaced;
+      output.write(`\r${up > 0 ? `\u001b[${up}A` : ''}\u001b[J${fitted}\n`);
+      screen.forgetProgress();
+      this.noticeRows = kind === 'progress' ? fitted.split('\n').length : undefined;
+      this.showPrompt();
       return;
     }
     screen.newline();
-    screen.direct(`${text}\n${this.waitingPrompt}`);
+    screen.direct(`${screen.fit(text)}\n${this.waitingPrompt}`);
+  }
+
+  /**
+   * Draws the prompt with what was typed so far (type-ahead included), the cursor after it, on
+   * the fresh line below whatever was written last.
+   */
+  private showPrompt(): void {
+    // readline would first move up over the rows it drew last time: they are gone (or were
+    // never shown, for type-ahead), and moving up would eat the lines above.
+    (this.rl as unknown as { prevRows: number }).prevRows = 0;
+    this.rl.prompt(true);
   }
 
   close(): void {
     this.rl.close();
   }
+}
+
+/**
+ * The terminal as readline sees it: everything passes, but its writes (the echo of keys, its
+ * redraws) only reach the screen while a prompt is open. Keys typed while an answer streams
+ * stay in readline's line, unseen, and show up at the next prompt instead of inside the answer.
+ */
+function echoOnlyWhile(output: NodeJS.WritableStream, open: () => boolean): NodeJS.WritableStream {
+  const write = (...args: Parameters<NodeJS.WritableStream['write']>): boolean => {
+    if (open()) return (output.write as (...a: typeof args) => boolean)(...args);
+    // A callback still runs, as the stream would run it.
+    const callback = args.find((arg): arg is (error?: Error | null) => void => typeof arg === 'function');
+    if (callback !== undefined) queueMicrotask(() => callback());
+    return true;
+  };
+  return new Proxy(output, {
+    get(target, property) {
+      if (property === 'write') return write;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** A question as a cold Observable: subscribing asks, unsubscribing abandons the question. */
@@ -210,8 +266,7 @@ export function confirmQuestion(event: WriteConfirmationRequiredEvent, style: St
 }
 
 function formHeader(screen: Screen, style: Style, title: string, reason: string | undefined): void {
-  screen.newline();
-  screen.direct(`  ${style.yellow('▤')} ${title}${reason !== undefined && reason !== '' ? style.dim(` (${reason})`) : ''}\n`);
+  screen.directLine(`  ${style.yellow('▤')} ${title}${reason !== undefined && reason !== '' ? style.dim(` (${reason})`) : ''}`);
 }
 
 /** Parses an answer to a numbered question: option labels, or free text as `other`. */
@@ -290,9 +345,9 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style, 
         formHeader(screen, style, interaction.attempt > 1 ? 'Please answer again' : 'The agent asks you to choose', interaction.reason);
         const answers: ChoicesValues['answers'] = [];
         for (const question of interaction.spec.questions) {
-          screen.direct(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}\n`);
+          screen.directLine(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}`);
           question.options.forEach((option, i) => {
-            screen.direct(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}\n`);
+            screen.directLine(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}`);
           });
           const hint = question.multiSelect === true ? `1-${question.options.length}, several with commas` : `1-${question.options.length}`;
           for (;;) {
@@ -303,7 +358,7 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style, 
             }
             const parsed = parseChoice(line, question);
             if ('error' in parsed) {
-              screen.direct(style.red(`    ${parsed.error}\n`));
+              screen.directLine(style.red(`    ${parsed.error}`));
               continue;
             }
             answers.push({ header: question.header, ...parsed });
@@ -332,14 +387,14 @@ export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers)
     confirmWrite: (event) =>
       ask(screen, async () => {
         screen.newline();
-        screen.direct(`${confirmQuestion(event, style)}y${auto}\n`);
+        screen.directLine(`${confirmQuestion(event, style)}y${auto}`);
         return true;
       }),
     identity: (interaction) =>
       ask(screen, async () => {
         if (interaction.attempt > 1) {
           // Nobody is there to correct what the server rejected: the same values would fail again.
-          screen.direct(style.dim(`  (declined${auto.trimEnd()})\n`));
+          screen.directLine(style.dim(`  (declined${auto.trimEnd()})`));
           return { declined: true };
         }
         formHeader(screen, style, 'The agent asks for your details', interaction.reason);
@@ -347,25 +402,25 @@ export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers)
         for (const field of interaction.spec.fields) {
           const value = answers[field.key];
           values[field.key] = value;
-          screen.direct(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: ${value}${auto}\n`);
+          screen.directLine(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: ${value}${auto}`);
         }
         return { values };
       }),
     choices: (interaction) =>
       ask(screen, async () => {
         if (interaction.attempt > 1) {
-          screen.direct(style.dim(`  (declined${auto.trimEnd()})\n`));
+          screen.directLine(style.dim(`  (declined${auto.trimEnd()})`));
           return { declined: true };
         }
         formHeader(screen, style, 'The agent asks you to choose', interaction.reason);
         const picked: ChoicesValues['answers'] = [];
         for (const question of interaction.spec.questions) {
-          screen.direct(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}\n`);
+          screen.directLine(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}`);
           question.options.forEach((option, i) => {
-            screen.direct(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}\n`);
+            screen.directLine(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}`);
           });
           const first = question.options[0];
-          screen.direct(`    choose: 1 ${first.label}${auto}\n`);
+          screen.directLine(`    choose: 1 ${first.label}${auto}`);
           picked.push({ header: question.header, options: [first.label] });
         }
         return { values: { answers: picked } };

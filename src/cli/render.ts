@@ -4,6 +4,7 @@ import { SmoothConnectionError, SmoothConnectionLostError, SmoothConversationLos
 import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
 import { CliError } from './args.js';
 import { interruptedNotice } from './connection-story.js';
+import { fitLine, fitText } from './layout.js';
 import { WordWrap } from './wrap.js';
 
 /** ANSI styles; identity functions when colour is off. */
@@ -58,15 +59,52 @@ export class Screen {
   private prompts = 0;
   private lineStart = true;
   private statusShown = false;
+  /** Rows of the last line written as `progress`, while it is still the last thing on screen. */
+  private progressRows: number | undefined;
 
   constructor(
     private readonly sink: TextSink,
     /** The sink is a terminal: cursor controls are understood. @default false */
     private readonly terminal = false,
+    /** The terminal's width, read at each line (it may be resized); `undefined` leaves lines whole. */
+    private readonly columns: () => number | undefined = () => undefined,
   ) {}
 
   get atLineStart(): boolean {
     return this.lineStart;
+  }
+
+  /** `text` (one or more lines) wrapped to the terminal's width, continuation lines hung under the text. */
+  fit(text: string): string {
+    return fitText(text, this.columns());
+  }
+
+  /** A whole line written at once, even while a question is open (the question's own lines), fitted to the width. */
+  directLine(text: string): void {
+    this.newline();
+    this.emit(`${fitLine(text, this.columns())}\n`);
+  }
+
+  /**
+   * A line of progress (`reconnecting (attempt 3)…`): on a terminal the next progress line
+   * replaces it in place while nothing else was written after it, so an outage reads as one
+   * updating line; elsewhere (a pipe, a log) each is a line of its own. `last`: the outcome
+   * (`reconnected`), which stays.
+   */
+  progress(text: string, last = false): void {
+    if (this.prompts > 0) {
+      this.held.push(`\u0000${text}\n`);
+      return;
+    }
+    const replaced = this.progressRows;
+    if (replaced !== undefined && this.lineStart && !this.statusShown) {
+      // Up to the start of the progress line; clear it and everything below.
+      this.sink.write(`\u001b[${replaced}A\r\u001b[J`);
+    }
+    const fitted = fitLine(text, this.columns());
+    this.newline();
+    this.emit(`${fitted}\n`);
+    if (!last && this.terminal) this.progressRows = fitted.split('\n').length;
   }
 
   /** Turn output: written now, or after the open question is answered. */
@@ -76,14 +114,27 @@ export class Screen {
     else this.emit(text);
   }
 
-  /** A whole line of turn output, starting on a fresh line. */
+  /** A whole line of turn output, starting on a fresh line, fitted to the width. */
   line(text: string): void {
     if (this.prompts > 0) {
       this.held.push(`\u0000${text}\n`);
       return;
     }
     this.newline();
-    this.emit(`${text}\n`);
+    this.emit(`${fitLine(text, this.columns())}\n`);
+  }
+
+  /**
+   * Rows the progress line above the cursor takes, if it is still the last line written (for a
+   * prompt drawn below it that wants to replace it too); `undefined` otherwise.
+   */
+  get progressLineRows(): number | undefined {
+    return this.progressRows;
+  }
+
+  /** Something else than this screen wrote below the progress line: it can no longer be replaced. */
+  forgetProgress(): void {
+    this.progressRows = undefined;
   }
 
   /** Ends a partly written line. */
@@ -127,7 +178,7 @@ export class Screen {
     for (const chunk of held) {
       if (chunk.startsWith('\u0000')) {
         this.newline();
-        this.emit(chunk.slice(1));
+        this.emit(`${fitLine(chunk.slice(1, -1), this.columns())}\n`);
       } else {
         this.emit(chunk);
       }
@@ -141,6 +192,7 @@ export class Screen {
 
   private emit(text: string): void {
     this.clearStatus();
+    this.progressRows = undefined;
     this.sink.write(text);
     this.lineStart = text.endsWith('\n');
   }

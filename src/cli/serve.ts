@@ -7,15 +7,19 @@ import type { TextSink } from './render.js';
 
 export interface ServeIO {
   readonly output: TextSink;
-  /** The first emission (SIGINT) stops the server. */
+  /** The first emission (SIGINT, SIGTERM) stops the server. */
   readonly interrupts: Observable<unknown>;
   /** Overrides of the demo server's options (tests). */
   readonly serverOptions?: MockServerOptions;
 }
 
+/** How a stopped server says goodbye: 1001 "going away", as servers do on shutdown. */
+export const SHUTDOWN_CLOSE = { code: 1001, reason: 'server shutting down' } as const;
+
 /**
  * Starts the demo server, prints its URL (the first line: `listening on ws://…`), and stops it
- * on the first interrupt. Resolves with the exit code; a failure to listen rejects with a
+ * on the first interrupt, closing its clients' sockets with {@link SHUTDOWN_CLOSE} (a client that
+ * does not answer the close within a second is cut). Resolves with the exit code; a failure to listen rejects with a
  * `CliError` whose code is the `listen` error's (`EADDRINUSE`: "port N is in use (try --port 0
  * or another port)"), printed as one line.
  */
@@ -28,7 +32,7 @@ export async function runServe(args: ServeArgs, io: ServeIO): Promise<number> {
   io.output.write(`  script:   the demo agent answers its ${DEMO_MESSAGES.length} demo turns in order, server-wide, then starts over\n`);
   io.output.write('  Ctrl-C stops the server\n');
   await firstValueFrom(io.interrupts, { defaultValue: undefined });
-  await server.close();
+  await server.close(SHUTDOWN_CLOSE);
   io.output.write(`stopped (${server.connectionCount()} connection(s) served)\n`);
   return 0;
 }

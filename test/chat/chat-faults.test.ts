@@ -86,10 +86,12 @@ describe('chat: faults', () => {
 
   it('back after a loss, the chat resumes at once: a forgotten conversation is said before the next message', () => {
     testScheduler().run(({ flush }) => {
-      const h = chatHarness(chatServer({ forget: true }));
+      const server = chatServer({ forget: true });
+      const h = chatHarness(server);
       h.chat.send('hello');
       flush();
       expect(h.chat.state.status).toBe('idle');
+      server.restart();
       h.sockets.current.fail();
       flush();
       const creates = h.sockets.sent.filter((a) => a.action === 'create_conversation_session');

@@ -76,7 +76,9 @@ export function chatServer(options: ChatServerOptions = {}) {
         return undefined;
     }
   };
-  return { script };
+  /** A restart that forgets every conversation (with `forget`, a resume then gets a fresh one). */
+  const restart = (): void => known.clear();
+  return { script, restart };
 }
 
 export interface ChatHarness extends Harness {
@@ -86,7 +88,7 @@ export interface ChatHarness extends Harness {
 
 /** A chat over fake sockets, its every snapshot recorded. Call inside `testScheduler().run()`. */
 export function chatHarness(
-  server: ReturnType<typeof chatServer>,
+  server: Pick<ReturnType<typeof chatServer>, 'script'>,
   chatOptions: Partial<SmoothChatOptions> = {},
   clientOptions: Partial<SmoothClientOptions> = {},
   socketOptions: Omit<FakeSocketOptions, 'onAction'> = {},

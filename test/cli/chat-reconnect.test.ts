@@ -108,13 +108,13 @@ describe('chat across a lost connection', () => {
     expect(creates.map((c) => typeof c.conversationId)).toEqual(['string', 'undefined']);
   }, 15_000);
 
-  it('a turn cut mid-answer says the answer was interrupted; the prompt comes back and the chat goes on (exit 0)', async () => {
+  it('a turn cut mid-answer says the connection dropped before the answer was complete; the prompt comes back and the chat goes on (exit 0)', async () => {
     const srv = await server({ script: [text('Never finished, this one.'), text('Back again.')], faults: { dropAtEvent: 3, turns: [0] } });
     const chat = startChat(chatArgs({ url: srv.url }));
     chat.type('hello');
-    await chat.until('the answer was interrupted');
-    const line = chat.output.split('\n').find((l) => l.includes('the answer was interrupted'))!;
-    expect(line).toMatch(/^ {2}✗ the answer was interrupted \(connection closed 1006\)$/);
+    await chat.until('the connection dropped');
+    const line = chat.output.split('\n').find((l) => l.includes('the connection dropped'))!;
+    expect(line).toBe('  ✗ the connection dropped before the answer was complete (connection closed 1006); send your message again to go on');
     await chat.until('reconnected');
     chat.type('again');
     await chat.until('agent › ', { from: chat.output.indexOf('reconnected') });
@@ -136,8 +136,8 @@ describe('chat across a lost connection', () => {
     chat.type('wipe it');
     await chat.until('[y/N] ');
     srv.dropConnections();
-    await chat.until('the answer was interrupted');
-    expect(chat.output).toMatch(/ {2}✗ the answer was interrupted while it waited for your approval of wipe \(connection closed 1006\)\n/);
+    await chat.until('the connection dropped');
+    expect(chat.output).toContain('  ✗ the connection dropped while the agent waited for your OK to run wipe (connection closed 1006); send your message again to go on\n');
     await chat.until('reconnected');
     // The abandoned question answers nothing: this line is the next message.
     chat.type('hi');
@@ -148,14 +148,15 @@ describe('chat across a lost connection', () => {
     expect(await chat.exit).toBe(0);
   });
 
-  it('a turn parked on a form says which form was pending', async () => {
+  it('a turn parked on a form says, in plain words, what the agent was waiting for', async () => {
     const srv = await server({ script: [{ kind: 'toolCall', name: 'request_identity_intake', arguments: JSON.stringify({ fields: [{ key: 'email', required: true }] }) }, text('Thanks.')] });
     const chat = startChat(chatArgs({ url: srv.url }));
     chat.type('contact me');
     await chat.until('Email*: ');
     srv.dropConnections();
-    await chat.until('the answer was interrupted');
-    expect(chat.output).toMatch(/ {2}✗ the answer was interrupted while it waited for the form identity_intake \(connection closed 1006\)\n/);
+    await chat.until('the connection dropped');
+    expect(chat.output).toContain('  ✗ the connection dropped while the agent waited for your contact details (connection closed 1006); send your message again to go on\n');
+    expect(chat.output).not.toContain('identity_intake');
     chat.end();
     expect(await chat.exit).toBe(0);
   });

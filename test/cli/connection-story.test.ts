@@ -10,7 +10,7 @@ describe('reconnectingNotice', () => {
   it('names the attempt and the cause; the wait only when a person would notice it', () => {
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 1, delayMs: 230, closeCode: 1006, reason: undefined })).toBe('  reconnecting (attempt 1)… (connection closed 1006)');
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 4, delayMs: 2600, closeCode: undefined, reason: 'connect ECONNREFUSED 127.0.0.1:8787' })).toBe(
-      '  reconnecting (attempt 4)… (connect ECONNREFUSED 127.0.0.1:8787; next try in 3 s)',
+      '  reconnecting (attempt 4)… (connect ECONNREFUSED 127.0.0.1:8787; next try in 3\u00a0s)',
     );
     expect(reconnectingNotice({ status: 'reconnecting', attempt: 2, delayMs: 10, closeCode: undefined, reason: undefined })).toBe('  reconnecting (attempt 2)…');
   });
@@ -32,9 +32,11 @@ describe('gaveUpError', () => {
 describe('interruptedNotice', () => {
   it('falls back to the error message when the loss has no close code', () => {
     const error = new SmoothConnectionLostError('CONNECTION_ERROR', 'the connection failed: no answer to a heartbeat ping within 5000 ms');
-    expect(interruptedNotice(error)).toBe('the answer was interrupted (the connection failed: no answer to a heartbeat ping within 5000 ms)');
+    expect(interruptedNotice(error)).toBe(
+      'the connection dropped before the answer was complete (the connection failed: no answer to a heartbeat ping within 5000 ms); send your message again to go on',
+    );
     expect(interruptedNotice(error.withPendingAsk(writeConfirmationFrame('rx-1', 'wipe')))).toBe(
-      'the answer was interrupted while it waited for your approval of wipe (the connection failed: no answer to a heartbeat ping within 5000 ms)',
+      'the connection dropped while the agent waited for your OK to run wipe (the connection failed: no answer to a heartbeat ping within 5000 ms); send your message again to go on',
     );
   });
 });
@@ -44,7 +46,7 @@ describe('tellConnectionStory', () => {
     const states = new Subject<ConnectionState>();
     const lines: string[] = [];
     const gaveUp: string[] = [];
-    tellConnectionStory(states, { notice: (line) => lines.push(line), gaveUp: (error) => gaveUp.push(error.message) });
+    tellConnectionStory(states, { notice: (line, kind) => lines.push(`${kind}:${line}`), gaveUp: (error) => gaveUp.push(error.message) });
     states.next({ status: 'open' });
     states.next({ status: 'reconnecting', attempt: 1, delayMs: 100, closeCode: 1006, reason: undefined });
     states.next({ status: 'connecting', attempt: 1 });
@@ -54,10 +56,10 @@ describe('tellConnectionStory', () => {
     states.next({ status: 'reconnecting', attempt: 2, delayMs: 100, closeCode: undefined, reason: 'refused' });
     states.next({ status: 'closed', why: 'retries-exhausted', closeCode: undefined, reason: 'refused' });
     expect(lines).toEqual([
-      '  reconnecting (attempt 1)… (connection closed 1006)',
-      '  reconnected',
-      '  reconnecting (attempt 1)… (connection closed 1001 going away)',
-      '  reconnecting (attempt 2)… (refused)',
+      'progress:  reconnecting (attempt 1)… (connection closed 1006)',
+      'last:  reconnected',
+      'progress:  reconnecting (attempt 1)… (connection closed 1001 going away)',
+      'progress:  reconnecting (attempt 2)… (refused)',
     ]);
     expect(gaveUp).toEqual(['gave up reconnecting after 2 attempts: the connection failed: refused']);
   });

@@ -7,6 +7,7 @@ import { text as answerText } from '../../operators/index.js';
 import { createSmoothClient } from '../../src/client/client.js';
 import { stripAnsi } from '../../src/cli/render.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
+import { WebSocket } from 'ws';
 import { waitFor } from './harness.js';
 
 jest.setTimeout(15_000);
@@ -85,6 +86,22 @@ describe('smooth-rx (process)', () => {
       client.close();
     }
     cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(0);
+    expect(cli.stdout()).toContain('stopped (1 connection(s) served)');
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('serve stopped with %s closes its clients with 1001 (going away), not an abrupt 1006', async (signal) => {
+    const cli = run(['serve', '--port', '0', '--delay', '0']);
+    await waitFor(() => /listening on (ws:\/\/\S+)/.test(cli.stdout()), 8000, cli.stdout);
+    const url = /listening on (ws:\/\/\S+)/.exec(cli.stdout())![1]!;
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    cli.child.kill(signal);
+    expect(await closed).toEqual({ code: 1001, reason: 'server shutting down' });
     expect(await cli.exit).toBe(0);
     expect(cli.stdout()).toContain('stopped (1 connection(s) served)');
   });
@@ -176,5 +193,39 @@ sys.stdout.write('\\nEXIT %d\\n' % os.waitstatus_to_exitcode(status))
     expect(screen).toContain('⏹ stopped (cancel sent)');
     expect(screen).toContain('EXIT 130');
     expect(server.received.some((r) => r.action === 'cancel')).toBe(true);
+  });
+});
+
+// Runs a command in a pseudo-terminal of a given width and prints what it wrote.
+const PTY_WIDTH_DRIVER = `
+import os, pty, sys, fcntl, termios, struct
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 40, int(sys.argv[1]), 0, 0))
+    os.execvp(sys.argv[2], sys.argv[2:])
+out = b''
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+`;
+
+(hasPty ? describe : describe.skip)('smooth-rx --help in a terminal', () => {
+  it.each([50, 80])('fits %i columns, descriptions continuing under their column', async (columns) => {
+    const driver = spawn('python3', ['-c', PTY_WIDTH_DRIVER, String(columns), process.execPath, '--import', 'tsx', MAIN, 'chat', '--help'], { cwd: ROOT });
+    let out = '';
+    driver.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    await new Promise((resolve) => driver.on('close', resolve));
+    const lines = stripAnsi(out).replace(/\r/g, '').split('\n');
+    expect(lines.some((line) => line.startsWith('  --url URL'))).toBe(true);
+    expect(lines.filter((line) => line.length > columns)).toEqual([]);
+    const url = lines.findIndex((line) => line.startsWith('  --url URL'));
+    if (columns === 50) expect(lines[url + 1]).toMatch(/^ {20}ws:\/\/127\.0\.0\.1:8787\/ws$/);
   });
 });

@@ -54,8 +54,12 @@ export interface MockServer {
   dropConnections(): void;
   /** Fault knobs to turn on and off while clients are connected: see {@link MockFaultControls}. */
   readonly faults: MockFaultControls;
-  /** Terminates every socket and stops listening. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops listening and ends every socket: abruptly by default (clients see 1006), or with a
+   * close handshake when `code` is given (a shutdown: `{ code: 1001, reason: 'going away' }`),
+   * cutting a client that does not answer within `graceMs` (1 s). Idempotent.
+   */
+  close(options?: { readonly code: number; readonly reason?: string; readonly graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -217,15 +221,22 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     dropConnections,
     faults,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        http.off('upgrade', onUpgrade);
-        for (const turn of ctx.turns) turn.abort();
-        dropConnections();
-        wss.close();
-        for (const socket of tcpSockets) socket.destroy();
-        http.close((error) => (error === undefined ? resolve() : reject(error)));
-      });
+    close: (options) => {
+      if (closing !== undefined) return closing;
+      const stop = (): Promise<void> =>
+        new Promise<void>((resolve, reject) => {
+          http.off('upgrade', onUpgrade);
+          for (const turn of ctx.turns) turn.abort();
+          dropConnections();
+          wss.close();
+          for (const socket of tcpSockets) socket.destroy();
+          http.close((error) => (error === undefined ? resolve() : reject(error)));
+        });
+      if (options === undefined) return (closing = stop());
+      const { code, reason = '', graceMs = RESTART_GRACE_MS } = options;
+      checkClose(code, reason, 'close');
+      http.off('upgrade', onUpgrade);
+      closing = Promise.all(live().map((c) => c.closeAndWait(code, reason, graceMs))).then(stop);
       return closing;
     },
   };
