@@ -10,3 +10,4 @@ export { turnSignals, type TurnSignals } from './signals.js';
 export { SMOOTH_CLIENT, SMOOTH_OPERATOR_CONFIG, type SmoothOperatorConfig } from './tokens.js';
 export { injectSmoothTestingController, provideSmoothOperatorTesting, type SmoothOperatorTestingOptions } from './testing.js';
 export { SmoothTestingController } from '../testing/controller/controller.js';
+export { injectSmoothChat, type InjectSmoothChatOptions, type SmoothChatSignals } from './chat.js';

@@ -32,7 +32,7 @@ export function reenterZone<T>(zone: NgZone, source: Observable<T>): Observable<
 export function zonedClient(client: SmoothClient, zone: NgZone): SmoothClient {
   if (!(zone instanceof NgZone)) return client;
   const reenter = <T>(source: Observable<T>): Observable<T> => reenterZone(zone, source);
-  return {
+  const zoned: SmoothClient = {
     state$: reenter(client.state$),
     diagnostics$: reenter(client.diagnostics$),
     createSession: (options) => reenter(client.createSession(options)),
@@ -45,6 +45,19 @@ export function zonedClient(client: SmoothClient, zone: NgZone): SmoothClient {
     session: (options) => zonedSession(client.session(options), zone),
     close: () => zone.runOutsideAngular(() => client.close()),
   };
+  unzoned.set(zoned, client);
+  return zoned;
+}
+
+const unzoned = new WeakMap<SmoothClient, SmoothClient>();
+
+/**
+ * The client under a zoned one, for code that runs wholly outside the zone and brings only its
+ * result back in (the chat: one zone entry per rendered state, not one per frame). Any other
+ * client (zoneless, or one provided by the app) is returned as is.
+ */
+export function outsideZoneClient(client: SmoothClient): SmoothClient {
+  return unzoned.get(client) ?? client;
 }
 
 function zonedSession(session: SmoothSession, zone: NgZone): SmoothSession {
@@ -83,7 +96,7 @@ export function outsideAngularOptions(options: SmoothClientOptions, zone: NgZone
 }
 
 /** Every `schedule()` outside the zone (the client never reschedules an action: it always schedules anew). */
-function outsideAngularScheduler(base: SchedulerLike, zone: NgZone): SchedulerLike {
+export function outsideAngularScheduler(base: SchedulerLike, zone: NgZone): SchedulerLike {
   return {
     now: () => base.now(),
     schedule: (...args: Parameters<SchedulerLike['schedule']>) => zone.runOutsideAngular(() => base.schedule(...args)),

@@ -55,6 +55,7 @@ describe('smooth-operator-rx/angular is the only entry that imports Angular', ()
         'SMOOTH_OPERATOR_CONFIG',
         'SmoothTestingController',
         'injectConnectionState',
+        'injectSmoothChat',
         'injectSmoothClient',
         'injectSmoothSession',
         'injectSmoothTestingController',

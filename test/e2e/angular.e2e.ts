@@ -17,38 +17,56 @@ const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
 
 const STREAMED = 'Your order 1001 left our warehouse on Monday and should arrive on Thursday before 6 pm.';
 
+const SHIPPING = { source: 'https://shop.example.com/policies/shipping', content: 'Shipping policy: where is my order, delivery takes 3 days.' };
+const RETURNS = { source: 'https://shop.example.com/policies/returns-and-refunds', content: 'Returns: send items back within 30 days for a refund.' };
+
 const scenarios: Record<string, (env: Env) => Promise<void>> = {
-  /** The answer appears piece by piece, then completes with its citation. */
+  /** The answer appears piece by piece, then completes with its relevant source, titled; score-0 sources are not shown. */
   stream: (env) =>
     withChat(
       env,
       'stream',
       {
-        script: [{ kind: 'text', text: STREAMED }],
-        knowledge: [{ source: 'https://shop.example.com/policies/shipping', content: 'Shipping policy: where is my order, delivery takes 3 days.' }],
+        script: [
+          { kind: 'text', text: STREAMED },
+          { kind: 'text', text: 'You are welcome!' },
+        ],
+        knowledge: [SHIPPING, RETURNS],
         tokenDelayMs: 300,
       },
       async (chat) => {
-        await chat.connection.filter({ hasText: /^not connected yet$/ }).waitFor();
+        await chat.connection.filter({ hasText: /^Not connected yet$/ }).waitFor();
         await chat.send('Where is my order 1001?');
         await chat.waitForStatus(0, 'streaming');
         // A piece of the answer, before the rest has come.
         await chat.page.waitForFunction(() => (document.querySelector('[data-testid="answer"]')?.textContent ?? '').length > 0);
         const partial = (await chat.answer(0).textContent()) ?? '';
+        assert.equal(await chat.status(), 'Agent is answering…');
         await chat.screenshot('streaming');
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         const final = (await chat.answer(0).textContent()) ?? '';
         assert.equal(final, STREAMED);
         assert.ok(partial.length > 0 && partial.length < final.length && final.startsWith(partial), `partial answer ${JSON.stringify(partial)}`);
-        assert.equal(await chat.connection.textContent(), 'open');
+        assert.equal(await chat.connection.textContent(), 'Online');
+        assert.equal(await chat.status(), 'Ready');
+        // Only the source that matched the question (the other one scored 0), by its title.
         const sources = chat.turn(0).getByTestId('citations').getByRole('link');
         assert.equal(await sources.count(), 1);
-        assert.equal(await sources.first().getAttribute('href'), 'https://shop.example.com/policies/shipping');
+        assert.equal(await sources.first().getAttribute('href'), SHIPPING.source);
+        assert.equal(await sources.first().textContent(), 'Shipping');
+        // User and agent messages do not look alike.
+        const background = (role: string) => chat.page.locator(`[data-role="${role}"] .bubble`).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.notEqual(await background('user'), await background('assistant'));
         await chat.screenshot('completed');
+
+        // Nothing in the knowledge matches: every source scores 0, and none is listed.
+        await chat.send('Thanks!');
+        await chat.waitForStatus(1, 'complete');
+        assert.equal(await chat.turn(1).getByTestId('citations').count(), 0);
       },
     ),
 
-  /** A write tool asks first; Approve runs it and the turn goes on. */
+  /** A write tool asks first; Approve runs it, its result reads as fields, and the turn goes on. */
   approve: (env) =>
     withChat(
       env,
@@ -58,7 +76,13 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
           { kind: 'toolCall', name: 'cancel_order', arguments: '{"orderId":"1001"}' },
           { kind: 'text', text: 'Order 1001 is cancelled and refunded.' },
         ],
-        tools: [{ name: 'cancel_order', description: 'Cancels an order', result: (args) => `order ${String(args['orderId'])} cancelled` }],
+        tools: [
+          {
+            name: 'cancel_order',
+            description: 'Cancels an order',
+            result: (args) => JSON.stringify({ orderId: args['orderId'], status: 'cancelled', refund: '€42.00', refundedToCard: true }),
+          },
+        ],
         confirmTools: ['cancel_order'],
         tokenDelayMs: 50,
       },
@@ -67,25 +91,32 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         const card = chat.turn(0).getByTestId('confirm-card');
         await card.waitFor();
         await chat.waitForStatus(0, 'awaiting-human');
-        assert.match((await card.textContent()) ?? '', /cancel_order|[Cc]ancel/);
+        assert.equal(await chat.status(), 'Waiting for your answer');
+        assert.match((await card.textContent()) ?? '', /[Cc]ancel/);
+        assert.match((await chat.turn(0).getByTestId('tool').innerText()).replace(/\s+/g, ' '), /Cancel order waiting for your approval/);
         await chat.screenshot('confirm-card');
         assert.equal(chat.sent('confirm_tool_action').length, 0);
         await card.getByTestId('approve').click();
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         assert.equal(await card.count(), 0);
         assert.deepEqual(
           chat.sent('confirm_tool_action').map((f) => (f.frame as { approved?: unknown }).approved),
           [true],
         );
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Approved by you: Cancel order/);
         const tool = chat.turn(0).getByTestId('tool');
         assert.equal(await tool.getAttribute('data-tool-status'), 'succeeded');
-        assert.match((await tool.textContent()) ?? '', /cancel_order .*order 1001 cancelled/);
+        const toolText = (await tool.innerText()).replace(/\s+/g, ' ');
+        assert.match(toolText, /Cancel order done/);
+        assert.match(toolText, /Refund €42\.00/);
+        assert.match(toolText, /Refunded to card yes/);
+        assert.doesNotMatch(toolText, /[{}"]/, 'no raw JSON');
         assert.equal(await chat.answer(0).textContent(), 'Order 1001 is cancelled and refunded.');
         await chat.screenshot('approved');
       },
     ),
 
-  /** Two write confirmations back to back, at full speed: the second card is answerable too (its buttons not left disabled by the first). */
+  /** Two write confirmations back to back, at full speed: the second card is answerable too. */
   'approve-twice': (env) =>
     withChat(
       env,
@@ -102,24 +133,24 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
       async (chat) => {
         await chat.send('Cancel orders 1001 and 1002.');
-        const card = chat.turn(0).getByTestId('confirm-card');
-        await card.waitFor();
-        await card.getByTestId('approve').click();
-        await eventually(() => chat.sent('confirm_tool_action').length === 1, 'the first confirm sent');
-        // The first card's button stays disabled once used: an enabled one is the second ask's.
         const approve = chat.turn(0).getByTestId('confirm-card').getByTestId('approve');
+        await approve.click();
+        await eventually(() => chat.sent('confirm_tool_action').length === 1, 'the first confirm sent');
         await eventually(async () => (await approve.count()) === 1 && (await approve.isEnabled()), 'the second confirmation answerable');
         await approve.click();
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         assert.deepEqual(
           chat.sent('confirm_tool_action').map((f) => (f.frame as { approved?: unknown }).approved),
           [true, true],
         );
         assert.equal(await chat.answer(0).textContent(), 'Both orders are cancelled.');
+        const tools = chat.turn(0).getByTestId('tool');
+        assert.equal(await tools.count(), 2);
+        assert.match((await tools.nth(1).innerText()).replace(/\s+/g, ' '), /Cancel order done order 1002 cancelled/);
       },
     ),
 
-  /** An invalid email comes back with the server's field error; the corrected form resumes the turn. */
+  /** An invalid email comes back with the server's field error (what was typed kept); the corrected form resumes the turn. */
   'identity-form': (env) =>
     withChat(
       env,
@@ -152,18 +183,22 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await emailError.waitFor();
         assert.ok(((await emailError.textContent()) ?? '').trim().length > 0, 'the field error has text');
         assert.equal(await form.getByTestId('error-name').count(), 0);
+        assert.equal(await form.getByTestId('field-name').inputValue(), 'Alice Example');
         await chat.waitForStatus(0, 'awaiting-human');
+        assert.equal(await chat.status(), 'Waiting for your answer');
         await chat.screenshot('field-error');
 
         await form.getByTestId('field-email').fill('alice@example.com');
         await form.getByTestId('submit-identity').click();
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         const submits = chat.sent('submit_interaction').map((f) => (f.frame as { values?: unknown }).values);
         assert.deepEqual(submits, [
           { name: 'Alice Example', email: 'alice-at-example' },
           { name: 'Alice Example', email: 'alice@example.com' },
         ]);
         assert.equal(await chat.answer(0).textContent(), 'Thanks, the confirmation is on its way.');
+        assert.equal(await chat.turn(0).getByTestId('tool').count(), 0); // the form's raise tool is the card, not a tool line
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Details sent/);
         await chat.screenshot('submitted');
       },
     ),
@@ -203,7 +238,7 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await chat.screenshot('choice-error');
         await card.getByLabel('Original card').check();
         await card.getByTestId('submit-choices').click();
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         assert.deepEqual(
           chat.sent('submit_interaction').map((f) => (f.frame as { values?: unknown }).values),
           [{ answers: [{ header: 'Refund', options: [] }] }, { answers: [{ header: 'Refund', options: ['Original card'] }] }],
@@ -212,7 +247,49 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 
-  /** Stop mid-stream: the app sends cancel, the turn ends cancelled, the answer stops growing. */
+  /** A tool behind a one-time code: the code card says where it went; a wrong code is said, the right one re-sends the message, which is then answered. */
+  otp: (env) =>
+    withChat(
+      env,
+      'otp',
+      {
+        script: [
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'I need to verify it is you first.' },
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'Invoice 7 is paid.' },
+        ],
+        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
+        otp: { tools: ['pay_invoice'], code: '123456' },
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('Please pay invoice 7.');
+        const card = chat.turn(0).getByTestId('otp-card');
+        await card.waitFor();
+        await chat.waitForStatus(0, 'complete');
+        await card.getByTestId('otp-code').fill('000000');
+        await card.getByTestId('submit-otp').click();
+        await card.getByTestId('otp-error').waitFor();
+        assert.match((await card.getByTestId('otp-error').textContent()) ?? '', /2 attempt\(s\) left/);
+        assert.equal(await chat.page.getByTestId('stop').count(), 0); // the turn is over: nothing to stop
+        await chat.screenshot('wrong-code');
+
+        await card.getByTestId('otp-code').fill('123456');
+        await card.getByTestId('submit-otp').click();
+        await chat.waitForStatus(1, 'complete');
+        assert.equal(await chat.answer(1).textContent(), 'Invoice 7 is paid.');
+        assert.deepEqual(
+          chat.sent('verify_otp').map((f) => (f.frame as { code?: unknown }).code),
+          ['000000', '123456'],
+        );
+        assert.equal(chat.sent('send_message').length, 2); // the message, re-sent once verified
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Code verified/);
+        await chat.screenshot('verified');
+      },
+    ),
+
+  /** Stop mid-stream: the app sends cancel, the answer ends as stopped and stops growing. */
   stop: (env) =>
     withChat(env, 'stop', { script: [{ kind: 'text', text: STREAMED }], tokenDelayMs: 700 }, async (chat) => {
       await chat.send('Tell me everything about order 1001.');
@@ -225,15 +302,35 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       // Nothing more arrives for a stopped turn (the server would have sent the next piece by now).
       await chat.page.waitForTimeout(1_500);
       assert.equal(await chat.answer(0).textContent(), stopped);
-      assert.equal(await chat.page.getByTestId('stop').isDisabled(), true);
+      assert.equal(await chat.page.getByTestId('stop').count(), 0);
+      assert.equal(await chat.turn(0).getByTestId('message-note').textContent(), 'Stopped');
       await chat.screenshot('stopped');
     }),
 
-  /** The server drops the socket mid-turn: the status shows the reconnect, the next message is answered on the resumed conversation. */
-  reconnect: (env) =>
+  /** A long conversation: each new message scrolls into view, and the header with the connection stays on screen. */
+  scroll: (env) =>
     withChat(
       env,
-      'reconnect',
+      'scroll',
+      { script: Array.from({ length: 6 }, (_, i) => ({ kind: 'text' as const, text: `Answer ${i + 1}. ${LONG}` })), tokenDelayMs: 0 },
+      async (chat) => {
+        for (let i = 0; i < 6; i++) {
+          await chat.send(`Question ${i + 1}: tell me more.`);
+          await chat.waitForStatus(i, 'complete');
+          await eventually(() => chat.visible(chat.turn(i)), `answer ${i + 1} scrolled into view`);
+        }
+        assert.ok(await chat.visible(chat.connection), 'the connection status stays on screen');
+        assert.ok(await chat.visible(chat.page.getByTestId('new-conversation')), 'so does New conversation');
+        assert.equal(await chat.visible(chat.userMessage(0)), false, 'the first message has scrolled away');
+        await chat.screenshot('newest-in-view');
+      },
+    ),
+
+  /** The socket drops mid-turn and the server refuses the first reconnects: a banner says so, Send is disabled; back online, the cut answer is asked again. */
+  offline: (env) =>
+    withChat(
+      env,
+      'offline',
       {
         script: [
           { kind: 'text', text: 'First answer, before the drop.' },
@@ -244,39 +341,125 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
       async (chat) => {
         await chat.send('Hello!');
-        await chat.waitForStatus(0, 'completed');
+        await chat.waitForStatus(0, 'complete');
         await chat.recordConnectionLabels();
 
-        // The next turn loses its socket after the 202 and one piece; the first reconnects are
-        // refused, so the reconnecting state lasts long enough to be seen.
         chat.server.faults.dropAtEvent(3);
-        chat.server.faults.refuseHandshakes(2);
+        chat.server.faults.refuseHandshakes(3);
         await chat.send('Where is my order?');
-        await chat.waitForStatus(1, 'failed');
-        const failure = chat.turn(1).getByTestId('failure');
-        assert.match((await failure.getAttribute('data-code')) ?? '', /^CONNECTION_(CLOSED|ERROR)$/);
-        await chat.connection.filter({ hasText: /^reconnecting \(attempt \d+\)$/ }).waitFor();
-        await chat.screenshot('reconnecting');
-        await chat.connection.filter({ hasText: /^open$/ }).waitFor({ timeout: 20_000 });
-        const labels = await chat.connectionLabels();
-        assert.ok(labels.includes('reconnecting (attempt 1)'), `labels: ${labels.join(' → ')}`);
-        assert.ok(labels.some((label) => /^reconnecting \(attempt [2-9]\)$/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
-        assert.equal(labels[labels.length - 1], 'open');
+        await chat.waitForStatus(1, 'interrupted');
+        await chat.banner.filter({ hasText: /You are offline/ }).waitFor();
+        await chat.page.getByTestId('message').fill('Are you there?');
+        assert.equal(await chat.page.getByTestId('send').isDisabled(), true, 'Send is disabled while offline');
+        assert.match((await chat.connection.textContent()) ?? '', /^Offline, reconnecting \(attempt \d+\)…$/);
+        await chat.screenshot('offline');
 
-        await chat.send('Are you still there?');
-        await chat.waitForStatus(2, 'completed');
-        assert.equal(await chat.answer(2).textContent(), 'Back again: the conversation goes on.');
-        // The conversation went on: the app resumed it (same conversationId) on the new socket.
+        await chat.connection.filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
+        await chat.banner.waitFor({ state: 'detached' });
+        assert.equal(await chat.page.getByTestId('send').isEnabled(), true);
+        const labels = await chat.connectionLabels();
+        assert.ok(labels.some((label) => /^Offline, reconnecting \(attempt [2-9]\)…$/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
+
+        // The cut answer: asked again from its message, on the resumed conversation.
+        await chat.page.getByTestId('message').fill('');
+        await chat.turn(1).getByTestId('retry').click();
+        await chat.waitForStatus(1, 'complete');
+        assert.equal(await chat.answer(1).textContent(), 'Back again: the conversation goes on.');
         const creates = chat.sent('create_conversation_session');
         assert.equal(creates.length, 2);
+        const first = creates[0]!.frame as { conversationId?: unknown };
         const resumed = creates[1]!.frame as { conversationId?: unknown; supports?: unknown };
-        assert.equal(typeof resumed.conversationId, 'string');
+        assert.equal(first.conversationId, undefined);
+        assert.equal(resumed.conversationId, await chat.conversationId());
         assert.deepEqual(resumed.supports, ['identity_form', 'choice_chips']);
-        assert.notEqual(creates[1]!.connection, creates[0]!.connection);
+        await chat.screenshot('back-online');
+      },
+    ),
+
+  /** A reload mid-conversation shows the history again, and the conversation goes on. */
+  reload: (env) =>
+    withChat(
+      env,
+      'reload',
+      {
+        script: [
+          { kind: 'text', text: 'Order 1001 arrives on Thursday.' },
+          { kind: 'text', text: 'Yes, the same address as last time.' },
+        ],
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('When does order 1001 arrive?');
+        await chat.waitForStatus(0, 'complete');
+        const conversationId = await chat.conversationId();
+        assert.equal(typeof conversationId, 'string');
+
+        await chat.page.reload();
+        await chat.waitForStatus(0, 'history');
+        assert.equal(await chat.userMessage(0).innerText(), 'When does order 1001 arrive?');
+        assert.equal(await chat.answer(0).textContent(), 'Order 1001 arrives on Thursday.');
+        await chat.screenshot('after-reload');
+
+        await chat.send('To my usual address?');
+        await chat.waitForStatus(1, 'complete');
+        assert.equal(await chat.answer(1).textContent(), 'Yes, the same address as last time.');
+        const creates = chat.sent('create_conversation_session');
+        assert.equal((creates[creates.length - 1]!.frame as { conversationId?: unknown }).conversationId, conversationId);
         await chat.screenshot('continued');
+
+        // New conversation: an empty page, and the next message starts a conversation of its own.
+        await chat.page.getByTestId('new-conversation').click();
+        await chat.userMessage(0).waitFor({ state: 'detached' });
+        await chat.screenshot('new-conversation');
+      },
+    ),
+
+  /** The server restarts and forgets the conversation: the chat says so and offers a new one, which works. */
+  restart: (env) =>
+    withChat(
+      env,
+      'restart',
+      {
+        script: [
+          { kind: 'text', text: 'Order 1001 arrives on Thursday.' },
+          { kind: 'text', text: 'Happy to help again.' },
+        ],
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('When does order 1001 arrive?');
+        await chat.waitForStatus(0, 'complete');
+        await chat.restartServer();
+        const lost = chat.banner.filter({ hasText: /no longer available/ });
+        // The chat notices on its next connection: at once if it reconnects by itself, else with the next message.
+        const noticed = await lost.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (!noticed) {
+          await chat.send('Are you there?');
+          await lost.waitFor();
+        }
+        assert.equal(await chat.banner.getAttribute('data-kind'), 'lost');
+        assert.equal(await chat.page.getByTestId('send').isDisabled(), true);
+        assert.equal(await chat.userMessage(0).innerText(), 'When does order 1001 arrive?'); // the page keeps what was said
+        await chat.screenshot('conversation-lost');
+
+        assert.equal(await chat.status(), 'Conversation unavailable');
+        await chat.page.getByTestId('banner-new-conversation').click();
+        await chat.banner.waitFor({ state: 'detached' });
+        assert.equal(await chat.page.locator('[data-testid="chat-message"]').count(), 0);
+        // A message the lost conversation refused is back in the box, to be sent in the new one.
+        if (!noticed) assert.equal(await chat.page.getByTestId('message').inputValue(), 'Are you there?');
+        await chat.send('Hello again!');
+        await chat.waitForStatus(0, 'complete');
+        assert.equal(await chat.answer(0).textContent(), 'Order 1001 arrives on Thursday.'); // the new server's script, from its start
+        await chat.screenshot('new-conversation');
       },
     ),
 };
+
+const LONG = 'Here is everything I know about it, in some detail, so that the message takes a few lines on the screen and the page has to scroll.';
 
 /** Polls `check` until it holds (a page state Playwright has no locator wait for). */
 async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

@@ -52,7 +52,8 @@ export class Chat {
 
   constructor(
     readonly page: Page,
-    readonly server: MockServer,
+    public server: MockServer,
+    private readonly options: MockServerOptions,
     private readonly artifacts: string,
     private readonly scenario: string,
   ) {
@@ -63,12 +64,52 @@ export class Chat {
     return this.page.getByTestId('connection');
   }
 
+  get banner(): Locator {
+    return this.page.getByTestId('banner');
+  }
+
+  /** The agent's `index`th message (0 = the first answer on the page). */
   turn(index: number): Locator {
-    return this.page.getByTestId('turn').nth(index);
+    return this.page.locator('[data-testid="chat-message"][data-role="assistant"]').nth(index);
+  }
+
+  /** The user's `index`th message. */
+  userMessage(index: number): Locator {
+    return this.page.locator('[data-testid="chat-message"][data-role="user"]').nth(index);
   }
 
   answer(index: number): Locator {
     return this.turn(index).getByTestId('answer');
+  }
+
+  /**
+   * The server process restarts: this one stops, a new one with the same options listens on the
+   * same port. In memory, as the mock server keeps them, the conversations are gone.
+   */
+  async restartServer(): Promise<void> {
+    const port = this.server.port;
+    await this.server.close();
+    this.server = await startMockServer({ ...this.options, port });
+  }
+
+  /** The chat's status, in the words of the header. */
+  async status(): Promise<string> {
+    return ((await this.page.getByTestId('chat-status').textContent()) ?? '').trim();
+  }
+
+  /** The conversation the page keeps (in localStorage) for a reload. */
+  async conversationId(): Promise<string | undefined> {
+    return (await this.page.evaluate(`Object.keys(localStorage).filter((k) => k.startsWith('smooth-operator-rx:chat:')).map((k) => localStorage.getItem(k))[0]`)) as string | undefined;
+  }
+
+  /** Whether the element is on screen: inside the window and, within the message list, inside its visible part. */
+  async visible(locator: Locator): Promise<boolean> {
+    return locator.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const list = el.closest('[data-testid="messages"]');
+      const frame = list === null ? { top: 0, bottom: window.innerHeight } : list.getBoundingClientRect();
+      return box.height > 0 && box.top >= Math.max(0, frame.top) - 1 && box.bottom <= Math.min(window.innerHeight, frame.bottom) + 1;
+    });
   }
 
   async send(message: string): Promise<void> {
@@ -76,9 +117,16 @@ export class Chat {
     await this.page.getByTestId('send').click();
   }
 
-  /** Waits until turn `index` shows `status` (waiting, streaming, awaiting-human, completed, cancelled, failed). */
+  /** Waits until answer `index` is `status` (streaming, awaiting-human, complete, cancelled, interrupted, failed, history). */
   async waitForStatus(index: number, status: string, timeout?: number): Promise<void> {
-    await this.turn(index).getByTestId('turn-status').filter({ hasText: new RegExp(`^${status}$`) }).waitFor(timeout === undefined ? {} : { timeout });
+    const end = Date.now() + (timeout ?? 15_000);
+    let seen: string | null = null;
+    while (Date.now() < end) {
+      seen = (await this.turn(index).count()) > 0 ? await this.turn(index).getAttribute('data-status') : null;
+      if (seen === status) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`answer ${index} is ${String(seen)}, not ${status}`);
   }
 
   /** The frames the app sent with this action, in order. */
@@ -121,7 +169,7 @@ export async function withChat(env: Env, scenario: string, options: MockServerOp
   const context = await env.browser.newContext({ viewport: { width: 900, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  const chat = new Chat(page, server, env.artifacts, scenario);
+  const chat = new Chat(page, server, options, env.artifacts, scenario);
   try {
     await page.goto(`${env.app.origin}/?server=${encodeURIComponent(server.url)}`);
     await page.getByTestId('message').waitFor();
@@ -132,6 +180,6 @@ export async function withChat(env: Env, scenario: string, options: MockServerOp
     throw err;
   } finally {
     await context.close();
-    await server.close();
+    await chat.server.close();
   }
 }

@@ -1,37 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
-import type { ConnectionState } from 'smooth-operator-rx';
 import { injectConnectionState } from 'smooth-operator-rx/angular';
-
-/** The socket's state in words: what a user needs to know while the network misbehaves. */
-export function describeConnection(state: ConnectionState): string {
-  switch (state.status) {
-    case 'idle':
-      return 'not connected yet';
-    case 'connecting':
-      return state.attempt > 1 ? `connecting (attempt ${state.attempt})` : 'connecting';
-    case 'open':
-      return 'open';
-    case 'reconnecting':
-      return `reconnecting (attempt ${state.attempt})`;
-    case 'closing':
-      return 'closing';
-    case 'closed':
-      return state.why === 'idle' ? 'idle' : `closed (${state.why})`;
-  }
-}
+import { describeConnection } from './words';
 
 @Component({
   selector: 'app-connection-status',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="status" [attr.data-status]="state().status" data-testid="connection">{{ label() }}</span>`,
+  template: `<span class="pill" [attr.data-status]="state().status" [attr.data-why]="state().status === 'closed' ? why() : null" data-testid="connection">{{ label() }}</span>`,
   styles: `
-    .status { padding: 2px 8px; border-radius: 10px; font-size: 0.85em; background: #eee; }
-    .status[data-status='open'] { background: #d9f2dc; }
-    .status[data-status='reconnecting'], .status[data-status='connecting'] { background: #fff2cc; }
-    .status[data-status='closed'] { background: #f8d7da; }
+    .pill { padding: 3px 10px; border-radius: 999px; font-size: 0.8em; background: #e8e8e8; color: #333; white-space: nowrap; }
+    .pill[data-status='open'], .pill[data-status='closed'] { background: #dcf3e0; color: #185c26; }
+    .pill[data-why='fatal'], .pill[data-why='retries-exhausted'] { background: #f8d7da; color: #842029; }
+    .pill[data-status='reconnecting'], .pill[data-status='connecting'] { background: #fff1c2; color: #6b4e00; }
   `,
 })
 export class ConnectionStatusComponent {
   protected readonly state = injectConnectionState();
+  protected readonly why = computed(() => { const state = this.state(); return state.status === 'closed' ? state.why : undefined; });
   protected readonly label = computed(() => describeConnection(this.state()));
 }

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
-import type { ChoicesQuestion, ChoicesSpec, ChoicesValues } from 'smooth-operator-rx';
-import type { PendingInteraction } from 'smooth-operator-rx/operators';
+import type { ChatChoicesAsk, ChoicesQuestion, ChoicesValues } from 'smooth-operator-rx';
 
 /** The agent asks multiple-choice questions (`choices`); the server's errors show per question. */
 @Component({
@@ -11,7 +10,7 @@ import type { PendingInteraction } from 'smooth-operator-rx/operators';
       @if (ask().reason) {
         <p>{{ ask().reason }}</p>
       }
-      @for (question of spec().questions; track question.header) {
+      @for (question of ask().spec.questions; track question.header) {
         <fieldset>
           <legend>{{ question.question }}</legend>
           @for (option of question.options; track option.label) {
@@ -36,23 +35,22 @@ import type { PendingInteraction } from 'smooth-operator-rx/operators';
       @for (error of otherErrors(); track $index) {
         <p class="form-error" data-testid="form-error">{{ error }}</p>
       }
-      <button type="submit" data-testid="submit-choices" [disabled]="waiting()">Send</button>
+      <button type="submit" data-testid="submit-choices" class="primary" [disabled]="waiting()">Send</button>
       <button type="button" [disabled]="waiting()" (click)="decline()">Skip</button>
     </form>
   `,
   styleUrl: './card.css',
 })
 export class ChoicesCardComponent {
-  readonly ask = input.required<PendingInteraction>();
-  readonly spec = input.required<ChoicesSpec>();
+  readonly ask = input.required<ChatChoicesAsk>();
   readonly submitted = output<ChoicesValues>();
   readonly declined = output<void>();
 
   private readonly chosen = signal<Readonly<Record<string, readonly string[]>>>({});
-  private readonly answered = signal<PendingInteraction | undefined>(undefined);
-  protected readonly waiting = computed(() => this.answered() === this.ask());
+  /** Sent, not yet judged: pending again (with the server's errors) enables it again. */
+  protected readonly waiting = computed(() => this.ask().status !== 'pending');
 
-  private readonly headers = computed(() => new Set(this.spec().questions.map((question) => question.header)));
+  private readonly headers = computed(() => new Set(this.ask().spec.questions.map((question) => question.header)));
   protected readonly otherErrors = computed(() =>
     this.ask()
       .errors.filter((error) => error.field === undefined || !this.headers().has(error.field))
@@ -79,13 +77,11 @@ export class ChoicesCardComponent {
 
   protected submit(event: Event): void {
     event.preventDefault();
-    this.answered.set(this.ask());
-    const answers = this.spec().questions.map((question) => ({ header: question.header, options: [...(this.chosen()[question.header] ?? [])] }));
+    const answers = this.ask().spec.questions.map((question) => ({ header: question.header, options: [...(this.chosen()[question.header] ?? [])] }));
     this.submitted.emit({ answers });
   }
 
   protected decline(): void {
-    this.answered.set(this.ask());
     this.declined.emit();
   }
 }

@@ -1,29 +1,21 @@
-import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
-import type { PendingWriteConfirmation } from 'smooth-operator-rx/operators';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import type { ChatConfirmAsk } from 'smooth-operator-rx';
 
-/** A write tool waits for the user: Approve or Deny. */
+/** A write tool waits for the user: Approve or Deny. Shown while the ask is pending only. */
 @Component({
   selector: 'app-confirm-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="card" data-testid="confirm-card">
-      <p>Confirmation needed: <strong>{{ ask().actionDescription }}</strong></p>
-      <button type="button" data-testid="approve" [disabled]="sent()" (click)="decide(true)">Approve</button>
-      <button type="button" data-testid="deny" [disabled]="sent()" (click)="decide(false)">Deny</button>
+      <p class="title">Your approval is needed</p>
+      <p>{{ ask().actionDescription }}</p>
+      <button type="button" class="primary" data-testid="approve" (click)="decided.emit(true)">Approve</button>
+      <button type="button" data-testid="deny" (click)="decided.emit(false)">Deny</button>
     </div>
   `,
   styleUrl: './card.css',
 })
 export class ConfirmCardComponent {
-  readonly ask = input.required<PendingWriteConfirmation>();
+  readonly ask = input.required<ChatConfirmAsk>();
   readonly decided = output<boolean>();
-  // Keyed on the ask: a second confirmation right after the first reuses this card (the @if
-  // around it stays true) with a new `ask`, which must not show as already answered.
-  private readonly answered = signal<PendingWriteConfirmation | undefined>(undefined);
-  protected readonly sent = computed(() => this.answered() === this.ask());
-
-  protected decide(approved: boolean): void {
-    this.answered.set(this.ask());
-    this.decided.emit(approved);
-  }
 }

@@ -1,12 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
-import type { IdentityFieldKey, IdentityIntakeSpec, IdentityIntakeValues } from 'smooth-operator-rx';
-import type { PendingInteraction } from 'smooth-operator-rx/operators';
+import type { ChatIdentityAsk, IdentityFieldKey, IdentityIntakeValues } from 'smooth-operator-rx';
 
 const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 'Email', phone: 'Phone' };
 
 /**
  * The agent asks for contact details (`identity_intake`). The server validates them: its field
- * errors (`interaction_invalid`) show under each field and the form can be sent again.
+ * errors (`interaction_invalid`) show under each field and the form can be sent again. It stays
+ * on screen while the answer is checked (the ask is then `answered`), so what was typed is kept.
  */
 @Component({
   selector: 'app-identity-form',
@@ -17,7 +17,7 @@ const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 
       @if (ask().reason) {
         <p>{{ ask().reason }}</p>
       }
-      @for (field of spec().fields; track field.key) {
+      @for (field of ask().spec.fields; track field.key) {
         <label>
           {{ field.label ?? defaultLabel(field.key) }}@if (field.required) {*}
           <input
@@ -35,24 +35,22 @@ const DEFAULT_LABELS: Record<IdentityFieldKey, string> = { name: 'Name', email: 
       @for (error of formErrors(); track $index) {
         <p class="form-error" data-testid="form-error">{{ error }}</p>
       }
-      <button type="submit" data-testid="submit-identity" [disabled]="waiting()">Send details</button>
+      <button type="submit" data-testid="submit-identity" class="primary" [disabled]="waiting()">Send details</button>
       <button type="button" data-testid="decline-identity" [disabled]="waiting()" (click)="decline()">No thanks</button>
     </form>
   `,
   styleUrl: './card.css',
 })
 export class IdentityFormComponent {
-  readonly ask = input.required<PendingInteraction>();
-  readonly spec = input.required<IdentityIntakeSpec>();
+  readonly ask = input.required<ChatIdentityAsk>();
   readonly submitted = output<IdentityIntakeValues>();
   readonly declined = output<void>();
 
   protected readonly values = signal<Partial<Record<IdentityFieldKey, string>>>({});
-  /** The ask answered last: the server's answer (a new ask, with errors) enables the form again. */
-  private readonly answered = signal<PendingInteraction | undefined>(undefined);
-  protected readonly waiting = computed(() => this.answered() === this.ask());
+  /** Sent, not yet judged: the server's answer (pending again, with errors) enables the form again. */
+  protected readonly waiting = computed(() => this.ask().status !== 'pending');
 
-  private readonly keys = computed(() => new Set<string>(this.spec().fields.map((field) => field.key)));
+  private readonly keys = computed(() => new Set<string>(this.ask().spec.fields.map((field) => field.key)));
   protected readonly formErrors = computed(() => {
     const errors = this.ask()
       .errors.filter((error) => error.field === undefined || !this.keys().has(error.field))
@@ -77,9 +75,8 @@ export class IdentityFormComponent {
 
   protected submit(event: Event): void {
     event.preventDefault();
-    this.answered.set(this.ask());
     const values: IdentityIntakeValues = {};
-    for (const field of this.spec().fields) {
+    for (const field of this.ask().spec.fields) {
       const value = this.values()[field.key];
       if (value !== undefined) values[field.key] = value;
     }
@@ -87,7 +84,6 @@ export class IdentityFormComponent {
   }
 
   protected decline(): void {
-    this.answered.set(this.ask());
     this.declined.emit();
   }
 }

@@ -1,0 +1,90 @@
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
+import type { ChatAssistantMessage, ChatMessage, ChatToolPart, ChatUserMessage, IdentityIntakeValues, ChoicesValues } from 'smooth-operator-rx';
+import type { SmoothChatSignals } from 'smooth-operator-rx/angular';
+import { ChoicesCardComponent } from './cards/choices-card.component';
+import { ConfirmCardComponent } from './cards/confirm-card.component';
+import { IdentityFormComponent } from './cards/identity-form.component';
+import { OtpCardComponent } from './cards/otp-card.component';
+import { citationHost, citationTitle, describeFault, humanize, readableResult, relevantCitations } from './words';
+
+/** Tools that only raise a form: the form card shows them, not a tool line. */
+const FORM_TOOLS = new Set(['request_identity_intake', 'request_choices']);
+
+/** One message: the user's on the right; the agent's on the left, its parts in the order they came. */
+@Component({
+  selector: 'app-message',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ConfirmCardComponent, IdentityFormComponent, ChoicesCardComponent, OtpCardComponent],
+  templateUrl: './message.component.html',
+  styleUrl: './message.component.css',
+})
+export class MessageComponent {
+  readonly message = input.required<ChatMessage>();
+  readonly chat = input.required<SmoothChatSignals>();
+
+  protected readonly user = computed(() => (this.message().role === 'user' ? (this.message() as ChatUserMessage) : undefined));
+  protected readonly agent = computed(() => (this.message().role === 'assistant' ? (this.message() as ChatAssistantMessage) : undefined));
+  /** The turn still runs: a form answered but not yet judged stays on screen (with what was typed). */
+  protected readonly live = computed(() => this.agent()?.status === 'streaming' || this.agent()?.status === 'awaiting-human');
+  protected readonly empty = computed(() => this.agent()?.parts.every((part) => part.type === 'usage' || part.type === 'citations') ?? false);
+
+  protected readonly humanize = humanize;
+  protected readonly describeFault = describeFault;
+  protected readonly readableResult = readableResult;
+  protected readonly relevantCitations = relevantCitations;
+  protected readonly citationTitle = citationTitle;
+  protected readonly citationHost = citationHost;
+
+  protected shownTool(part: ChatToolPart): boolean {
+    return !FORM_TOOLS.has(part.name);
+  }
+
+  protected toolStatus(part: ChatToolPart, message: ChatAssistantMessage): string {
+    const ask = message.ask;
+    if (part.status === 'running' && ask?.type === 'confirm' && ask.status === 'pending' && ask.toolId === part.name) return 'waiting for your approval';
+    if (part.status === 'running') return 'running…';
+    if (part.status === 'succeeded') return 'done';
+    return part.result === undefined ? 'did not finish' : 'not done';
+  }
+
+  protected confirm(approved: boolean): void {
+    const ask = this.agent()?.ask;
+    if (ask?.type !== 'confirm') return;
+    this.chat().answer(ask, approved);
+  }
+
+  protected submitIdentity(values: IdentityIntakeValues): void {
+    const ask = this.agent()?.ask;
+    if (ask?.type === 'identity_intake') this.chat().answer(ask, values);
+  }
+
+  protected submitChoices(values: ChoicesValues): void {
+    const ask = this.agent()?.ask;
+    if (ask?.type === 'choices') this.chat().answer(ask, values);
+  }
+
+  /** A code on its way, and what the last wrong one left (the ask itself does not say, once its turn ended). */
+  protected readonly checkingCode = signal(false);
+  protected readonly codeRejected = signal<number | undefined>(undefined);
+
+  protected submitCode(code: string): void {
+    const ask = this.agent()?.ask;
+    if (ask?.type !== 'otp') return;
+    this.checkingCode.set(true);
+    this.chat()
+      .answer(ask, code)
+      .subscribe((outcome) => {
+        this.checkingCode.set(false);
+        this.codeRejected.set(outcome.status === 'invalid' ? (outcome.attemptsRemaining ?? 0) : undefined);
+      });
+  }
+
+  protected decline(): void {
+    const ask = this.agent()?.ask;
+    if (ask !== undefined) this.chat().decline(ask);
+  }
+
+  protected retry(): void {
+    this.chat().retry(this.message());
+  }
+}
