@@ -59,6 +59,40 @@ describe('a URL that does not parse', () => {
   });
 });
 
+describe('a URL that is not there (an unset environment variable: `url: process.env.SMOOTH_URL!`)', () => {
+  // Correct: an undefined url fails INVALID_URL, closed/fatal, no retry, as a value or from a function (today redact() crashes on it: a TypeError for a value, a retried CONNECTION_ERROR from a function).
+  it.failing.each(['as a value', 'from a function'])('%s: INVALID_URL, state$ closed/fatal, no retry', (given) => {
+    const sockets = new FakeSockets({ autoOpen: false });
+    const clock = new VirtualTimeScheduler();
+    const url = undefined as unknown as string;
+    const client = createSmoothClient({ url: given === 'as a value' ? url : () => url, webSocketImpl: sockets.WebSocket, scheduler: clock });
+    const states: string[] = [];
+    client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
+    let error: unknown;
+    client.getSession('s').subscribe({ error: (e: unknown) => (error = e) });
+    clock.flush();
+    expect(error).toBeInstanceOf(SmoothConnectionError);
+    expect(error).toMatchObject({ code: 'INVALID_URL' });
+    expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
+    expect(sockets.all).toHaveLength(0);
+    client.close();
+  });
+});
+
+describe('a URL the WebSocket itself rejects', () => {
+  // Correct: a URL with a fragment (which ws and the WHATWG WebSocket constructor refuse) fails INVALID_URL, like any other URL that is not a WebSocket URL, not CONNECTION_ERROR.
+  it.failing.each([undefined, 'tok'])('ws://127.0.0.1:1/ws#frag with token %s: INVALID_URL, closed/fatal', async (token) => {
+    const client = createSmoothClient({ url: 'ws://127.0.0.1:1/ws#frag', token });
+    const states: string[] = [];
+    client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
+    const err = await firstValueFrom(client.ping()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SmoothConnectionError);
+    expect(err).toMatchObject({ code: 'INVALID_URL' });
+    expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
+    client.close();
+  });
+});
+
 describe('secrets in URLs', () => {
   const secret = 'S3CRET-tok';
   it.each([

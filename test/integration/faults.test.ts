@@ -191,6 +191,17 @@ describe('refuseHandshakes', () => {
     expect(server.faults.stats().refusedHandshakes).toBe(1);
   });
 
+  // Correct (issue 17 item 6): a 401/403's status reaches shouldRetry, "so an app can decide otherwise": shouldRetry is asked and its yes retries (today 401/403 short-circuit before shouldRetry is called).
+  it.failing('an HTTP 401 reaches shouldRetry, and an app that says retry gets a second handshake', async () => {
+    const seen: unknown[] = [];
+    const client = await start({}, { shouldRetry: (close) => (seen.push(close), true) });
+    server.faults.refuseHandshakes(1, { status: 401 });
+    const pong = await firstValueFrom(client.ping().pipe(timeout(3000)));
+    expect(pong.type).toBe('pong');
+    expect(seen).toEqual([expect.objectContaining({ httpStatus: 401 })]);
+    expect(server.faults.stats().refusedHandshakes).toBe(1);
+  });
+
   it('past retryAttempts the waiting request fails and the client rests closed (retries-exhausted)', async () => {
     const client = await start({}, { retryAttempts: 2 });
     server.faults.refuseHandshakes(10, { status: 502 });
