@@ -474,6 +474,8 @@ class Chat implements SmoothChat {
         // (INTERACTION_MISMATCH): the ask waits again, and a new answer is sent.
         this.outcomes.delete(ask.id);
         this.setAsk(turn, 'pending');
+        // A wrong code: the attempts left show on the ask (the turn has ended, so no event carries them).
+        if (result.status === 'invalid' && result.attemptsRemaining !== undefined) this.setOtpInvalid(turn, result.attemptsRemaining, result.message);
       } else if (result.status === 'refused') {
         // Cut (a lost socket, the turn ended first): nothing was refused, the ask is over.
         this.setAsk(turn, error instanceof SmoothConnectionLostError || error instanceof SmoothTurnEndedError ? 'interrupted' : 'refused');
@@ -487,6 +489,16 @@ class Chat implements SmoothChat {
     });
     this.changed();
     return result$;
+  }
+
+  private setOtpInvalid(turn: LiveTurn, attemptsRemaining: number, message: string | undefined): void {
+    const before = turn.assistant;
+    if (before?.ask?.type !== 'otp') return;
+    const ask = { ...before.ask, invalid: { attemptsRemaining, ...(message !== undefined ? { message } : {}) } };
+    const after = { ...before, ask };
+    this.messages.replace(before, after);
+    turn.assistant = after;
+    this.askChanged(turn, ask);
   }
 
   /** Ends an ask that is still listed as pending (superseded, or its session gone). */

@@ -141,7 +141,7 @@ describe('injectSmoothChat (zoneless)', () => {
   // answer to the last wrong code, but a wrong code sent after the turn ended (the usual case: the
   // code is asked for at the end of a turn) only reaches the outcome of `answer()`, not the ask.
   // The example reads the outcome instead. Marked failing: drop `.failing` once the core sets it.
-  it.failing('after a wrong one-time code the ask says how many attempts are left', async () => {
+  it('after a wrong one-time code the ask says how many attempts are left', async () => {
     const { fixture, server, chat } = setUp();
     chat.send('Pay invoice 7');
     server.expectRequest('create_conversation_session').respond();

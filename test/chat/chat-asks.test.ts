@@ -160,7 +160,8 @@ describe('chat: asks', () => {
       const wrong = outcomes(h.chat.answer(ask, '000000'));
       flush();
       expect(wrong).toEqual([{ status: 'invalid', errors: [], message: expect.any(String), attemptsRemaining: 2 }]);
-      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
+      // The ask itself says so too (the turn has ended: no event of it carries the answer).
+      expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending', invalid: { attemptsRemaining: 2 } });
       const right = outcomes(h.chat.answer(ask, '123456'));
       flush();
       expect(right).toEqual([{ status: 'accepted' }]);
