@@ -137,10 +137,8 @@ describe('injectSmoothChat (zoneless)', () => {
     expect((chat.messages()[1] as ChatAssistantMessage).status).toBe('awaiting-human');
   });
 
-  // Known defect of the core chat (src/chat): `ChatOtpAsk.invalid` is documented as the server's
-  // answer to the last wrong code, but a wrong code sent after the turn ended (the usual case: the
-  // code is asked for at the end of a turn) only reaches the outcome of `answer()`, not the ask.
-  // The example reads the outcome instead. Marked failing: drop `.failing` once the core sets it.
+  // The code is asked for at the end of a turn: a wrong one reaches the ask through the answer's
+  // outcome, as no event of the ended turn carries it.
   it('after a wrong one-time code the ask says how many attempts are left', async () => {
     const { fixture, server, chat } = setUp();
     chat.send('Pay invoice 7');
