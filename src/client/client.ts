@@ -1,4 +1,4 @@
-import { asyncScheduler, map, type Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import type {
   ConversationList,
   ConversationMessage,
@@ -16,7 +16,7 @@ import type { ConnectionState } from './connection.js';
 import { walkPages } from './pages.js';
 import { ConnectionPool } from './pool.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { ResolvedOptions, SmoothClientOptions } from './options.js';
+import { resolveOptions, type SmoothClientOptions } from './options.js';
 import { replyOf, request } from './request.js';
 import { createSession, type SessionOptions, type SmoothSession } from './session.js';
 import { turn } from './turn.js';
@@ -91,29 +91,7 @@ export interface SmoothClient {
  * ).subscribe((answer) => render(answer));
  */
 export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
-  const resolved: ResolvedOptions = {
-    url: options.url,
-    token: options.token,
-    headers: options.headers,
-    protocols: options.protocols,
-    webSocketImpl: options.webSocketImpl,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    turnTimeoutMs: options.turnTimeoutMs ?? 120_000,
-    turnConcurrency: options.turnConcurrency ?? 'queue',
-    cancelDrainMs: options.cancelDrainMs ?? 10_000,
-    validateOutgoing: options.validateOutgoing ?? false,
-    retryAttempts: options.retryAttempts ?? 10,
-    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
-    shouldRetry: options.shouldRetry ?? (() => true),
-    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? (onTestingSocket(options.webSocketImpl) ? 0 : 15_000),
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
-    lazyCloseTimeoutMs: options.lazyCloseTimeoutMs ?? 30_000,
-    maxQueuedActions: options.maxQueuedActions ?? 1000,
-    maxConnections: Math.max(1, Math.floor(options.maxConnections ?? 1)),
-    scheduler: options.scheduler ?? asyncScheduler,
-  };
+  const resolved = resolveOptions(options);
   const pool = new ConnectionPool(resolved);
   const connection = pool.primary;
   const { requestTimeoutMs: timeoutMs, scheduler } = resolved;
@@ -165,9 +143,4 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     close: () => pool.close(),
   };
   return client;
-}
-
-/** The testing kit's sockets say so: marble tests get no periodic heartbeat unless they ask for one. */
-function onTestingSocket(impl: SmoothClientOptions['webSocketImpl']): boolean {
-  return (impl as { smoothTestingSocket?: unknown } | undefined)?.smoothTestingSocket === true;
 }
