@@ -149,6 +149,7 @@ export class Connection {
     this.router.register(requestId, route, isPing);
     this.lazyCloseTimer?.unsubscribe();
     this.lazyCloseTimer = undefined;
+    if (this.transportOpen) this.heartbeat?.arm();
   }
 
   unregister(requestId: string): void {
@@ -172,6 +173,7 @@ export class Connection {
   /** Keeps the connection wanted (reconnected after a loss, not closed when idle) until released. */
   hold(): () => void {
     this.holds++;
+    if (this.transportOpen) this.heartbeat?.arm();
     let released = false;
     return () => {
       if (released) return;
@@ -375,7 +377,8 @@ export class Connection {
     this.setState({ status: 'open' });
     if (this.transport !== transport || this.closedByClient) return;
     const { heartbeatIntervalMs, heartbeatTimeoutMs, scheduler } = this.options;
-    if (heartbeatIntervalMs > 0) (this.heartbeat ??= new Heartbeat(this, heartbeatIntervalMs, heartbeatTimeoutMs, scheduler)).start();
+    if (heartbeatIntervalMs > 0) this.heartbeat ??= new Heartbeat(this, heartbeatIntervalMs, heartbeatTimeoutMs, scheduler);
+    if (this.needed) this.heartbeat?.arm();
     this.idleCheck();
   }
 

@@ -43,7 +43,12 @@ export class Heartbeat {
     private readonly scheduler: SchedulerLike,
   ) {}
 
-  start(): void {
+  /** Armed while something waits on the socket: an idle one holds no timer for it. */
+  arm(): void {
+    if (this.timer === undefined) this.start();
+  }
+
+  private start(): void {
     this.seen = this.host.router.received;
     this.timer = this.scheduler.schedule(() => this.check(), this.intervalMs);
   }
@@ -56,7 +61,9 @@ export class Heartbeat {
 
   private check(): void {
     const { router } = this.host;
-    if (router.received !== this.seen || !this.host.needed) return this.start();
+    // An idle socket is closed lazily, not probed: the next thing that waits arms it again.
+    if (!this.host.needed) return void (this.timer = undefined);
+    if (router.received !== this.seen) return this.start();
     this.sendPing();
     this.timer = this.scheduler.schedule(() => {
       this.clearPing();
