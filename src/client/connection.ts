@@ -123,6 +123,8 @@ export class Connection {
    */
   private givingUp: (() => SmoothError) | undefined;
   private socketsOpened = 0;
+  /** While a Transport is being made: one that ends then was refused by the WebSocket constructor. */
+  private constructing = false;
   // Unique in the process (a counter: turns are found by requestId across clients, see turnOf)
   // and unlikely to repeat across processes talking to one server (the random part).
   private readonly idPrefix = `rx-${(++connectionsMade).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -338,27 +340,39 @@ export class Connection {
     this.credentials.refused = undefined;
     this.token = token;
     this.endpoint = url;
-    let constructing = true;
-    const transport: Transport = new Transport(
+    this.constructing = true;
+    const transport = new Transport(
       { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token, scheduler: this.options.scheduler },
-      {
-        open: () => this.opened(),
-        closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
-        message: (data) => this.router.receive(data),
-        // A constructor that throws ends its transport before `this.transport` is set: the
-        // WebSocket rejected the URL or the protocols, which no retry can fix.
-        closed: (close) => (constructing ? this.giveUp('fatal', close) : this.transport === transport ? this.lost(close) : undefined),
-      },
+      this,
     );
-    constructing = false;
+    this.constructing = false;
     if (!transport.ended) this.transport = transport;
   }
 
-  private opened(): void {
+  // What the transport tells: this connection is its handlers (no closures per socket).
+
+  socketOpened(transport: Transport): void {
+    if (this.transport === transport) this.opened(transport);
+  }
+
+  socketClosing(): void {
+    if (this.dropping === undefined) this.setState({ status: 'closing' });
+  }
+
+  socketMessage(data: unknown): void {
+    this.router.receive(data);
+  }
+
+  socketClosed(close: CloseInfo, transport: Transport): void {
+    // A constructor that throws ends its transport before `this.transport` is set: the
+    // WebSocket rejected the URL or the protocols, which no retry can fix.
+    if (this.constructing) return this.giveUp('fatal', close);
+    if (this.transport === transport) this.lost(close);
+  }
+
+  private opened(transport: Transport): void {
     this.connectTimer?.unsubscribe();
     this.connectTimer = undefined;
-    const transport = this.transport;
-    if (transport === undefined) return;
     this.transportOpen = true;
     this.socketsOpened++;
     // The retry budget is not restored here but when this socket is lost having received
