@@ -80,7 +80,7 @@ export class Connection {
   });
   readonly diagnostics$: Observable<Diagnostic> = this.diagnosticsSubject.asObservable();
 
-  readonly router = new Router((diagnostic) => this.report(diagnostic));
+  readonly router = new Router(this);
   private transport: Transport | undefined;
   private transportOpen = false;
   /** Frames waiting for an open socket, in send order, with the requestId each belongs to. */
@@ -487,6 +487,8 @@ export class Connection {
 
   private idleCheck(): void {
     if (this.needed) return;
+    // Armed again by the next request, turn or hold.
+    this.heartbeat?.stop();
     // The last caller gave up during the handshake: a socket opened now would linger for nothing.
     if (!this.transportOpen && (this.transport !== undefined || this.resolving !== undefined)) {
       const transport = this.transport;
