@@ -111,11 +111,14 @@ class Client implements SmoothClient {
   readonly #pool: ConnectionPool;
   readonly #connection: Connection;
   readonly #options: ResolvedOptions;
+  /** What every turn of this client needs: one object for them all, not one per turn. */
+  readonly #turnDeps: TurnDeps;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#pool = new ConnectionPool(options);
     this.#connection = this.#pool.primary;
+    this.#turnDeps = { pool: this.#pool, options, turn: this.turn.bind(this) };
     this.state$ = this.#pool.state$;
     this.diagnostics$ = this.#pool.diagnostics$;
   }
@@ -145,7 +148,7 @@ class Client implements SmoothClient {
   }
 
   turn(turnRequest: TurnRequest): Observable<TurnEvent> {
-    return turn(this.#turnDeps(), turnRequest);
+    return turn(this.#turnDeps, turnRequest);
   }
 
   session(sessionOptions: SessionOptions): SmoothSession {
@@ -153,7 +156,7 @@ class Client implements SmoothClient {
       {
         connection: this.#connection,
         createSession: (session) => this.createSession(session),
-        turn: (turnRequest, owner) => turn(this.#turnDeps(), turnRequest, owner),
+        turn: (turnRequest, owner) => turn(this.#turnDeps, turnRequest, owner),
         // A session handle asks again itself, on the resumed session: not re-sent after a drop.
         getMessages: (page) => this.#messagesPage(page, false),
       },
@@ -163,10 +166,6 @@ class Client implements SmoothClient {
 
   close(): void {
     this.#pool.close();
-  }
-
-  #turnDeps(): TurnDeps {
-    return { pool: this.#pool, options: this.#options, turn: (turnRequest) => this.turn(turnRequest) };
   }
 
   // Idempotent for the client's own callers (re-sent after a drop).

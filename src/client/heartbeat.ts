@@ -50,7 +50,8 @@ export class Heartbeat {
 
   private start(): void {
     this.seen = this.host.router.received;
-    this.timer = this.scheduler.schedule(() => this.check(), this.intervalMs);
+    // A static task given the heartbeat as its state: no closure per scheduling.
+    this.timer = this.scheduler.schedule(checkTask, this.intervalMs, this);
   }
 
   stop(): void {
@@ -59,7 +60,8 @@ export class Heartbeat {
     this.clearPing();
   }
 
-  private check(): void {
+  /** Run by the scheduled task (the class is internal to the client). */
+  check(): void {
     const { router } = this.host;
     // An idle socket is closed lazily, not probed: the next thing that waits arms it again.
     if (!this.host.needed) return void (this.timer = undefined);
@@ -86,4 +88,8 @@ export class Heartbeat {
     this.ping = undefined;
     this.host.router.unregister(requestId);
   }
+}
+
+function checkTask(this: unknown, heartbeat?: Heartbeat): void {
+  heartbeat?.check();
 }
