@@ -78,7 +78,15 @@ export class Transport {
     }
     socket.onopen = () => (this.closed ? undefined : handlers.socketOpened(this));
     // Parsed in the router: a frame that is not JSON is reported there and kills nothing.
-    socket.onmessage = (event) => (this.closed ? undefined : report(() => handlers.socketMessage(event.data)));
+    socket.onmessage = (event) => {
+      if (this.closed) return;
+      // Inline, not through report(): no closure per frame.
+      try {
+        handlers.socketMessage(event.data);
+      } catch (err) {
+        rethrowLater(err);
+      }
+    };
     socket.onerror = (event) => this.end(closeInfo(event, config.token));
     socket.onclose = (event) => this.end({ code: event.code, reason: event.reason ? redact(event.reason, config.token) : undefined });
   }
@@ -167,10 +175,14 @@ function report(handler: () => void): void {
   try {
     handler();
   } catch (err) {
-    setTimeout(() => {
-      throw err;
-    });
+    rethrowLater(err);
   }
+}
+
+function rethrowLater(err: unknown): void {
+  setTimeout(() => {
+    throw err;
+  });
 }
 
 /** What a socket error says, with any token in it redacted (a constructor's error may quote the URL). */
