@@ -12,25 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { ENTRIES, type Entry } from './bundle-entries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Entry {
-  name: string;
-  /** The entry module's source: what the app imports, re-exported so that it is kept. */
-  source: string;
-}
-
-const ENTRIES: readonly Entry[] = [
-  { name: 'core', source: `export { createSmoothClient } from './src/index.ts';` },
-  { name: 'operators', source: `export * from './operators/index.ts';` },
-  { name: 'validators', source: `export { validateEvent, validateAction } from './src/index.ts';` },
-  { name: 'validateEvent', source: `export { validateEvent } from './src/index.ts';` },
-  {
-    name: 'typical',
-    source: `export { createSmoothClient } from './src/index.ts';\nexport { text, confirmWrites } from './operators/index.ts';`,
-  },
-];
 
 interface Row {
   entry: string;

@@ -1,6 +1,7 @@
 import { NEVER, Observable, Subject, concat, defer, of, throwError } from 'rxjs';
 import type { SmoothClient } from '../client/client.js';
 import type { ConnectionState } from '../client/connection.js';
+import { CLIENT_MEMBERS, SESSION_MEMBERS, type MemberKind } from '../client/members.js';
 import type { SessionOptions, SmoothSession } from '../client/session.js';
 import { SmoothSessionClosedError } from '../errors.js';
 
@@ -14,37 +15,34 @@ const IDLE: ConnectionState = { status: 'idle' };
  * which their methods fail with `SESSION_CLOSED` as in the browser.
  */
 export function serverPlatformClient(): SmoothClient {
-  return {
+  return silent(CLIENT_MEMBERS, {
     state$: concat(of(IDLE), NEVER),
-    diagnostics$: NEVER,
-    createSession: () => NEVER,
-    getSession: () => NEVER,
-    getMessages: () => NEVER,
-    allMessages: () => NEVER,
-    listConversations: () => NEVER,
-    ping: () => NEVER,
-    turn: () => NEVER,
-    session: (options) => serverPlatformSession(options),
-    close: () => undefined,
-  };
+    session: (options: SessionOptions) => serverPlatformSession(options),
+  }) as SmoothClient;
 }
 
 function serverPlatformSession(options: SessionOptions): SmoothSession {
   const info = new Subject<never>();
   let closed = false;
-  const silent = <T>(): Observable<T> => defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : NEVER));
-  return {
+  return silent(SESSION_MEMBERS, {
     info$: info.asObservable(),
-    info: undefined,
     conversationId: options.conversationId,
-    open: silent,
-    turn: silent,
-    history: silent,
-    historyPage: silent,
     cancel: () => false,
     close: () => {
       closed = true;
       info.complete();
     },
-  };
+  }, () => defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : NEVER))) as SmoothSession;
+}
+
+/**
+ * Every member of `members` silent as its kind says (a stream never emits, a call returns one, an
+ * action does nothing, a value is `undefined`), but those `given`: derived, so that none is forgotten.
+ */
+function silent(members: Readonly<Record<string, MemberKind>>, given: Record<string, unknown>, call: () => Observable<never> = () => NEVER): object {
+  const stub: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(members)) {
+    stub[key] = key in given ? given[key] : kind === 'stream' ? NEVER : kind === 'call' ? call : kind === 'value' ? undefined : () => undefined;
+  }
+  return stub;
 }

@@ -3,6 +3,7 @@ import IsomorphicWebSocket from 'isomorphic-ws';
 import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { SmoothClient } from '../client/client.js';
 import type { SmoothClientOptions, WebSocketImplementation } from '../client/options.js';
+import { CLIENT_MEMBERS, SESSION_MEMBERS, type MemberKind } from '../client/members.js';
 import type { SmoothSession } from '../client/session.js';
 
 /**
@@ -31,22 +32,9 @@ export function reenterZone<T>(zone: NgZone, source: Observable<T>): Observable<
  */
 export function zonedClient(client: SmoothClient, zone: NgZone): SmoothClient {
   if (!(zone instanceof NgZone)) return client;
-  const reenter = <T>(source: Observable<T>): Observable<T> => reenterZone(zone, source);
-  const zoned: SmoothClient = {
-    state$: reenter(client.state$),
-    diagnostics$: reenter(client.diagnostics$),
-    createSession: (options) => reenter(client.createSession(options)),
-    getSession: (sessionId) => reenter(client.getSession(sessionId)),
-    getMessages: (options) => reenter(client.getMessages(options)),
-    allMessages: (options) => reenter(client.allMessages(options)),
-    listConversations: (options) => reenter(client.listConversations(options)),
-    ping: () => reenter(client.ping()),
-    turn: (request) => reenter(client.turn(request)),
-    session: (options) => zonedSession(client.session(options), zone),
-    close: () => zone.runOutsideAngular(() => client.close()),
-  };
-  unzoned.set(zoned, client);
-  return zoned;
+  const wrapped = zoned(client, CLIENT_MEMBERS, zone) as SmoothClient;
+  unzoned.set(wrapped, client);
+  return wrapped;
 }
 
 const unzoned = new WeakMap<SmoothClient, SmoothClient>();
@@ -60,24 +48,20 @@ export function outsideZoneClient(client: SmoothClient): SmoothClient {
   return unzoned.get(client) ?? client;
 }
 
-function zonedSession(session: SmoothSession, zone: NgZone): SmoothSession {
-  const reenter = <T>(source: Observable<T>): Observable<T> => reenterZone(zone, source);
-  const info$ = reenter(session.info$);
-  return {
-    info$,
-    get info() {
-      return session.info;
-    },
-    get conversationId() {
-      return session.conversationId;
-    },
-    open: () => reenter(session.open()),
-    turn: (message) => reenter(session.turn(message)),
-    history: (options) => reenter(session.history(options)),
-    historyPage: (options) => reenter(session.historyPage(options)),
-    cancel: () => zone.runOutsideAngular(() => session.cancel()),
-    close: () => zone.runOutsideAngular(() => session.close()),
-  };
+type Member = ((...args: unknown[]) => unknown) & Observable<unknown>;
+
+/** `target` with each member of `members` wrapped as its kind says: derived, so that no member is forgotten. */
+function zoned(target: object, members: Readonly<Record<string, MemberKind>>, zone: NgZone): object {
+  const source = target as Record<string, Member>;
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(members)) {
+    if (kind === 'stream') wrapped[key] = reenterZone(zone, source[key] as Observable<unknown>);
+    else if (kind === 'value') Object.defineProperty(wrapped, key, { get: () => source[key], enumerable: true });
+    else if (kind === 'call') wrapped[key] = (...args: unknown[]) => reenterZone(zone, source[key]?.apply(target, args) as Observable<unknown>);
+    else if (kind === 'action') wrapped[key] = (...args: unknown[]) => zone.runOutsideAngular(() => source[key]?.apply(target, args));
+    else wrapped[key] = (...args: unknown[]) => zoned(source[key]?.apply(target, args) as SmoothSession, SESSION_MEMBERS, zone);
+  }
+  return wrapped;
 }
 
 /**
@@ -125,7 +109,8 @@ interface SocketLike {
 function outsideAngularWebSocket(impl: WebSocketImplementation, zone: NgZone): WebSocketImplementation {
   const Impl = impl as unknown as new (...args: unknown[]) => SocketLike;
   class OutsideAngularWebSocket {
-    static readonly smoothTestingSocket = (impl as { smoothTestingSocket?: unknown }).smoothTestingSocket === true;
+    // The wrapped socket's defaults for the client (a test double's heartbeat off) stay its own.
+    static readonly clientDefaults = impl.clientDefaults;
     private readonly socket: SocketLike;
     /**
      * Node's `ws` only (server-side rendering, tests): the client tears down a dead socket and one

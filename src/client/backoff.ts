@@ -8,3 +8,8 @@ export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number, 
   const ceiling = baseMs <= 0 ? 0 : Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }
+
+/** The default `retryDelay`: {@link fullJitterDelay} of `baseMs` and `maxMs`. */
+export function fullJitter(baseMs: number, maxMs: number): (attempt: number) => number {
+  return (attempt) => fullJitterDelay(attempt, baseMs, maxMs);
+}

@@ -1,4 +1,4 @@
-import { asyncScheduler, map, type Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import type {
   ConversationList,
   ConversationMessage,
@@ -6,20 +6,21 @@ import type {
   ConversationSummary,
   CreateConversationSessionAction,
   PongEvent,
+  ServerEvent,
   Session,
 } from '../generated/types.js';
 // The namespace itself, not the index's re-export: bundlers then keep only the validators read.
 import * as objectValidators from '../generated/validators/objects.js';
 import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
-import type { ConnectionState } from './connection.js';
+import type { Connection, ConnectionState } from './connection.js';
 import { walkPages } from './pages.js';
 import { ConnectionPool } from './pool.js';
 import type { Diagnostic } from './diagnostics.js';
-import type { ResolvedOptions, SmoothClientOptions } from './options.js';
-import { replyOf, request } from './request.js';
+import { resolveOptions, type ResolvedOptions, type SmoothClientOptions } from './options.js';
+import { replyOf, request, type Answer, type RequestSpec } from './request.js';
 import { createSession, type SessionOptions, type SmoothSession } from './session.js';
-import { turn } from './turn.js';
+import { turn, type TurnDeps } from './turn.js';
 
 /** What `createSession` sends: `create_conversation_session` without the envelope. */
 export type CreateSessionOptions = Omit<CreateConversationSessionAction, 'action' | 'requestId'>;
@@ -91,83 +92,88 @@ export interface SmoothClient {
  * ).subscribe((answer) => render(answer));
  */
 export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
-  const resolved: ResolvedOptions = {
-    url: options.url,
-    token: options.token,
-    headers: options.headers,
-    protocols: options.protocols,
-    webSocketImpl: options.webSocketImpl,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    turnTimeoutMs: options.turnTimeoutMs ?? 120_000,
-    turnConcurrency: options.turnConcurrency ?? 'queue',
-    cancelDrainMs: options.cancelDrainMs ?? 10_000,
-    validateOutgoing: options.validateOutgoing ?? false,
-    retryAttempts: options.retryAttempts ?? 10,
-    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
-    shouldRetry: options.shouldRetry ?? (() => true),
-    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? (onTestingSocket(options.webSocketImpl) ? 0 : 15_000),
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
-    lazyCloseTimeoutMs: options.lazyCloseTimeoutMs ?? 30_000,
-    maxQueuedActions: options.maxQueuedActions ?? 1000,
-    maxConnections: Math.max(1, Math.floor(options.maxConnections ?? 1)),
-    scheduler: options.scheduler ?? asyncScheduler,
-  };
-  const pool = new ConnectionPool(resolved);
-  const connection = pool.primary;
-  const { requestTimeoutMs: timeoutMs, scheduler } = resolved;
-  const sessionReply = replyOf<Session>(objectValidators.Session);
-  const pageReply = replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage);
-  const listReply = replyOf<ConversationList>(objectValidators.ConversationList);
-  // Idempotent for the client's own callers (re-sent after a drop); a session handle asks again
-  // itself, on the resumed session.
-  const messagesPage = (page: GetMessagesOptions, idempotent: boolean) =>
-    request(connection, { build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }), answer: pageReply, timeoutMs, scheduler, idempotent });
-
-  const client: SmoothClient = {
-    state$: pool.state$,
-    diagnostics$: pool.diagnostics$,
-    createSession: (session) =>
-      request(connection, { build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply, timeoutMs, scheduler }),
-    getSession: (sessionId) => request(connection, { build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, timeoutMs, scheduler, idempotent: true }),
-    getMessages: (page) => messagesPage(page, true),
-    allMessages: ({ sessionId, pageSize }) =>
-      walkPages((cursor) => client.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) })),
-    listConversations: (list = {}) =>
-      request(connection, {
-        build: (requestId) => ({ ...list, action: 'list_conversations', requestId }),
-        answer: listReply,
-        timeoutMs,
-        scheduler,
-        idempotent: true,
-      }).pipe(map((reply) => reply.conversations)),
-    ping: () =>
-      request(connection, {
-        build: (requestId) => ({ action: 'ping', requestId }),
-        answer: (event) => (event.type === 'pong' ? { value: event } : undefined),
-        timeoutMs,
-        scheduler,
-        isPing: true,
-        idempotent: true,
-      }),
-    turn: (turnRequest) => turn({ pool, options: resolved, turn: client.turn }, turnRequest),
-    session: (sessionOptions) =>
-      createSession(
-        {
-          connection,
-          createSession: client.createSession,
-          turn: (turnRequest, owner) => turn({ pool, options: resolved, turn: client.turn }, turnRequest, owner),
-          getMessages: (page) => messagesPage(page, false),
-        },
-        sessionOptions,
-      ),
-    close: () => pool.close(),
-  };
-  return client;
+  return new Client(resolveOptions(options));
 }
 
-/** The testing kit's sockets say so: marble tests get no periodic heartbeat unless they ask for one. */
-function onTestingSocket(impl: SmoothClientOptions['webSocketImpl']): boolean {
-  return (impl as { smoothTestingSocket?: unknown } | undefined)?.smoothTestingSocket === true;
+// Read once per process, not per client: a client holds no closure of its own for them.
+const sessionReply = replyOf<Session>(objectValidators.Session);
+const pageReply = replyOf<ConversationMessagesPage>(objectValidators.ConversationMessagesPage);
+const listReply = replyOf<ConversationList>(objectValidators.ConversationList);
+const pongReply = (event: ServerEvent): Answer<PongEvent> => (event.type === 'pong' ? { value: event } : undefined);
+
+/**
+ * The client: its methods live on the prototype and its state in private fields, so that an idle
+ * client costs a few objects, not a closure per method.
+ */
+class Client implements SmoothClient {
+  readonly state$: Observable<ConnectionState>;
+  readonly diagnostics$: Observable<Diagnostic>;
+  readonly #pool: ConnectionPool;
+  readonly #connection: Connection;
+  readonly #options: ResolvedOptions;
+  /** What every turn of this client needs: one object for them all, not one per turn. */
+  readonly #turnDeps: TurnDeps;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#pool = new ConnectionPool(options);
+    this.#connection = this.#pool.primary;
+    this.#turnDeps = { pool: this.#pool, options, turn: this.turn.bind(this) };
+    this.state$ = this.#pool.state$;
+    this.diagnostics$ = this.#pool.diagnostics$;
+  }
+
+  createSession(session: CreateSessionOptions): Observable<Session> {
+    return this.#request({ build: (requestId) => ({ ...session, action: 'create_conversation_session', requestId }), answer: sessionReply });
+  }
+
+  getSession(sessionId: string): Observable<Session> {
+    return this.#request({ build: (requestId) => ({ action: 'get_session', requestId, sessionId }), answer: sessionReply, idempotent: true });
+  }
+
+  getMessages(page: GetMessagesOptions): Observable<ConversationMessagesPage> {
+    return this.#messagesPage(page, true);
+  }
+
+  allMessages({ sessionId, pageSize }: AllMessagesOptions): Observable<ConversationMessage> {
+    return walkPages((cursor) => this.getMessages({ sessionId, ...(pageSize !== undefined ? { limit: pageSize } : {}), ...(cursor !== undefined ? { cursor } : {}) }));
+  }
+
+  listConversations(list: { limit?: number } = {}): Observable<ConversationSummary[]> {
+    return this.#request({ build: (requestId) => ({ ...list, action: 'list_conversations', requestId }), answer: listReply, idempotent: true }).pipe(map((reply) => reply.conversations));
+  }
+
+  ping(): Observable<PongEvent> {
+    return this.#request({ build: (requestId) => ({ action: 'ping', requestId }), answer: pongReply, isPing: true, idempotent: true });
+  }
+
+  turn(turnRequest: TurnRequest): Observable<TurnEvent> {
+    return turn(this.#turnDeps, turnRequest);
+  }
+
+  session(sessionOptions: SessionOptions): SmoothSession {
+    return createSession(
+      {
+        connection: this.#connection,
+        createSession: (session) => this.createSession(session),
+        turn: (turnRequest, owner) => turn(this.#turnDeps, turnRequest, owner),
+        // A session handle asks again itself, on the resumed session: not re-sent after a drop.
+        getMessages: (page) => this.#messagesPage(page, false),
+      },
+      sessionOptions,
+    );
+  }
+
+  close(): void {
+    this.#pool.close();
+  }
+
+  // Idempotent for the client's own callers (re-sent after a drop).
+  #messagesPage(page: GetMessagesOptions, idempotent: boolean): Observable<ConversationMessagesPage> {
+    return this.#request({ build: (requestId) => ({ ...page, action: 'get_conversation_messages', requestId }), answer: pageReply, idempotent });
+  }
+
+  #request<T>(spec: Omit<RequestSpec<T>, 'timeoutMs' | 'scheduler'>): Observable<T> {
+    return request(this.#connection, { ...spec, timeoutMs: this.#options.requestTimeoutMs, scheduler: this.#options.scheduler });
+  }
 }

@@ -1,13 +1,15 @@
-import { BehaviorSubject, Observable, Subject, EmptyError, combineLatest, defer, first, from, isObservable, map, of, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, EmptyError, type Subscription } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
 import { SmoothConnectionError, SmoothConnectionLostError, SmoothInvalidActionError, type SmoothError } from '../errors.js';
-import { fullJitterDelay } from './backoff.js';
 import type { Diagnostic } from './diagnostics.js';
+import { resolveEndpoint, staticEndpoint } from './endpoint.js';
+import { Heartbeat, heartbeatPingId } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { Router, type Route } from './router.js';
 import { createWebSocketCtor } from './socket.js';
 import { Transport, type CloseInfo } from './transport.js';
 import { endpointOf, redact } from './url.js';
+import { listenForWake } from './wake.js';
 
 export type { Route } from './router.js';
 
@@ -78,7 +80,7 @@ export class Connection {
   });
   readonly diagnostics$: Observable<Diagnostic> = this.diagnosticsSubject.asObservable();
 
-  private readonly router = new Router((diagnostic) => this.report(diagnostic));
+  readonly router = new Router(this);
   private transport: Transport | undefined;
   private transportOpen = false;
   /** Frames waiting for an open socket, in send order, with the requestId each belongs to. */
@@ -89,6 +91,8 @@ export class Connection {
   private attempts = 0;
   /** Reconnect attempts scheduled since then: what `retryAttempts` bounds (a first use's own attempt is not one). */
   private reconnects = 0;
+  /** The back-off before the last reconnect since then, for `retryDelay`. */
+  private lastDelayMs = 0;
   /**
    * Frames delivered to callers when the current socket opened: a socket that delivered nothing
    * (not even a pong) has not proved itself, however much junk it sent, and does not reset the
@@ -105,8 +109,8 @@ export class Connection {
   private resolving: Subscription | undefined;
   private connectTimer: Subscription | undefined;
   private lazyCloseTimer: Subscription | undefined;
-  private heartbeatTimer: Subscription | undefined;
-  private heartbeatPing: string | undefined;
+  /** Made on the first open, if the heartbeat is on. */
+  private heartbeat: Heartbeat | undefined;
   private removeWakeListeners: (() => void) | undefined;
   private idCounter = 0;
   /** The token of the current socket, to redact from diagnostics. */
@@ -119,6 +123,8 @@ export class Connection {
    */
   private givingUp: (() => SmoothError) | undefined;
   private socketsOpened = 0;
+  /** While a Transport is being made: one that ends then was refused by the WebSocket constructor. */
+  private constructing = false;
   // Unique in the process (a counter: turns are found by requestId across clients, see turnOf)
   // and unlikely to repeat across processes talking to one server (the random part).
   private readonly idPrefix = `rx-${(++connectionsMade).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -145,6 +151,7 @@ export class Connection {
     this.router.register(requestId, route, isPing);
     this.lazyCloseTimer?.unsubscribe();
     this.lazyCloseTimer = undefined;
+    if (this.transportOpen) this.heartbeat?.arm();
   }
 
   unregister(requestId: string): void {
@@ -168,6 +175,7 @@ export class Connection {
   /** Keeps the connection wanted (reconnected after a loss, not closed when idle) until released. */
   hold(): () => void {
     this.holds++;
+    if (this.transportOpen) this.heartbeat?.arm();
     let released = false;
     return () => {
       if (released) return;
@@ -213,7 +221,7 @@ export class Connection {
     if (!idle && this.outbox.length >= this.options.maxQueuedActions) {
       throw new SmoothConnectionError('OUTBOX_FULL', `${this.outbox.length} actions already wait for the connection`);
     }
-    if (idle && this.credentials.refused !== undefined && this.staticEndpoint() === this.credentials.refused.endpoint) throw lostError(this.credentials.refused.cause, false);
+    if (idle && this.credentials.refused !== undefined && staticEndpoint(this.options) === this.credentials.refused.endpoint) throw lostError(this.credentials.refused.cause, false);
     if (resend) this.resendable.set(action.requestId, text);
     this.outbox.push({ requestId: action.requestId, text });
     if (idle) this.start();
@@ -251,26 +259,25 @@ export class Connection {
 
   // The supervisor ----------------------------------------------------------------------------
 
-  /** The endpoint of plain `url` and `token` values; `undefined` when a function gives either, or the URL does not parse. */
-  private staticEndpoint(): string | undefined {
-    const { url, token } = this.options;
-    if (typeof url === 'function' || typeof token === 'function') return undefined;
-    try {
-      return endpointOf(url, token);
-    } catch {
-      return undefined;
-    }
-  }
-
-  private get needed(): boolean {
-    return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeatPing === undefined ? 0 : 1);
+  get needed(): boolean {
+    return this.holds > 0 || this.outbox.length > 0 || this.router.size > (this.heartbeat?.ping === undefined ? 0 : 1);
   }
 
   /** A first attempt after idle or closed: numbering and the retry budget start over. */
   private start(): void {
+    this.restartRetries();
+    this.attempt();
+  }
+
+  /**
+   * The one place the retry budget, the attempt numbering and the back-off start over: on a
+   * fresh start, and after a socket that proved itself. A give-up or an idle close need not: the
+   * next use starts afresh.
+   */
+  private restartRetries(): void {
     this.attempts = 0;
     this.reconnects = 0;
-    this.attempt();
+    this.lastDelayMs = 0;
   }
 
   /**
@@ -278,10 +285,7 @@ export class Connection {
    * The handshake timeout covers both, so a token function that never answers fails the attempt.
    */
   private attempt(): void {
-    this.retryTimer?.unsubscribe();
-    this.retryTimer = undefined;
-    this.removeWakeListeners?.();
-    this.removeWakeListeners = undefined;
+    this.stopRetryTimer();
     if (this.closedByClient) return;
     this.attempts++;
     this.setState({ status: 'connecting', attempt: this.attempts });
@@ -336,27 +340,39 @@ export class Connection {
     this.credentials.refused = undefined;
     this.token = token;
     this.endpoint = url;
-    let constructing = true;
-    const transport: Transport = new Transport(
+    this.constructing = true;
+    const transport = new Transport(
       { url, protocols: this.options.protocols, WebSocketCtor: createWebSocketCtor(this.options.webSocketImpl, this.options.headers), token, scheduler: this.options.scheduler },
-      {
-        open: () => this.opened(),
-        closing: () => (this.dropping === undefined ? this.setState({ status: 'closing' }) : undefined),
-        message: (data) => this.router.receive(data),
-        // A constructor that throws ends its transport before `this.transport` is set: the
-        // WebSocket rejected the URL or the protocols, which no retry can fix.
-        closed: (close) => (constructing ? this.giveUp('fatal', close) : this.transport === transport ? this.lost(close) : undefined),
-      },
+      this,
     );
-    constructing = false;
+    this.constructing = false;
     if (!transport.ended) this.transport = transport;
   }
 
-  private opened(): void {
+  // What the transport tells: this connection is its handlers (no closures per socket).
+
+  socketOpened(transport: Transport): void {
+    if (this.transport === transport) this.opened(transport);
+  }
+
+  socketClosing(): void {
+    if (this.dropping === undefined) this.setState({ status: 'closing' });
+  }
+
+  socketMessage(data: unknown): void {
+    this.router.receive(data);
+  }
+
+  socketClosed(close: CloseInfo, transport: Transport): void {
+    // A constructor that throws ends its transport before `this.transport` is set: the
+    // WebSocket rejected the URL or the protocols, which no retry can fix.
+    if (this.constructing) return this.giveUp('fatal', close);
+    if (this.transport === transport) this.lost(close);
+  }
+
+  private opened(transport: Transport): void {
     this.connectTimer?.unsubscribe();
     this.connectTimer = undefined;
-    const transport = this.transport;
-    if (transport === undefined) return;
     this.transportOpen = true;
     this.socketsOpened++;
     // The retry budget is not restored here but when this socket is lost having received
@@ -374,7 +390,9 @@ export class Connection {
     if (this.transport !== transport) return;
     this.setState({ status: 'open' });
     if (this.transport !== transport || this.closedByClient) return;
-    this.scheduleHeartbeat();
+    const { heartbeatIntervalMs, heartbeatTimeoutMs, scheduler } = this.options;
+    if (heartbeatIntervalMs > 0) this.heartbeat ??= new Heartbeat(this, heartbeatIntervalMs, heartbeatTimeoutMs, scheduler);
+    if (this.needed) this.heartbeat?.arm();
     this.idleCheck();
   }
 
@@ -395,10 +413,7 @@ export class Connection {
       return;
     }
     const cause = dropping?.why === 'dead' ? dropping.close : close;
-    if (wasOpen && this.router.delivered !== this.deliveredAtOpen) {
-      this.attempts = 0;
-      this.reconnects = 0;
-    }
+    if (wasOpen && this.router.delivered !== this.deliveredAtOpen) this.restartRetries();
     // Callers hear of the loss last, once the supervisor is in its next state: one that starts
     // again from its error handler (retry(), the next queued turn) joins that state, its frame
     // queued, instead of racing a half-done transition.
@@ -415,13 +430,20 @@ export class Connection {
     if (this.reconnects >= this.options.retryAttempts) return this.giveUp('retries-exhausted', cause);
     this.reconnects++;
     const attempt = this.attempts + 1;
-    const delayMs = fullJitterDelay(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
+    const delayMs = this.retryDelay(attempt);
     // Armed before it is announced, so that a state$ subscriber's close() cancels it.
     this.retryTimer = this.options.scheduler.schedule(() => this.attempt(), delayMs);
     this.setState({ status: 'reconnecting', attempt, delayMs, closeCode: cause.code, reason: cause.reason });
     fail();
     // Still waiting (not closed, not given up for want of a caller): an early wake-up may shorten it.
-    if (this.retryTimer !== undefined) this.listenForWake();
+    if (this.retryTimer !== undefined) this.removeWakeListeners = listenForWake(() => (this.retryTimer !== undefined ? this.attempt() : undefined));
+  }
+
+  /** The app's `retryDelay` (or full jitter); a result that is not a finite number ≥ 0 waits `0`. */
+  private retryDelay(attempt: number): number {
+    const delayMs = this.options.retryDelay(attempt, this.lastDelayMs);
+    this.lastDelayMs = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
+    return this.lastDelayMs;
   }
 
   /** The app's `shouldRetry`; one that throws says no: a bug there must not wedge the client halfway through a loss. */
@@ -440,8 +462,6 @@ export class Connection {
    */
   private giveUp(why: 'fatal' | 'retries-exhausted', cause: CloseInfo, error: SmoothError = lostError(cause, false)): void {
     this.stopTimers();
-    this.attempts = 0;
-    this.reconnects = 0;
     this.outbox = [];
     this.resendable.clear();
     if (refusesCredentials(cause) && this.endpoint !== undefined) this.credentials.refused = { endpoint: this.endpoint, cause };
@@ -467,6 +487,8 @@ export class Connection {
 
   private idleCheck(): void {
     if (this.needed) return;
+    // Armed again by the next request, turn or hold.
+    this.heartbeat?.stop();
     // The last caller gave up during the handshake: a socket opened now would linger for nothing.
     if (!this.transportOpen && (this.transport !== undefined || this.resolving !== undefined)) {
       const transport = this.transport;
@@ -474,8 +496,6 @@ export class Connection {
       this.stopTimers();
       this.resolving?.unsubscribe();
       this.resolving = undefined;
-      this.attempts = 0;
-      this.reconnects = 0;
       transport?.terminate(undefined, 'nothing needs the connection', false);
       return this.setState({ status: 'closed', why: 'lost', closeCode: undefined, reason: undefined });
     }
@@ -483,8 +503,6 @@ export class Connection {
     if (this.retryTimer !== undefined) {
       const waiting = this.state;
       this.stopTimers();
-      this.attempts = 0;
-      this.reconnects = 0;
       const cause = waiting.status === 'reconnecting' ? waiting : { closeCode: undefined, reason: undefined };
       return this.setState({ status: 'closed', why: 'lost', closeCode: cause.closeCode, reason: cause.reason });
     }
@@ -497,69 +515,34 @@ export class Connection {
     }, this.options.lazyCloseTimeoutMs);
   }
 
-  private scheduleHeartbeat(): void {
-    const { heartbeatIntervalMs, heartbeatTimeoutMs, scheduler } = this.options;
-    if (heartbeatIntervalMs <= 0) return;
-    // The router's count of inbound frames, not the clock: nothing is read per frame for this.
-    let seen = this.router.received;
-    const check = (): void => {
-      // An idle socket is closed lazily, not probed: only a socket something waits on is checked.
-      if (this.router.received !== seen || !this.needed) {
-        seen = this.router.received;
-        this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
-        return;
-      }
-      this.sendHeartbeatPing();
-      this.heartbeatTimer = scheduler.schedule(() => {
-        this.clearHeartbeatPing();
-        if (this.router.received === seen) return this.drop({ code: undefined, reason: `no answer to a heartbeat ping within ${heartbeatTimeoutMs} ms` });
-        seen = this.router.received;
-        this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
-      }, heartbeatTimeoutMs);
-    };
-    this.heartbeatTimer = scheduler.schedule(check, heartbeatIntervalMs);
+  // What the heartbeat needs of its connection.
+
+  nextPingId(): string {
+    return heartbeatPingId(this.idPrefix, ++this.idCounter);
   }
 
-  private sendHeartbeatPing(): void {
-    if (this.transport === undefined) return;
-    // Marked as the heartbeat's: the testing controller answers these itself, as a live server would.
-    const requestId = `${this.idPrefix}-hb-${++this.idCounter}`;
-    this.heartbeatPing = requestId;
-    // Its pong is a frame like any other: the router's inbound count is what the heartbeat reads.
-    this.router.register(requestId, { deliver: () => this.clearHeartbeatPing(), invalid: () => undefined, fail: () => undefined }, true);
-    this.transport.send(JSON.stringify({ action: 'ping', requestId }));
+  /** The frame goes out on the open socket, or nowhere. */
+  sendFrame(text: string): void {
+    this.transport?.send(text);
   }
 
-  private clearHeartbeatPing(): void {
-    if (this.heartbeatPing === undefined) return;
-    const requestId = this.heartbeatPing;
-    this.heartbeatPing = undefined;
-    this.router.unregister(requestId);
+  dead(reason: string): void {
+    this.drop({ code: undefined, reason });
   }
 
-  /** In a browser, coming back online or to the page is a reason to try now rather than after the back-off. */
-  private listenForWake(): void {
-    const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void; document?: { visibilityState?: string } };
-    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function' || this.removeWakeListeners !== undefined) return;
-    const wake = (): void => {
-      if (target.document?.visibilityState === 'hidden') return;
-      if (this.retryTimer !== undefined) this.attempt();
-    };
-    target.addEventListener('online', wake);
-    target.addEventListener('visibilitychange', wake);
-    const remove = target.removeEventListener.bind(target);
-    this.removeWakeListeners = () => {
-      remove('online', wake);
-      remove('visibilitychange', wake);
-    };
+  private stopRetryTimer(): void {
+    this.retryTimer?.unsubscribe();
+    this.retryTimer = undefined;
+    this.removeWakeListeners?.();
+    this.removeWakeListeners = undefined;
   }
 
   private stopTimers(): void {
-    for (const timer of [this.retryTimer, this.connectTimer, this.lazyCloseTimer, this.heartbeatTimer]) timer?.unsubscribe();
-    this.retryTimer = this.connectTimer = this.lazyCloseTimer = this.heartbeatTimer = undefined;
-    this.clearHeartbeatPing();
-    this.removeWakeListeners?.();
-    this.removeWakeListeners = undefined;
+    this.stopRetryTimer();
+    this.connectTimer?.unsubscribe();
+    this.lazyCloseTimer?.unsubscribe();
+    this.connectTimer = this.lazyCloseTimer = undefined;
+    this.heartbeat?.stop();
   }
 
   private setState(state: ConnectionState): void {
@@ -587,24 +570,6 @@ let connectionsMade = 0;
 interface QueuedFrame {
   readonly requestId: string;
   readonly text: string;
-}
-
-/** The url and token of one attempt, each given as a value or a function of one (sync, Promise or Observable). */
-function resolveEndpoint(url: ResolvedOptions['url'], token: ResolvedOptions['token']): Observable<{ url: string; token: string | undefined }> {
-  return defer(() => combineLatest([evaluate(url), evaluate(token)])).pipe(
-    first(),
-    map(([u, t]) => ({ url: endpointOf(u, t), token: t })),
-  );
-}
-
-function evaluate<T>(value: T | (() => T | PromiseLike<T> | Observable<T>)): Observable<T> {
-  if (typeof value !== 'function') return of(value);
-  const result = (value as () => T | PromiseLike<T> | Observable<T>)();
-  return isObservable(result) || isPromiseLike(result) ? from(result) : of(result);
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function refusesCredentials(close: CloseInfo): boolean {

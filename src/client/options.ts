@@ -1,5 +1,6 @@
-import type { Observable, SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
+import { fullJitter } from './backoff.js';
 import type { ValidationResult } from '../validation/validate.js';
 
 /** How a socket ended, as `shouldRetry` sees it. */
@@ -17,8 +18,22 @@ export interface CloseDetails {
 /** A value, or a function evaluated on every connection attempt that returns it, a Promise or an Observable of it (its first value is used). */
 export type EndpointValue<T> = T | (() => T | PromiseLike<T> | Observable<T>);
 
-/** Anything constructed like the WebSocket of the DOM: the global one, `ws`, or a test double. */
-export type WebSocketImplementation = new (url: string, protocols?: string | string[]) => unknown;
+/**
+ * Anything constructed like the WebSocket of the DOM: the global one, `ws`, or a test double. A
+ * double may carry `clientDefaults`: defaults of its own for the client that uses it (a test
+ * double turns the periodic heartbeat off), below any option the app gives.
+ */
+export type WebSocketImplementation = (new (url: string, protocols?: string | string[]) => unknown) & { readonly clientDefaults?: SocketClientDefaults };
+
+/** The options a {@link WebSocketImplementation} may give its own defaults for. */
+export type SocketClientDefaults = Readonly<Pick<SmoothClientOptions, 'heartbeatIntervalMs'>>;
+
+/**
+ * The back-off before reconnect attempt `attempt` (numbered as `state$` announces it: 2 for the
+ * reconnect after a failed first attempt, 1 for the first after a socket that proved itself,
+ * counting up), given the delay before the previous one (`0` before the first): milliseconds to wait.
+ */
+export type RetryDelay = (attempt: number, previousDelayMs: number) => number;
 
 /** Options of `createSmoothClient`. */
 export interface SmoothClientOptions {
@@ -109,16 +124,24 @@ export interface SmoothClientOptions {
    */
   retryAttempts?: number;
   /**
-   * Back-off before reconnect attempt n: a random delay (full jitter) between 0 and
-   * `min(retryMaxDelayMs, retryBaseDelayMs * 2^(n-1))`.
+   * The default `retryDelay`'s base: before reconnect attempt n, a random delay (full jitter)
+   * between 0 and `min(retryMaxDelayMs, retryBaseDelayMs * 2^(n-1))`. Unused with a `retryDelay` of the app's.
    * @default 500
    */
   retryBaseDelayMs?: number;
   /**
-   * The longest back-off between two reconnect attempts.
+   * The default `retryDelay`'s longest back-off between two reconnect attempts.
    * @default 30000
    */
   retryMaxDelayMs?: number;
+  /**
+   * The back-off strategy: how long to wait before a reconnect attempt, given its number and the
+   * previous delay (see {@link RetryDelay}); a result that is not a finite number ≥ 0 counts as `0`.
+   * Spreading reconnects keeps a fleet of clients from reconnecting in step after a server restart.
+   * @default full jitter: a uniformly random delay in `[0, min(retryMaxDelayMs, retryBaseDelayMs * 2^(attempt-1)))`
+   * @example createSmoothClient({ url, retryDelay: (attempt) => 1000 * attempt })
+   */
+  retryDelay?: RetryDelay;
   /**
    * Whether to reconnect after this close. Never asked for the client's own close. Close codes
    * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures), and an
@@ -140,7 +163,7 @@ export interface SmoothClientOptions {
    * sends `ping`; no frame at all within `heartbeatTimeoutMs` after it means the socket is dead
    * (half-open): it is dropped and, if still needed, reconnected. Any inbound frame counts as
    * liveness. `0` disables the heartbeat.
-   * @default 15000 (0 on the testing kit's sockets: `SmoothTestingController`, `FakeSockets`)
+   * @default 15000 (0 on a `webSocketImpl` whose `clientDefaults` say so: the testing kit's sockets)
    */
   heartbeatIntervalMs?: number;
   /**
@@ -186,4 +209,38 @@ export interface ResolvedOptions extends Required<Omit<SmoothClientOptions, 'tok
   headers: Record<string, string> | undefined;
   protocols: string | string[] | undefined;
   webSocketImpl: WebSocketImplementation | undefined;
+}
+
+type Defaulted = Omit<ResolvedOptions, 'url' | 'token' | 'headers' | 'protocols' | 'webSocketImpl' | 'retryDelay' | 'scheduler'>;
+
+/** The defaults documented above, in one place. */
+export const DEFAULTS: Readonly<Defaulted> = {
+  requestTimeoutMs: 30_000,
+  turnTimeoutMs: 120_000,
+  turnConcurrency: 'queue',
+  cancelDrainMs: 10_000,
+  validateOutgoing: false,
+  retryAttempts: 10,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+  shouldRetry: () => true,
+  connectTimeoutMs: 10_000,
+  heartbeatIntervalMs: 15_000,
+  heartbeatTimeoutMs: 5_000,
+  lazyCloseTimeoutMs: 30_000,
+  maxQueuedActions: 1000,
+  maxConnections: 1,
+};
+
+/** The options with every default filled in: the app's, then its socket's `clientDefaults`, then {@link DEFAULTS}. */
+export function resolveOptions(options: SmoothClientOptions): ResolvedOptions {
+  const resolved = { ...DEFAULTS, ...options.webSocketImpl?.clientDefaults } as ResolvedOptions;
+  // An option given as `undefined` keeps its default, as `??` did.
+  for (const key of Object.keys(options) as (keyof SmoothClientOptions)[]) {
+    if (options[key] !== undefined) (resolved as unknown as Record<string, unknown>)[key] = options[key];
+  }
+  resolved.maxConnections = Math.max(1, Math.floor(resolved.maxConnections));
+  resolved.scheduler ??= asyncScheduler;
+  resolved.retryDelay ??= fullJitter(resolved.retryBaseDelayMs, resolved.retryMaxDelayMs);
+  return resolved;
 }

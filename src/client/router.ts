@@ -15,6 +15,8 @@ export interface Route {
 
 /** Request ids recently finished, so that stragglers are reported as late rather than unknown. */
 const RECENT_LIMIT = 512;
+/** One for the process, made on the first binary frame: it keeps no state between calls. */
+let decoder: TextDecoder | undefined;
 
 /**
  * The inbound side: every frame decoded, parsed and validated once, then handed in O(1) to the
@@ -31,9 +33,11 @@ export class Router {
   received = 0;
   /** Frames handed to a route so far: the supervisor's proof that a socket works. */
   delivered = 0;
-  private readonly decoder = new TextDecoder();
+  constructor(private readonly host: { report(diagnostic: Diagnostic): void }) {}
 
-  constructor(private readonly report: (diagnostic: Diagnostic) => void) {}
+  private report(diagnostic: Diagnostic): void {
+    this.host.report(diagnostic);
+  }
 
   register(requestId: string, route: Route, isPing = false): void {
     this.routes.set(requestId, route);
@@ -70,7 +74,7 @@ export class Router {
     let text: string;
     if (typeof data === 'string') text = data;
     // Not instanceof: an ArrayBuffer from another realm (iframe, vm) fails it.
-    else if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') text = this.decoder.decode(data as ArrayBuffer);
+    else if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') text = (decoder ??= new TextDecoder()).decode(data as ArrayBuffer);
     else return this.report({ kind: 'unparseable-frame', message: 'a frame that is neither text nor binary', raw: Object.prototype.toString.call(data) });
     let frame: unknown;
     try {

@@ -1,5 +1,4 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
-import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
+import type { SchedulerLike } from 'rxjs';
 import { redact } from './url.js';
 
 /** How a socket ended: the close code and reason, or (code undefined) an error without one. */
@@ -16,12 +15,14 @@ export interface CloseInfo {
  */
 export const CLOSE_GRACE_MS = 1000;
 
+/** What a transport tells its connection; each call names the transport, so one object serves them all. */
 export interface TransportHandlers {
-  open(): void;
-  closing(): void;
-  message(data: unknown): void;
-  /** Once per transport, whatever ended it (a close, an error, our own close). */
-  closed(close: CloseInfo): void;
+  socketOpened(transport: Transport): void;
+  /** Our own close with a code has begun. */
+  socketClosing(transport: Transport): void;
+  socketMessage(data: unknown): void;
+  /** Once per transport, whatever ended it (a close, an error, our own close); may come during the constructor. */
+  socketClosed(close: CloseInfo, transport: Transport): void;
 }
 
 export interface TransportConfig {
@@ -36,66 +37,58 @@ export interface TransportConfig {
 
 /** What Node's `ws` has beyond the DOM WebSocket; browsers and test doubles may have none of it. */
 interface NodeSocket {
-  readonly readyState?: number;
   terminate?(): void;
   on?(event: 'unexpected-response', listener: (request: unknown, response: { statusCode?: number }) => void): void;
   addEventListener?(type: 'close', listener: () => void): void;
 }
 
+type Socket = WebSocket & NodeSocket;
+
 /**
  * One socket, opened on construction: sends text it is given (serializing is the caller's, so a
  * bad action fails its caller, not the socket), reports frames, and ends exactly once with the
- * close code and reason. rxjs completes the stream on any clean close and passes the code only to
- * the close observer, so the code is taken from there.
+ * close code and reason. The WebSocket is driven directly, through its `on…` handlers: an idle
+ * connection then holds the socket and this object, not a Subject pipeline per socket. The code
+ * is decided from the close event, never from `wasClean`.
  */
 export class Transport {
-  private readonly socket: WebSocketSubject<string>;
-  private readonly subscription: Subscription;
+  private socket: Socket | undefined;
   private closed = false;
-  /** The WebSocket the constructor made, for `terminate()`. */
-  private raw: NodeSocket | undefined;
   /** The status of an HTTP answer to the upgrade that was not a 101. */
   private httpStatus: number | undefined;
 
   constructor(private readonly config: TransportConfig, private readonly handlers: TransportHandlers) {
-    let close: CloseInfo | undefined;
-    this.socket = webSocket<string>({
-      url: config.url,
-      protocol: config.protocols,
-      WebSocketCtor: this.capturing(config.WebSocketCtor),
-      binaryType: 'arraybuffer',
-      serializer: (text) => text,
-      // Parse in the router, not in rxjs: its default deserializer throws on bad JSON and kills the socket.
-      deserializer: (event: MessageEvent) => event.data as string,
-      openObserver: { next: () => handlers.open() },
-      closingObserver: { next: () => handlers.closing() },
-      closeObserver: { next: (event: CloseEvent) => (close = { code: event.code, reason: event.reason ? redact(event.reason, config.token) : undefined }) },
-    });
-    // A constructor that throws fails the socket inside subscribe(): end() may run before it returns.
-    this.subscription = this.socket.subscribe({
-      next: (data) => handlers.message(data),
-      error: (err: unknown) => this.end(close ?? closeInfo(err, config.token)),
-      complete: () => this.end(close ?? { code: undefined, reason: undefined }),
-    });
-  }
-
-  /** The constructor, wrapped to keep what it made. */
-  private capturing(Ctor: TransportConfig['WebSocketCtor']): TransportConfig['WebSocketCtor'] {
-    const transport = this;
-    return function CapturedWebSocket(url: string, protocols?: string | string[]) {
-      const socket = new Ctor(url, protocols);
-      const raw = socket as unknown as NodeSocket;
-      transport.raw = raw;
-      // ws reports a refused upgrade (401, 403, 503…) as a bare error; the status comes with this
-      // event only. Listening to it makes the abort ours: terminate() aborts the handshake.
-      if (typeof raw.on === 'function' && typeof raw.terminate === 'function') {
-        raw.on('unexpected-response', (_request, response) => {
-          transport.httpStatus = response.statusCode;
-          raw.terminate?.();
-        });
+    let socket: Socket;
+    try {
+      socket = (config.protocols ? new config.WebSocketCtor(config.url, config.protocols) : new config.WebSocketCtor(config.url)) as Socket;
+      socket.binaryType = 'arraybuffer';
+    } catch (err) {
+      // The WebSocket rejected the URL or the protocols: ended before the constructor returns.
+      this.end(closeInfo(err, config.token));
+      return;
+    }
+    this.socket = socket;
+    // ws reports a refused upgrade (401, 403, 503…) as a bare error; the status comes with this
+    // event only. Listening to it makes the abort ours: terminate() aborts the handshake.
+    if (typeof socket.on === 'function' && typeof socket.terminate === 'function') {
+      socket.on('unexpected-response', (_request, response) => {
+        this.httpStatus = response.statusCode;
+        socket.terminate?.();
+      });
+    }
+    socket.onopen = () => (this.closed ? undefined : handlers.socketOpened(this));
+    // Parsed in the router: a frame that is not JSON is reported there and kills nothing.
+    socket.onmessage = (event) => {
+      if (this.closed) return;
+      // Inline, not through report(): no closure per frame.
+      try {
+        handlers.socketMessage(event.data);
+      } catch (err) {
+        rethrowLater(err);
       }
-      return socket;
-    } as unknown as TransportConfig['WebSocketCtor'];
+    };
+    socket.onerror = (event) => this.end(closeInfo(event, config.token));
+    socket.onclose = (event) => this.end({ code: event.code, reason: event.reason ? redact(event.reason, config.token) : undefined });
   }
 
   /** Whether it has ended (reported `closed`). */
@@ -103,28 +96,42 @@ export class Transport {
     return this.closed;
   }
 
-  /** Sends a frame; dropped once ended (its callers have been failed already). */
+  /** Sends a frame on the open socket; dropped otherwise (its callers have been failed already). */
   send(text: string): void {
-    if (!this.closed) this.socket.next(text);
+    const socket = this.socket;
+    if (this.closed || socket === undefined || socket.readyState !== 1) return;
+    try {
+      socket.send(text);
+    } catch (err) {
+      this.forget();
+      this.end(closeInfo(err, this.config.token));
+    }
   }
 
   /** Our own close: with `code` (1000 or 3000–4999) when the socket is open; reported as closed. */
   close(code: number | undefined, reason: string, open: boolean): void {
     if (this.closed) return;
-    if (open && code !== undefined) this.socket.error({ code, reason });
-    this.subscription.unsubscribe();
-    this.reapAfterGrace();
+    const socket = this.forget();
+    if (socket !== undefined) {
+      if (open && code !== undefined) {
+        this.handlers.socketClosing(this);
+        socket.close(code, reason);
+      } else if (socket.readyState === 0 || socket.readyState === 1) {
+        // Without a code: the server sees 1005.
+        socket.close();
+      }
+      this.reapAfterGrace(socket);
+    }
     this.end({ code, reason });
   }
 
   /** A peer that does not answer our close within the grace is dead: ws is torn down then. */
-  private reapAfterGrace(): void {
-    const raw = this.raw;
-    if (raw === undefined || typeof raw.terminate !== 'function' || raw.readyState === 3) return;
+  private reapAfterGrace(socket: Socket): void {
+    if (typeof socket.terminate !== 'function' || socket.readyState === 3) return;
     const timer = this.config.scheduler.schedule(() => {
-      if (raw.readyState !== 3) raw.terminate?.();
+      if (socket.readyState !== 3) socket.terminate?.();
     }, CLOSE_GRACE_MS);
-    raw.addEventListener?.('close', () => timer.unsubscribe());
+    socket.addEventListener?.('close', () => timer.unsubscribe());
   }
 
   /**
@@ -133,19 +140,49 @@ export class Transport {
    */
   terminate(code: number | undefined, reason: string, open: boolean): void {
     if (this.closed) return;
-    const raw = this.raw;
-    if (typeof raw?.terminate !== 'function') return this.close(code, reason, open);
-    this.subscription.unsubscribe();
-    raw.terminate();
+    const socket = this.socket;
+    if (typeof socket?.terminate !== 'function') return this.close(code, reason, open);
+    this.forget();
+    if (socket.readyState === 0 || socket.readyState === 1) socket.close();
+    socket.terminate();
     this.end({ code, reason });
+  }
+
+  /**
+   * Lets go of the socket. Its handlers stay (ignoring what comes once ended): Node's `ws` throws
+   * an `error` event nobody listens to, and aborting a handshake emits one.
+   */
+  private forget(): Socket | undefined {
+    const socket = this.socket;
+    this.socket = undefined;
+    return socket;
   }
 
   private end(close: CloseInfo): void {
     if (this.closed) return;
     this.closed = true;
+    this.forget();
     if (this.httpStatus !== undefined) close = { code: undefined, reason: `HTTP ${this.httpStatus} answered the upgrade`, httpStatus: this.httpStatus };
-    this.handlers.closed(close);
+    report(() => this.handlers.socketClosed(close, this));
   }
+}
+
+/**
+ * Runs a handler whose throw must not unwind into the socket's event dispatch (in Node, `ws`'s
+ * stream handler): it is thrown again on its own, as rxjs reports an error thrown by an observer.
+ */
+function report(handler: () => void): void {
+  try {
+    handler();
+  } catch (err) {
+    rethrowLater(err);
+  }
+}
+
+function rethrowLater(err: unknown): void {
+  setTimeout(() => {
+    throw err;
+  });
 }
 
 /** What a socket error says, with any token in it redacted (a constructor's error may quote the URL). */

@@ -20,11 +20,10 @@ export class FakeWebSocket {
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
   /**
-   * Tells the client it runs on a test double: the heartbeat is then off unless
-   * `heartbeatIntervalMs` is given (a periodic timer would keep `TestScheduler` flushing for ever
-   * while a turn stays open).
+   * The client's defaults on a test double: the heartbeat is off unless `heartbeatIntervalMs` is
+   * given (a periodic timer would keep `TestScheduler` flushing for ever while a turn stays open).
    */
-  static readonly smoothTestingSocket = true;
+  static readonly clientDefaults = { heartbeatIntervalMs: 0 };
 
   readyState = FakeWebSocket.CONNECTING;
   binaryType = 'blob';

@@ -2,6 +2,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import type { ClientAction, ClientActionName, ClientActionOf, SendMessageAction, ServerEvent } from '../../generated/types.js';
+import { isHeartbeatPing } from '../../client/heartbeat.js';
 import type { WebSocketImplementation } from '../../client/options.js';
 import { validateEvent } from '../../validation/validate.js';
 import { FakeSockets, FakeWebSocket } from '../fake-socket.js';
@@ -11,8 +12,6 @@ import { Slot, TestingControllerError, type ControllerLink, type Recorded } from
 import { bulletList, describeAction, describeExpectation, matches, type ActionMatcher } from './matching.js';
 import { TestTurn } from './test-turn.js';
 
-/** The requestIds of the client's heartbeat pings. */
-const HEARTBEAT_PING = /-hb-\d+$/;
 
 /** Options of {@link SmoothTestingController}. */
 export interface TestingControllerOptions {
@@ -354,7 +353,7 @@ export class SmoothTestingController {
   private record(action: ClientAction, socket: FakeWebSocket): void {
     // The client's own heartbeat: answered at once, as a live server would, so that a test sees
     // only what its code sent (a test of the heartbeat itself uses fake sockets).
-    if (action.action === 'ping' && HEARTBEAT_PING.test(action.requestId)) {
+    if (action.action === 'ping' && isHeartbeatPing(action.requestId)) {
       if (socket.readyState === FakeWebSocket.OPEN) socket.receive(pongFrame(action.requestId));
       return;
     }

@@ -54,6 +54,20 @@ describe('heartbeat', () => {
     expect(k.sentOn(0)).toEqual(['get_session']);
   });
 
+  it('holds no timer for a socket nothing needs (only the lazy close), and is armed again by the next request', () => {
+    const k = kit({ ...heartbeat, lazyCloseTimeoutMs: 60_000 });
+    k.client.getSession('s').subscribe(quietly);
+    k.socket(0).open();
+    k.clock.advance(1000); // answered at 1 ms; the heartbeat's check at 1000 finds nothing waiting
+    expect(k.clock.actions).toHaveLength(1); // the lazy close
+    k.server.silent = true;
+    k.client.getSession('t').subscribe(quietly);
+    k.clock.advance(999);
+    expect(k.sentOn(0)).toEqual(['get_session', 'get_session']);
+    k.clock.advance(1);
+    expect(k.sentOn(0)).toEqual(['get_session', 'get_session', 'hb-ping']);
+  });
+
   it('no frame within heartbeatTimeoutMs: the socket is closed with 4000 and reconnected, the idempotent request re-sent', () => {
     const k = kit(heartbeat);
     k.server.silent = true;

@@ -63,6 +63,50 @@ describe('back-off', () => {
     expect(reconnectingStates(k.states).map((s) => [s.attempt, s.delayMs])).toEqual([2, 3, 4, 5].map((n) => [n, Math.floor(0.37 * 1000 * 2 ** (n - 1))]));
   });
 
+  it('retryDelay is the strategy: asked with the attempt and the previous delay, its answer is the wait (not Math.random)', () => {
+    const asked: [number, number][] = [];
+    const k = kit({ retryDelay: (attempt, previous) => (asked.push([attempt, previous]), previous * 2 + 100) });
+    const random = jest.spyOn(Math, 'random');
+    k.client.getSession('s').subscribe({ error: () => undefined });
+    const at: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      k.socket(n).fail();
+      const { delayMs } = reconnectingStates(k.states).at(-1) ?? { delayMs: -1 };
+      k.clock.advance(delayMs - 1);
+      expect(k.sockets.all).toHaveLength(n + 1);
+      k.clock.advance(1);
+      expect(k.sockets.all).toHaveLength(n + 2);
+      at.push(delayMs);
+    }
+    expect(asked).toEqual([[2, 0], [3, 100], [4, 300]]);
+    expect(at).toEqual([100, 300, 700]);
+    expect(random).not.toHaveBeenCalled();
+  });
+
+  it('retryDelay starts over with the budget after a socket that proved itself; a non-finite or negative answer waits 0', () => {
+    const asked: [number, number][] = [];
+    const answers = [250, Number.NaN, -5, 40];
+    const k = kit({ retryDelay: (attempt, previous) => (asked.push([attempt, previous]), answers.shift() ?? 0) });
+    k.client.getSession('a').subscribe(quietly);
+    k.socket(0).fail();
+    expect(reconnectingStates(k.states).at(-1)?.delayMs).toBe(250);
+    k.clock.advance(250);
+    k.socket(1).fail();
+    expect(reconnectingStates(k.states).at(-1)?.delayMs).toBe(0);
+    k.clock.advance(0);
+    k.socket(2).open();
+    k.clock.advance(10); // the answer to 'a' proves the socket
+    k.client.getSession('b').subscribe(quietly);
+    k.server.silent = true;
+    k.socket(2).fail();
+    expect(reconnectingStates(k.states).at(-1)?.delayMs).toBe(0);
+    k.clock.advance(0);
+    k.socket(3).fail();
+    expect(reconnectingStates(k.states).at(-1)?.delayMs).toBe(40);
+    // After the proven socket the attempts count from 1 again (as state$ numbers them), the previous delay from 0.
+    expect(asked).toEqual([[2, 0], [3, 250], [1, 0], [2, 0]]);
+  });
+
   it('retryAttempts failed reconnects after a first use, then closed/retries-exhausted fails what waits', () => {
     const k = kit({ retryAttempts: 2, retryBaseDelayMs: 100 });
     const get = watch(k.client.getSession('s'));
