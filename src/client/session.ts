@@ -200,7 +200,11 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
       if (current?.session.sessionId === sessionId) current = undefined;
     },
     session: () =>
-      defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(map((session) => session.sessionId)),
+      defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(
+        // A resume cut by a socket that is coming back: nothing of the turn was sent, so it waits for the next.
+        retry({ delay: (error: unknown) => (lostForNow(error) && !closed ? of(0) : throwError(() => error)) }),
+        map((session) => session.sessionId),
+      ),
     resend: ({ sessionId: _stale, ...again }) => turn(again),
   });
 

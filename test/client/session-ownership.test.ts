@@ -1,4 +1,4 @@
-import { of } from 'rxjs';
+import { asyncScheduler, of } from 'rxjs';
 import type { ClientAction, Session } from '../../src/generated/types.js';
 import { SmoothConversationLostError, SmoothError } from '../../src/errors.js';
 import {
@@ -378,5 +378,40 @@ describe('session handle and pool', () => {
     let status = '';
     h.client.state$.subscribe((s) => (status = s.status)).unsubscribe();
     expect(status).toBe('closed');
+  });
+});
+
+describe('a turn whose session is being resumed when the socket drops again', () => {
+  it('waits for the next socket: nothing of it was sent, so it is not lost', () => {
+    let creates = 0;
+    let h: ReturnType<typeof harness> | undefined;
+    const script: Script = (action) => {
+      if (action.action === 'create_conversation_session') {
+        creates++;
+        // The second create (the resume) is cut by a drop before its answer.
+        if (creates === 2) {
+          asyncScheduler.schedule(() => h?.sockets.current.fail(), 1);
+          return [];
+        }
+        return [[2, immediateFrame(action.requestId, 200, 'ok', { ...sessionData({ sessionId: `s${creates}`, conversationId: 'c1' }) })]];
+      }
+      if (action.action === 'send_message') return [[1, acceptedFrame(action.requestId)], [2, eventualFrame(action.requestId, `on ${action.sessionId}`)]];
+      return undefined;
+    };
+    h = harness(script, { retryBaseDelayMs: 10, requestTimeoutMs: 0 });
+    const session = h.client.session({ agentId: 'a', userName: 'alice' });
+    const events: TurnEvent[] = [];
+    let failure: unknown;
+    testScheduler().run(({ flush }) => {
+      session.open().subscribe();
+      flush();
+      h?.sockets.current.fail();
+      flush();
+      session.turn('hello').subscribe({ next: (e) => events.push(e), error: (err) => (failure = err) });
+      flush();
+    });
+    expect(failure).toBeUndefined();
+    expect(answers(events)).toEqual(['on s3']);
+    expect(creates).toBe(3);
   });
 });
