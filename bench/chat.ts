@@ -5,7 +5,7 @@
  * so `checkTally` proves it saw every token.
  */
 import { createSmoothClient, createSmoothChat, type ChatAssistantMessage, type ChatState, type SmoothChat, type SmoothClientOptions } from '../src/index.js';
-import type { Contender, Endpoint, OpenOptions, RunningTurn, TurnTally } from './contenders.js';
+import { BENCH_CLIENT_OPTIONS, type Contender, type Endpoint, type OpenOptions, type RunningTurn, type TurnTally } from './contenders.js';
 import { settledHeap } from './measure.js';
 import type { TurnSpec } from './frames.js';
 
@@ -60,7 +60,7 @@ function follow(chat: SmoothChat, spec: TurnSpec): RunningTurn {
 }
 
 async function openChat(url: string, options: OpenOptions): Promise<Endpoint> {
-  const clientOptions: SmoothClientOptions = { url, lazyCloseTimeoutMs: 600_000, ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) };
+  const clientOptions: SmoothClientOptions = { url, ...BENCH_CLIENT_OPTIONS, ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) };
   const client = createSmoothClient(clientOptions);
   const chats = Array.from({ length: options.sessions }, (_, i) => createSmoothChat(client, { agentId: 'bench', userName: `user-${i}` }));
   return {
