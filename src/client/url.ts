@@ -27,6 +27,8 @@ export function endpointOf(url: string, token: string | undefined): string {
 }
 
 function parseEndpoint(url: string, token: string | undefined): URL {
+  // An unset environment variable arrives here as undefined, despite the type.
+  if (typeof url !== 'string') throw new SmoothConnectionError('INVALID_URL', `invalid URL: ${String(url)}`);
   let parsed: URL;
   try {
     // A relative URL resolves against the page, as the browser's WebSocket would resolve it.
