@@ -12,7 +12,7 @@ import type {
 import * as objectValidators from '../generated/validators/objects.js';
 import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
-import type { ConnectionState } from './connection.js';
+import { refusesCredentials, type ConnectionState } from './connection.js';
 import { walkPages } from './pages.js';
 import { ConnectionPool } from './pool.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -105,7 +105,7 @@ export function createSmoothClient(options: SmoothClientOptions): SmoothClient {
     retryAttempts: options.retryAttempts ?? 10,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
-    shouldRetry: options.shouldRetry ?? (() => true),
+    shouldRetry: options.shouldRetry ?? ((close) => !refusesCredentials(close)),
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? (onTestingSocket(options.webSocketImpl) ? 0 : 15_000),
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
