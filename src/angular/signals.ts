@@ -95,6 +95,9 @@ export function turnSignals(turn$: Observable<TurnEvent>, options: { injector?: 
     turn$.pipe(tap(bind), transcript()).subscribe({
       next: (value) => current.set(value),
       error: (failure: unknown) => {
+        // A failed turn is over: an ask it left has nobody to answer it, as after stop().
+        const last = current();
+        if (last?.pending !== undefined) current.set({ ...last, pending: undefined });
         error.set(failure);
         finish();
       },

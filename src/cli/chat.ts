@@ -6,6 +6,7 @@
  */
 import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, tap, timeout, type Observable } from 'rxjs';
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
+import { refusesCredentials } from '../client/options.js';
 import type { SmoothSession } from '../client/session.js';
 import type { SmoothClientOptions } from '../client/options.js';
 import { SmoothConnectionError, SmoothConnectionLostError } from '../errors.js';
@@ -134,7 +135,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       ...io.reconnect,
       // Before the chat is up, a failure is a wrong URL, token or server: say so now instead of
       // retrying for minutes. After, a drop is a restart or the network: worth reconnecting.
-      shouldRetry: () => chatUp,
+      shouldRetry: (close) => chatUp && !refusesCredentials(close),
     });
     const connected = client;
     if (args.verbose) {

@@ -4,7 +4,7 @@ import { SmoothConnectionError, SmoothConnectionLostError, SmoothInvalidActionEr
 import type { Diagnostic } from './diagnostics.js';
 import { resolveEndpoint, staticEndpoint } from './endpoint.js';
 import { Heartbeat, heartbeatPingId } from './heartbeat.js';
-import type { ResolvedOptions } from './options.js';
+import { refusesCredentials, type ResolvedOptions } from './options.js';
 import { Router, type Route } from './router.js';
 import { createWebSocketCtor } from './socket.js';
 import { Transport, type CloseInfo } from './transport.js';
@@ -25,8 +25,8 @@ export type ClosedWhy =
    */
   | 'lost'
   /**
-   * A close retrying cannot fix (close code 4001, 4003, 1008; HTTP 401 or 403 answering the
-   * upgrade), a URL that does not parse (`INVALID_URL`), or `shouldRetry` said no.
+   * A close retrying cannot fix (close code 1008), a URL that does not parse (`INVALID_URL`), or
+   * `shouldRetry` said no (by default, to refused credentials: 4001, 4003, HTTP 401 or 403).
    */
   | 'fatal'
   /** `retryAttempts` reconnects in a row failed. */
@@ -52,11 +52,9 @@ export type ConnectionState =
 
 export type ConnectionStatus = ConnectionState['status'];
 
-/** Close codes that retrying cannot fix: policy violation, and the auth failures servers use. */
-const FATAL_CLOSE_CODES = new Set([1008, 4001, 4003]);
+/** Close codes that retrying cannot fix, whatever `shouldRetry` says: policy violation. */
+const FATAL_CLOSE_CODES = new Set([1008]);
 /** Refused credentials, as a close code or as the HTTP answer to the upgrade. */
-const REFUSED_CLOSE_CODES = new Set([4001, 4003]);
-const REFUSED_HTTP_STATUSES = new Set([401, 403]);
 /** Our close of a socket that stopped answering heartbeats. */
 const HEARTBEAT_CLOSE = { code: 4000, reason: 'heartbeat timeout' };
 
@@ -421,7 +419,7 @@ export class Connection {
     // else fails. A failed attempt sent nothing, so its queue waits for the next one intact.
     if (wasOpen) this.outbox = [...this.resendable].map(([requestId, text]) => ({ requestId, text }));
     const fail = (): void => (wasOpen ? this.router.failAll(lostError(cause), (requestId) => this.resendable.has(requestId)) : undefined);
-    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || refusesCredentials(cause) || !this.retryAllowed(cause)) return this.giveUp('fatal', cause);
+    if ((cause.code !== undefined && FATAL_CLOSE_CODES.has(cause.code)) || !this.retryAllowed(cause)) return this.giveUp('fatal', cause);
     // What the loss leaves: the queue (re-sent requests included) and the holders.
     if (this.holds === 0 && this.outbox.length === 0) {
       this.setState({ status: 'closed', why: 'lost', closeCode: cause.code, reason: cause.reason });
@@ -570,10 +568,6 @@ let connectionsMade = 0;
 interface QueuedFrame {
   readonly requestId: string;
   readonly text: string;
-}
-
-function refusesCredentials(close: CloseInfo): boolean {
-  return (close.code !== undefined && REFUSED_CLOSE_CODES.has(close.code)) || (close.httpStatus !== undefined && REFUSED_HTTP_STATUSES.has(close.httpStatus));
 }
 
 /** `retryable`: whether the client goes on (reconnecting, or on the next use) rather than having given up. */

@@ -15,6 +15,14 @@ export interface CloseDetails {
   readonly httpStatus?: number;
 }
 
+const REFUSED_CLOSE_CODES = new Set([4001, 4003]);
+const REFUSED_HTTP_STATUSES = new Set([401, 403]);
+
+/** @internal Refused credentials (close 4001, 4003; HTTP 401, 403): what the default `shouldRetry` does not retry. */
+export function refusesCredentials(close: CloseDetails): boolean {
+  return (close.code !== undefined && REFUSED_CLOSE_CODES.has(close.code)) || (close.httpStatus !== undefined && REFUSED_HTTP_STATUSES.has(close.httpStatus));
+}
+
 /** A value, or a function evaluated on every connection attempt that returns it, a Promise or an Observable of it (its first value is used). */
 export type EndpointValue<T> = T | (() => T | PromiseLike<T> | Observable<T>);
 
@@ -143,13 +151,14 @@ export interface SmoothClientOptions {
    */
   retryDelay?: RetryDelay;
   /**
-   * Whether to reconnect after this close. Never asked for the client's own close. Close codes
-   * 1008 (policy violation), 4001 and 4003 (authentication / authorization failures), and an
-   * HTTP 401 or 403 answering the upgrade (`httpStatus`, Node only) are fatal whatever it says:
-   * retrying cannot fix them. Refused credentials (4001, 4003, 401, 403) are not offered again:
-   * a later use fails at once unless a `url` or `token` function gives another endpoint. Other
-   * refused upgrades (a 503, a 502) reach it with their `httpStatus`. One that throws counts as `false`.
-   * @default () => true
+   * Whether to reconnect after this close. Never asked for the client's own close, nor for close
+   * code 1008 (policy violation), which is always fatal. Refused credentials (close 4001 or 4003,
+   * or an HTTP 401 or 403 answering the upgrade) are fatal by default, but this is asked about
+   * them too, and `true` retries them: an app may know the server refuses for a while. A refused
+   * upgrade reaches it with its `httpStatus` (Node only), so a 401 can be told from a 503.
+   * Credentials it did not retry are not offered again: a later use fails at once unless a `url`
+   * or `token` function gives another endpoint. One that throws counts as `false`.
+   * @default every close but refused credentials (close 4001, 4003; HTTP 401, 403) is retried
    */
   shouldRetry?: (close: CloseDetails) => boolean;
   /**
@@ -223,7 +232,7 @@ export const DEFAULTS: Readonly<Defaulted> = {
   retryAttempts: 10,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 30_000,
-  shouldRetry: () => true,
+  shouldRetry: (close) => !refusesCredentials(close),
   connectTimeoutMs: 10_000,
   heartbeatIntervalMs: 15_000,
   heartbeatTimeoutMs: 5_000,

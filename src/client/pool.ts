@@ -62,7 +62,8 @@ export class ConnectionPool {
       scan((all: Connection[], connection) => [...all, connection], []),
       switchMap((all) => combineLatest(all.map((connection) => connection.state$))),
       map(aggregateState),
-      distinctUntilChanged(),
+      // Each socket's state is a fresh object: a second socket opening is the same open, not a new one.
+      distinctUntilChanged(sameState),
     );
   }
 
@@ -171,4 +172,10 @@ export function aggregateState(states: readonly ConnectionState[]): ConnectionSt
     if (byStatus < 0 || (byStatus === 0 && state.status === 'closed' && best.status === 'closed' && CLOSED_RANK.indexOf(state.why) < CLOSED_RANK.indexOf(best.why))) best = state;
   }
   return best;
+}
+
+/** Two states that tell the same: equal status and details (all of them plain values). */
+function sameState(a: ConnectionState, b: ConnectionState): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
 }

@@ -27,6 +27,8 @@ export function endpointOf(url: string, token: string | undefined): string {
 }
 
 function parseEndpoint(url: string, token: string | undefined): URL {
+  // An unset environment variable arrives here as undefined, despite the type.
+  if (typeof url !== 'string') throw new SmoothConnectionError('INVALID_URL', `invalid URL: ${String(url)}`);
   let parsed: URL;
   try {
     // A relative URL resolves against the page, as the browser's WebSocket would resolve it.
@@ -36,6 +38,8 @@ function parseEndpoint(url: string, token: string | undefined): URL {
   }
   // Browsers and ws accept http(s) as ws(s); anything else would fail inside the constructor.
   if (!SCHEMES.has(parsed.protocol)) throw new SmoothConnectionError('INVALID_URL', `invalid URL scheme ${parsed.protocol}: ${redact(url, token)}`);
+  // The WebSocket constructors refuse a fragment (even an empty one, hence href, not hash).
+  if (parsed.href.includes('#')) throw new SmoothConnectionError('INVALID_URL', `invalid URL, fragment not allowed: ${redact(url, token)}`);
   return parsed;
 }
 

@@ -161,8 +161,8 @@ describe('a component on smooth-operator-rx/angular (zoneless)', () => {
     fixture.destroy();
   });
 
-  // Correct: a turn that errored while a write waited for approval is over: pending() is undefined (no Approve/Deny left on screen for a turn nobody can answer), as after stop().
-  it.failing('a turn lost while a write waits for approval: done, and no pending ask left to answer', async () => {
+  // A turn that errored while a write waited for approval is over: pending() is undefined (no Approve/Deny left on screen for a turn nobody can answer), as after stop().
+  it('a turn lost while a write waits for approval: done, and no pending ask left to answer', async () => {
     const { fixture, server, text } = setUp();
     fixture.componentInstance.send('Cancel order 42');
     server.expectRequest('create_conversation_session').respond();

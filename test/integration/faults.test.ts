@@ -191,8 +191,8 @@ describe('refuseHandshakes', () => {
     expect(server.faults.stats().refusedHandshakes).toBe(1);
   });
 
-  // Correct (issue 17 item 6): a 401/403's status reaches shouldRetry, "so an app can decide otherwise": shouldRetry is asked and its yes retries (today 401/403 short-circuit before shouldRetry is called).
-  it.failing('an HTTP 401 reaches shouldRetry, and an app that says retry gets a second handshake', async () => {
+  // Issue 17 item 6: a 401/403's status reaches shouldRetry, "so an app can decide otherwise": shouldRetry is asked and its yes retries.
+  it('an HTTP 401 reaches shouldRetry, and an app that says retry gets a second handshake', async () => {
     const seen: unknown[] = [];
     const client = await start({}, { shouldRetry: (close) => (seen.push(close), true) });
     server.faults.refuseHandshakes(1, { status: 401 });
