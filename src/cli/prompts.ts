@@ -1,11 +1,11 @@
 /**
- * Questions to the human: a line reader over `node:readline`, and the answers the HITL
- * operators (`confirmWrites`, `answerInteractions`) ask for, from a person or from `--yes`.
+ * Questions to the human: a line reader over `node:readline`, and the answers to the chat's asks
+ * (write confirmations, forms, choices, one-time codes), from a person or from `--yes`.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { Observable, Subject } from 'rxjs';
-import type { ChoicesQuestion, ChoicesSpec, ChoicesValues, IdentityIntakeSpec, IdentityIntakeValues, WriteConfirmationRequiredEvent } from '../generated/types.js';
-import type { InteractionAsk, InteractionReply } from '../../operators/index.js';
+import type { ChatChoicesAsk, ChatConfirmAsk, ChatIdentityAsk, ChatOtpAsk } from '../chat/index.js';
+import type { ChoicesQuestion, ChoicesValues, IdentityIntakeValues } from '../generated/types.js';
 import type { Screen, Style } from './render.js';
 
 /** Raised by `LineReader.read` when its signal aborts. */
@@ -245,12 +245,20 @@ function ask<T>(screen: Screen, run: (signal: AbortSignal) => Promise<T>): Obser
   });
 }
 
-/** What the chat asks the human, as the HITL operators want it. */
+/** A form's answer: the values, or `undefined` when the user declined it. */
+export type FormReply<V> = V | undefined;
+
+/**
+ * What the chat asks the human. `attempt` counts the answers asked for the same ask: from 2 on,
+ * the server rejected the previous one (its errors are on the ask).
+ */
 export interface Prompter {
-  /** Answers `write_confirmation_required`. */
-  confirmWrite(event: WriteConfirmationRequiredEvent): Observable<boolean>;
-  identity(ask: InteractionAsk<IdentityIntakeSpec>): Observable<InteractionReply<IdentityIntakeValues>>;
-  choices(ask: InteractionAsk<ChoicesSpec>): Observable<InteractionReply<ChoicesValues>>;
+  /** Approve (`true`) or deny a write. */
+  confirmWrite(ask: ChatConfirmAsk): Observable<boolean>;
+  identity(ask: ChatIdentityAsk, attempt: number): Observable<FormReply<IdentityIntakeValues>>;
+  choices(ask: ChatChoicesAsk, attempt: number): Observable<FormReply<ChoicesValues>>;
+  /** The one-time code, or `undefined` to dismiss it. */
+  otp(ask: ChatOtpAsk, attempt: number): Observable<string | undefined>;
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = { name: 'Name', email: 'Email', phone: 'Phone' };
@@ -260,8 +268,8 @@ export function fieldLabel(field: { key: string; label?: string }): string {
 }
 
 /** The question of a write confirmation (the tool call and its arguments are shown just above it). */
-export function confirmQuestion(event: WriteConfirmationRequiredEvent, style: Style): string {
-  const { toolId, actionDescription } = event.data.data;
+export function confirmQuestion(ask: Pick<ChatConfirmAsk, 'toolId' | 'actionDescription'>, style: Style): string {
+  const { toolId, actionDescription } = ask;
   return `  ${style.yellow('?')} ${actionDescription || `Approve calling tool '${toolId}'?`} ${style.bold('[y/N]')} `;
 }
 
@@ -284,10 +292,6 @@ export function parseChoice(answer: string, question: ChoicesQuestion): { option
   return { other: trimmed };
 }
 
-/**
- * Asks a person, through `reader`. Answering `/skip` to a form question declines the form;
- * an ended input denies the write and declines the form.
- */
 /** `/quit` (or `/exit`) typed at any question. */
 const isQuit = (line: string): boolean => line.trim() === '/quit' || line.trim() === '/exit';
 
@@ -304,11 +308,11 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style, 
     return null;
   };
   return {
-    confirmWrite: (event) =>
+    confirmWrite: (confirm) =>
       ask(screen, async (signal) => {
         screen.newline();
         for (;;) {
-          const line = await askLine(confirmQuestion(event, style), signal);
+          const line = await askLine(confirmQuestion(confirm, style), signal);
           if (line === null) {
             screen.direct(style.dim('  (input ended: denied)\n'));
             return false;
@@ -319,42 +323,39 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style, 
           screen.direct(style.dim('  please answer y or n\n'));
         }
       }),
-    identity: (interaction) =>
+    identity: (form, attempt) =>
       ask(screen, async (signal) => {
-        const { fields } = interaction.spec;
-        const values: IdentityIntakeValues = { ...(previous.get(interaction.interactionId) ?? {}) };
-        const failed = new Set(interaction.errors.map((e) => e.field));
-        const retry = interaction.attempt > 1;
-        formHeader(screen, style, retry ? 'Please correct your details' : 'The agent asks for your details', retry ? undefined : interaction.reason);
+        const { fields } = form.spec;
+        const values: IdentityIntakeValues = { ...(previous.get(form.interactionId) ?? {}) };
+        const failed = new Set(form.errors.map((e) => e.field));
+        const retry = attempt > 1;
+        formHeader(screen, style, retry ? 'Please correct your details' : 'The agent asks for your details', retry ? undefined : form.reason);
         if (!retry) screen.direct(style.dim('    (/skip declines)\n'));
         for (const field of fields) {
           if (retry && !failed.has(field.key) && values[field.key] !== undefined) continue;
           const line = await askLine(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: `, signal);
           if (line === null || line.trim() === '/skip') {
             screen.direct(style.dim('  (declined)\n'));
-            return { declined: true };
+            return undefined;
           }
           if (line.trim() === '') delete values[field.key];
           else values[field.key] = line.trim();
         }
-        previous.set(interaction.interactionId, values);
-        return { values };
+        previous.set(form.interactionId, values);
+        return values;
       }),
-    choices: (interaction) =>
+    choices: (form, attempt) =>
       ask(screen, async (signal) => {
-        formHeader(screen, style, interaction.attempt > 1 ? 'Please answer again' : 'The agent asks you to choose', interaction.reason);
+        formHeader(screen, style, attempt > 1 ? 'Please answer again' : 'The agent asks you to choose', form.reason);
         const answers: ChoicesValues['answers'] = [];
-        for (const question of interaction.spec.questions) {
-          screen.directLine(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}`);
-          question.options.forEach((option, i) => {
-            screen.directLine(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}`);
-          });
+        for (const question of form.spec.questions) {
+          showOptions(screen, style, question);
           const hint = question.multiSelect === true ? `1-${question.options.length}, several with commas` : `1-${question.options.length}`;
           for (;;) {
             const line = await askLine(`    choose ${hint} (or type an answer, /skip): `, signal);
             if (line === null || line.trim() === '/skip') {
               screen.direct(style.dim('  (declined)\n'));
-              return { declined: true };
+              return undefined;
             }
             const parsed = parseChoice(line, question);
             if ('error' in parsed) {
@@ -365,9 +366,44 @@ export function humanPrompter(reader: LineReader, screen: Screen, style: Style, 
             break;
           }
         }
-        return { values: { answers } };
+        return { answers };
+      }),
+    otp: (code, attempt) =>
+      ask(screen, async (signal) => {
+        if (attempt === 1) otpHeader(screen, style, code);
+        else screen.directLine(style.red(`    ✗ ${otpRejection(code)}`));
+        for (;;) {
+          const line = await askLine('    code (/skip dismisses): ', signal);
+          if (line === null || line.trim() === '/skip') {
+            screen.direct(style.dim('  (dismissed)\n'));
+            return undefined;
+          }
+          if (line.trim() !== '') return line.trim();
+        }
       }),
   };
+}
+
+function showOptions(screen: Screen, style: Style, question: ChoicesQuestion): void {
+  screen.directLine(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}`);
+  question.options.forEach((option, i) => {
+    screen.directLine(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}`);
+  });
+}
+
+/** `🔒 Cancelling needs a one-time code, sent by sms to ***1234`. */
+function otpHeader(screen: Screen, style: Style, code: ChatOtpAsk): void {
+  const what = code.actionDescription !== undefined && code.actionDescription !== '' ? code.actionDescription : `${code.toolId} needs your identity verified`;
+  const sent = code.sent;
+  const where = sent === undefined ? '' : style.dim(` (a one-time code was sent${sent.channel !== undefined ? ` by ${sent.channel}` : ''}${sent.maskedDestination !== undefined ? ` to ${sent.maskedDestination}` : ''})`);
+  screen.directLine(`  ${style.yellow('🔒')} ${what}${where}`);
+}
+
+/** The server's word on a wrong code, with the attempts left. */
+function otpRejection(code: ChatOtpAsk): string {
+  const left = code.invalid?.attemptsRemaining;
+  const message = code.invalid?.message ?? 'That code is not valid.';
+  return left === undefined ? message : `${message} (${left} attempt${left === 1 ? '' : 's'} left)`;
 }
 
 /** Values `--yes` answers with. */
@@ -379,51 +415,53 @@ export interface AutoAnswers {
 
 /**
  * Answers without a person (`--yes`): approves writes, fills forms with `answers`, picks the
- * first option of every question; prints each answer after its question.
+ * first option of every question, dismisses one-time codes (nobody can read them); prints each
+ * answer after its question.
  */
 export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers): Prompter {
   const auto = style.dim(' (--yes)');
+  // Nobody is there to correct what the server rejected: the same values would fail again.
+  const declineRetry = (): undefined => {
+    screen.directLine(style.dim(`  (declined${auto.trimEnd()})`));
+    return undefined;
+  };
   return {
-    confirmWrite: (event) =>
+    confirmWrite: (confirm) =>
       ask(screen, async () => {
         screen.newline();
-        screen.directLine(`${confirmQuestion(event, style)}y${auto}`);
+        screen.directLine(`${confirmQuestion(confirm, style)}y${auto}`);
         return true;
       }),
-    identity: (interaction) =>
+    identity: (form, attempt) =>
       ask(screen, async () => {
-        if (interaction.attempt > 1) {
-          // Nobody is there to correct what the server rejected: the same values would fail again.
-          screen.directLine(style.dim(`  (declined${auto.trimEnd()})`));
-          return { declined: true };
-        }
-        formHeader(screen, style, 'The agent asks for your details', interaction.reason);
+        if (attempt > 1) return declineRetry();
+        formHeader(screen, style, 'The agent asks for your details', form.reason);
         const values: IdentityIntakeValues = {};
-        for (const field of interaction.spec.fields) {
+        for (const field of form.spec.fields) {
           const value = answers[field.key];
           values[field.key] = value;
           screen.directLine(`    ${fieldLabel(field)}${field.required === true ? '*' : ''}: ${value}${auto}`);
         }
-        return { values };
+        return values;
       }),
-    choices: (interaction) =>
+    choices: (form, attempt) =>
       ask(screen, async () => {
-        if (interaction.attempt > 1) {
-          screen.directLine(style.dim(`  (declined${auto.trimEnd()})`));
-          return { declined: true };
-        }
-        formHeader(screen, style, 'The agent asks you to choose', interaction.reason);
+        if (attempt > 1) return declineRetry();
+        formHeader(screen, style, 'The agent asks you to choose', form.reason);
         const picked: ChoicesValues['answers'] = [];
-        for (const question of interaction.spec.questions) {
-          screen.directLine(`    ${style.bold(question.question)}${style.dim(` [${question.header}]`)}`);
-          question.options.forEach((option, i) => {
-            screen.directLine(`     ${i + 1}) ${option.label}${option.description !== undefined ? style.dim(` · ${option.description}`) : ''}`);
-          });
+        for (const question of form.spec.questions) {
+          showOptions(screen, style, question);
           const first = question.options[0];
           screen.directLine(`    choose: 1 ${first.label}${auto}`);
           picked.push({ header: question.header, options: [first.label] });
         }
-        return { values: { answers: picked } };
+        return { answers: picked };
+      }),
+    otp: (code) =>
+      ask(screen, async () => {
+        otpHeader(screen, style, code);
+        screen.directLine(style.dim(`    (dismissed${auto.trimEnd()}: a one-time code needs a person)`));
+        return undefined;
       }),
   };
 }
