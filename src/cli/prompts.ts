@@ -401,9 +401,10 @@ function otpHeader(screen: Screen, style: Style, code: ChatOtpAsk): void {
 
 /** The server's word on a wrong code, with the attempts left. */
 function otpRejection(code: ChatOtpAsk): string {
+  const message = code.invalid?.message;
+  if (message !== undefined && message !== '') return message;
   const left = code.invalid?.attemptsRemaining;
-  const message = code.invalid?.message ?? 'That code is not valid.';
-  return left === undefined ? message : `${message} (${left} attempt${left === 1 ? '' : 's'} left)`;
+  return `That code is not valid${left === undefined ? '' : ` (${left} attempt${left === 1 ? '' : 's'} left)`}.`;
 }
 
 /** Values `--yes` answers with. */
