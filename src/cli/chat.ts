@@ -4,14 +4,14 @@
  * human and answered through it. The chat carries the conversation across reconnects; this
  * module tells the connection's story on screen and ends when the client gives up.
  */
-import { EMPTY, Observable, Subject, Subscription, distinctUntilChanged, filter, firstValueFrom, map, merge, takeUntil, timer } from 'rxjs';
+import { EMPTY, Observable, Subject, Subscription, distinctUntilChanged, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs';
 import { createSmoothChat, type SmoothChat } from '../chat/index.js';
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
 import type { SmoothClientOptions } from '../client/options.js';
 import { SmoothConnectionError } from '../errors.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../testing/mock-server/index.js';
 import type { ChatArgs } from './args.js';
-import { tellConnectionStory } from './connection-story.js';
+import { gaveUpError, isGivingUp, tellConnectionStory } from './connection-story.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
 import { runExchange, type Exchange } from './exchange.js';
 import { fitLine } from './layout.js';
@@ -168,17 +168,18 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
           }),
       );
     }
+    const story = tellConnectionStory(connected.state$, {
+      notice: (line, kind) => {
+        if (exitCode === undefined) reader.notice(style.dim(mask(line)), kind);
+      },
+    });
+    subscriptions.add(story.subscription);
     subscriptions.add(
-      tellConnectionStory(connected.state$, {
-        notice: (line, kind) => {
-          if (exitCode === undefined) reader.notice(style.dim(mask(line)), kind);
-        },
-        gaveUp: (error) => {
-          if (exitCode !== undefined) return;
-          // Exit first: it abandons an open prompt, so the error is the chat's last line.
-          requestExit(1);
-          fail(error);
-        },
+      current.state$.pipe(map((state) => state.error), filter(isGivingUp), take(1)).subscribe((fault) => {
+        if (exitCode !== undefined) return;
+        // Exit first: it abandons an open prompt, so the error is the chat's last line.
+        requestExit(1);
+        fail(gaveUpError(fault, story.attempts));
       }),
     );
     subscriptions.add(

@@ -1,4 +1,5 @@
 /** One-time codes in the terminal chat: asked once the answer that needed one is over, verified, and the message sent again. */
+import type { MockServer } from '../../src/testing/mock-server/index.js';
 import { chatArgs, mockServer as server, startChat, waitFor } from './harness.js';
 
 const gated = {
@@ -7,7 +8,7 @@ const gated = {
   otp: { tools: ['wipe'], code: '424242' },
 };
 
-const sends = (srv: { received: readonly { action: string; frame: unknown }[] }): string[] =>
+const sends = (srv: MockServer): string[] =>
   srv.received.filter((r) => r.action === 'send_message').map((r) => (r.frame as { message: string }).message);
 
 describe('one-time codes', () => {
