@@ -461,7 +461,7 @@ export function autoPrompter(screen: Screen, style: Style, answers: AutoAnswers)
     otp: (code) =>
       ask(screen, async () => {
         otpHeader(screen, style, code);
-        screen.directLine(style.dim(`    (dismissed${auto.trimEnd()}: a one-time code needs a person)`));
+        screen.directLine(style.dim(`    (dismissed: a one-time code needs a person)${auto}`));
         return undefined;
       }),
   };

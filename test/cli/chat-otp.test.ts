@@ -50,7 +50,7 @@ describe('one-time codes', () => {
     const srv = await server(gated);
     const chat = startChat(chatArgs({ url: srv.url, yes: true }));
     chat.type('wipe it');
-    await chat.until('(dismissed (--yes)');
+    await chat.until('(dismissed: a one-time code needs a person) (--yes)');
     chat.end();
     expect(await chat.exit).toBe(0);
     expect(srv.received.some((r) => r.action === 'verify_otp')).toBe(false);
