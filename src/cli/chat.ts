@@ -15,7 +15,8 @@ import { gaveUpError, isGivingUp, tellConnectionStory } from './connection-story
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
 import { runExchange, type Exchange } from './exchange.js';
 import { fitLine } from './layout.js';
-import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
+import { autoPrompter, humanPrompter, type Prompter } from './prompters.js';
+import { LineReader } from './prompts.js';
 import { Screen, USER_PROMPT, createStyle, describeFailure } from './render.js';
 import { maskSecrets, tokenOf } from './secrets.js';
 

@@ -6,7 +6,7 @@ import { Subscription, filter, map, of, switchMap, take, timeout, type Observabl
 import type { ChatAnswerOutcome, ChatAsk, ChatAssistantMessage, ChatConfirmAsk, ChatFault, ChatState, SmoothChat } from '../chat/index.js';
 import { SmoothConnectionError, SmoothConnectionLostError } from '../errors.js';
 import { AnswerView, type AnswerViewOptions } from './answer-view.js';
-import type { FormReply, Prompter } from './prompts.js';
+import type { FormReply, Prompter } from './prompters.js';
 import type { Screen, Style } from './render.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChatToolPart } from '../../src/chat/index.js';
 import { CliError } from '../../src/cli/args.js';
-import { confirmQuestion, fieldLabel, parseChoice } from '../../src/cli/prompts.js';
+import { confirmQuestion, fieldLabel, parseChoice } from '../../src/cli/prompters.js';
 import {
   Screen,
   createStyle,
