@@ -1,35 +1,28 @@
 /**
- * `smooth-rx chat`: a terminal chat over one client and one session handle, each turn piped
- * through the package's own operators — `confirmWrites` and `answerInteractions` answer the agent
- * inside the stream, `transcript()` folds the turn into what `TurnRenderer` draws. The handle
- * carries the conversation across reconnects; the chat tells the connection's story on screen.
+ * `smooth-rx chat`: a terminal chat driving the package's chat (`createSmoothChat`): each line
+ * typed is `chat.send`, its answer is drawn from the chat's state, the chat's asks are put to the
+ * human and answered through it. The chat carries the conversation across reconnects; this
+ * module tells the connection's story on screen and ends when the client gives up.
  */
-import { EMPTY, ReplaySubject, Subject, Subscription, filter, firstValueFrom, map, merge, of, switchMap, take, takeUntil, tap, timeout, type Observable } from 'rxjs';
+import { EMPTY, Observable, Subject, Subscription, distinctUntilChanged, filter, firstValueFrom, map, merge, take, takeUntil, timer } from 'rxjs';
+import { createSmoothChat, type SmoothChat } from '../chat/index.js';
 import { createSmoothClient, type SmoothClient } from '../client/client.js';
 import { refusesCredentials } from '../client/options.js';
-import type { SmoothSession } from '../client/session.js';
 import type { SmoothClientOptions } from '../client/options.js';
-import { SmoothConnectionError, SmoothConnectionLostError } from '../errors.js';
-import type { WriteConfirmationRequiredEvent } from '../generated/types.js';
+import { SmoothConnectionError } from '../errors.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../testing/mock-server/index.js';
-import { answerInteractions, confirmWrites, transcript, type ToolActivity, type TurnTranscript } from '../../operators/index.js';
 import type { ChatArgs } from './args.js';
-import { tellConnectionStory } from './connection-story.js';
+import { gaveUpError, isGivingUp, tellConnectionStory } from './connection-story.js';
 import { DEMO_AGENT_ID, DEMO_IDENTITY, DEMO_MESSAGES, demoServerOptions } from './demo.js';
+import { runExchange, type Exchange } from './exchange.js';
 import { fitLine } from './layout.js';
-import { LineReader, autoPrompter, humanPrompter, type Prompter } from './prompts.js';
-import { Screen, TurnRenderer, USER_PROMPT, createStyle, describeFailure } from './render.js';
+import { autoPrompter, humanPrompter, type Prompter } from './prompters.js';
+import { LineReader } from './prompts.js';
+import { Screen, USER_PROMPT, createStyle, describeFailure } from './render.js';
 import { maskSecrets, tokenOf } from './secrets.js';
 
 /** Render capabilities this chat declares: it asks forms and numbered choices at the prompt. */
 export const CHAT_SUPPORTS = ['identity_form', 'choice_chips'] as const;
-
-/**
- * How long a write confirmation waits for its tool call to show its arguments first: servers
- * send it right after the ask, but a slow or paced one (`--delay`) may take a while, and the
- * call's line must come before the question, not after the answer.
- */
-const CALL_WAIT_MS = 2000;
 
 export interface ChatIO {
   /** The user's lines (`process.stdin`, a PassThrough in tests). */
@@ -52,10 +45,11 @@ export interface ChatIO {
   readonly reconnect?: Pick<SmoothClientOptions, 'retryAttempts' | 'retryBaseDelayMs' | 'retryMaxDelayMs'>;
 }
 
+/** How long a server that does not answer a ping must keep its socket open to count as up. */
+const PING_WAIT_MS = 1000;
+
 /** Exit code of a chat left with Ctrl-C. */
 export const EXIT_INTERRUPTED = 130;
-
-type TurnOutcome = 'completed' | 'stopped' | 'failed' | 'interrupted' | 'fatal';
 
 const HELP_LINE =
   'Type a message and press Enter. /new starts a new conversation. Ctrl-C stops a running turn or clears the line; Ctrl-C at an empty prompt, Ctrl-D or /quit exits.';
@@ -66,12 +60,12 @@ const HELP_LINE =
  * one line, with a hint when the cause is known, and resolves 1. The token (`--token`, or
  * `token=` in `--url`) is masked in every banner, error, notice and verbose line.
  *
- * The first connection is not retried: a wrong URL, token or server fails at once. Once the first
- * session exists, a lost connection is reconnected with the client's back-off, shown as dimmed
+ * The first connection is not retried: a wrong URL, token or server fails at once. Once it is up,
+ * a lost connection is reconnected with the client's back-off, shown as dimmed
  * `reconnecting (attempt n)…` and `reconnected` lines; a turn it cut short says so (and which
- * ask it was parked on), and the next message resumes the same conversation on a new session.
- * When the client gives up (a fatal close code, or its attempts exhausted) the chat ends with 1.
- * `/new` closes the session handle and starts a new conversation.
+ * ask it was parked on), and the next message goes on in the same conversation. A conversation
+ * the server lost is said at once, with `/new` as the way on. When the client gives up (a fatal
+ * close code, or its attempts exhausted) the chat ends with 1. `/new` starts a new conversation.
  */
 export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const style = createStyle(io.color ?? false);
@@ -84,28 +78,28 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
   const exit$ = new Subject<void>();
   let server: MockServer | undefined;
   let client: SmoothClient | undefined;
-  let session: SmoothSession | undefined;
+  let chat: SmoothChat | undefined;
   let url = args.url;
-  /** Set once the first session exists: from then on a lost connection is reconnected. */
+  /** Set once the first connection is up: from then on a lost connection is reconnected. */
   let chatUp = false;
 
   // Ctrl-C: stops the running turn; exits at the prompt, or when a stop was not followed by a new line.
   // (In a terminal, Ctrl-C on a half-typed line only clears it: the reader does not report it.)
-  let stopTurn: (() => void) | undefined;
+  let exchange: Exchange | undefined;
   let stoppedSinceInput = false;
   let exitCode: number | undefined;
   const exitController = new AbortController();
   const requestExit = (code: number): void => {
     exitCode ??= code;
-    stopTurn?.();
+    exchange?.stop();
     exitController.abort();
     exit$.next();
   };
   subscriptions.add(
     merge(io.interrupts ?? EMPTY, reader.interrupts$).subscribe(() => {
-      if (stopTurn !== undefined && !stoppedSinceInput) {
+      if (exchange !== undefined && !stoppedSinceInput) {
         stoppedSinceInput = true;
-        stopTurn();
+        exchange.stop();
       } else {
         requestExit(EXIT_INTERRUPTED);
       }
@@ -142,41 +136,61 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       subscriptions.add(connected.diagnostics$.subscribe((d) => screen.line(style.dim(mask(`  · diagnostic ${d.kind}: ${d.message}`)))));
       subscriptions.add(connected.state$.subscribe((state) => screen.line(style.dim(mask(`  · connection ${describeState(state)}`)))));
     }
-    const sessionOptions = {
-      agentId: args.agentId ?? DEMO_AGENT_ID,
-      ...(args.userName !== undefined ? { userName: args.userName } : {}),
-      ...(args.userEmail !== undefined ? { userEmail: args.userEmail } : {}),
-      supports: [...CHAT_SUPPORTS],
-    };
-    const newSession = (): SmoothSession => {
-      const handle = connected.session(sessionOptions);
-      if (args.verbose) subscriptions.add(handle.info$.subscribe((info) => screen.line(style.dim(mask(`  · session ${info.sessionId} (conversation ${info.conversationId})`)))));
-      return handle;
-    };
 
     const shownUrl = mask(url);
     screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${shownUrl}` : shownUrl}`);
-    session = newSession();
-    const first = await firstValueFrom(session.open().pipe(takeUntil(exit$)), { defaultValue: undefined }).catch((error: unknown) => {
+    // Connected before the first message: a wrong URL, token or server is said now. A ping creates
+    // no conversation (the chat creates its session with the first message); a server that does
+    // not answer pings is up once its socket stayed open a moment.
+    let open = false;
+    subscriptions.add(connected.state$.subscribe((state) => (open = state.status === 'open')));
+    const up$ = merge(connected.ping(), timer(PING_WAIT_MS).pipe(filter(() => open)));
+    const pong = await firstValueFrom(up$.pipe(map(() => true), takeUntil(exit$)), { defaultValue: undefined }).catch((error: unknown) => {
       throw error instanceof SmoothConnectionError ? new SmoothConnectionError(error.code, `cannot connect to ${shownUrl}: ${error.message}`, error.closeCode, error.reason) : error;
     });
-    if (first === undefined) return exitCode ?? EXIT_INTERRUPTED;
+    if (pong === undefined) return exitCode ?? EXIT_INTERRUPTED;
     chatUp = true;
+    const agentId = args.agentId ?? DEMO_AGENT_ID;
+    const current = createSmoothChat(connected, {
+      agentId,
+      ...(args.userName !== undefined ? { userName: args.userName } : {}),
+      ...(args.userEmail !== undefined ? { userEmail: args.userEmail } : {}),
+      supports: [...CHAT_SUPPORTS],
+    });
+    chat = current;
+    if (args.verbose) {
+      subscriptions.add(
+        current.state$
+          .pipe(
+            map((state) => state.conversationId),
+            distinctUntilChanged(),
+          )
+          .subscribe((id) => {
+            if (id !== undefined) screen.line(style.dim(mask(`  · conversation ${id}`)));
+          }),
+      );
+    }
+    const story = tellConnectionStory(connected.state$, {
+      notice: (line, kind) => {
+        if (exitCode === undefined) reader.notice(style.dim(mask(line)), kind);
+      },
+    });
+    subscriptions.add(story.subscription);
     subscriptions.add(
-      tellConnectionStory(connected.state$, {
-        notice: (line, kind) => {
-          if (exitCode === undefined) reader.notice(style.dim(mask(line)), kind);
-        },
-        gaveUp: (error) => {
-          if (exitCode !== undefined) return;
-          // Exit first: it abandons an open prompt, so the error is the chat's last line.
-          requestExit(1);
-          fail(error);
-        },
+      current.state$.pipe(map((state) => state.error), filter(isGivingUp), take(1)).subscribe((fault) => {
+        if (exitCode !== undefined) return;
+        // Exit first: it abandons an open prompt, so the error is the chat's last line.
+        requestExit(1);
+        fail(gaveUpError(fault, story.attempts));
+      }),
+    );
+    subscriptions.add(
+      conversationLost(current).subscribe((error) => {
+        if (exitCode === undefined) reader.notice(style.red(`  ✗ ${mask(describeFailure(error))}`));
       }),
     );
 
-    screen.line(style.dim(`session ${first.sessionId} with ${first.agentName} · Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D or /quit exits`));
+    screen.line(style.dim(`agent ${agentId} · Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D or /quit exits`));
     if (server !== undefined && !args.demo) {
       screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
       DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));
@@ -185,62 +199,7 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     const prompter: Prompter = args.yes
       ? autoPrompter(screen, style, { name: args.userName ?? DEMO_IDENTITY.name, email: args.userEmail ?? DEMO_IDENTITY.email, phone: DEMO_IDENTITY.phone })
       : humanPrompter(reader, screen, style, () => requestExit(0));
-
-    const runTurn = (current: SmoothSession, message: string): Promise<TurnOutcome> =>
-      new Promise<TurnOutcome>((resolve) => {
-        const columns = io.columns?.();
-        const renderer = new TurnRenderer(screen, style, { mask, ...(columns !== undefined ? { columns } : {}) });
-        const latest = new ReplaySubject<TurnTranscript>(1);
-        let settled = false;
-        const done = (outcome: TurnOutcome): void => {
-          if (settled) return;
-          settled = true;
-          stopTurn = undefined;
-          screen.clearStatus();
-          latest.complete();
-          resolve(outcome);
-        };
-        const subscription = current
-          .turn(message)
-          .pipe(
-            confirmWrites((ask) =>
-              confirmWithCall(ask, latest, prompter).pipe(
-                tap((approved) => {
-                  if (!approved) renderer.denied(ask.data.data.toolId);
-                }),
-              ),
-            ),
-            answerInteractions(
-              {
-                identity_intake: (ask) => prompter.identity(ask),
-                choices: (ask) => prompter.choices(ask),
-              },
-              { maxAttempts: 5 },
-            ),
-            transcript(),
-          )
-          .subscribe({
-            next: (t) => {
-              renderer.update(t);
-              latest.next(t);
-            },
-            error: (error: unknown) => {
-              renderer.failed(error);
-              // A lost connection is being reconnected (or the state watcher ends the chat).
-              done(error instanceof SmoothConnectionLostError ? 'interrupted' : error instanceof SmoothConnectionError ? 'fatal' : 'failed');
-            },
-            complete: () => done('completed'),
-          });
-        if (!settled) {
-          screen.status(style.dim('thinking…'));
-          stopTurn = () => {
-            // Unsubscribing is the stop: the client sends `cancel` and holds the next turn until the server confirms.
-            subscription.unsubscribe();
-            renderer.stopped();
-            done('stopped');
-          };
-        }
-      });
+    const columns = io.columns;
 
     const demoMessages = args.demo ? [...DEMO_MESSAGES] : undefined;
     let blankLine = true; // after the header, and between turns
@@ -272,52 +231,46 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
         continue;
       }
       if (line === '/new') {
-        // The new handle opens (and holds the connection) before the old one lets go of it.
-        const next = newSession();
-        const opening = firstValueFrom(next.open().pipe(takeUntil(exit$)), { defaultValue: undefined });
-        session.close();
-        session = next;
-        const info = await opening.catch((error: unknown) => {
-          // The handle creates its session on the next message instead.
-          screen.line(style.red(`  ✗ ${mask(describeFailure(error))}`));
-          return undefined;
-        });
-        if (info !== undefined) screen.line(style.dim(`new conversation · session ${info.sessionId}`));
+        current.newConversation();
+        screen.line(style.dim('new conversation · it starts with your next message'));
         continue;
       }
-      if ((await runTurn(session, line)) === 'fatal') return 1;
+      const lost = current.state.error;
+      if (lost?.code === 'CONVERSATION_LOST') {
+        // Sent again, it would fail again: the server forgot this conversation.
+        screen.line(style.red(`  ✗ ${mask(describeFailure(lost.error))}`));
+        continue;
+      }
+      const width = columns?.();
+      exchange = runExchange(line, { chat: current, screen, style, prompter, view: { mask, ...(width !== undefined ? { columns: width } : {}) } });
+      const outcome = await exchange.done;
+      exchange = undefined;
+      if (outcome === 'fatal') return 1;
     }
     return exitCode ?? 0;
   } catch (error) {
     fail(error);
     return 1;
   } finally {
-    stopTurn?.();
+    exchange?.stop();
     subscriptions.unsubscribe();
     reader.close();
-    session?.close();
+    chat?.close();
     client?.close();
     await server?.close();
   }
 }
 
-/**
- * The gated tool's call, once it arrived: servers send its `toolCall` chunk right after
- * `write_confirmation_required`, and a person should see the arguments before approving.
- * Emits `undefined` when the call does not come within {@link CALL_WAIT_MS}.
- */
-function toolCallOf(toolName: string, latest: Observable<TurnTranscript>): Observable<ToolActivity | undefined> {
-  return latest.pipe(
-    map((t) => t.tools.find((activity) => activity.name === toolName && activity.status === 'running')),
-    filter((activity) => activity !== undefined),
-    take(1),
-    timeout({ first: CALL_WAIT_MS, with: () => of(undefined) }),
-  );
-}
-
-/** Asks to approve a write once its tool call (with the arguments) was shown. */
-function confirmWithCall(ask: WriteConfirmationRequiredEvent, latest: Observable<TurnTranscript>, prompter: Prompter): Observable<boolean> {
-  return toolCallOf(ask.data.data.toolId, latest).pipe(switchMap(() => prompter.confirmWrite(ask)));
+/** The error of a conversation the server forgot (a restart), once each time it happens. */
+function conversationLost(chat: SmoothChat): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    let said: unknown;
+    return chat.state$.subscribe((state) => {
+      const error = state.error?.code === 'CONVERSATION_LOST' ? state.error.error : undefined;
+      if (error !== undefined && error !== said) subscriber.next(error);
+      said = error;
+    });
+  });
 }
 
 /** A connection state for `--verbose`: a plain status, or one with details (`{ status, … }`). */

@@ -4,11 +4,11 @@
  * turn that a lost connection cut short.
  */
 import type { Observable, Subscription } from 'rxjs';
+import type { ChatFault } from '../chat/index.js';
 import type { ConnectionState } from '../client/connection.js';
 import { SmoothConnectionError, type SmoothConnectionLostError } from '../errors.js';
 
 type Reconnecting = Extract<ConnectionState, { status: 'reconnecting' }>;
-type Closed = Extract<ConnectionState, { status: 'closed' }>;
 
 /** `connection closed 1006`, `connection closed 1012 service restart`, or the failure's reason (`connect ECONNREFUSED …`). */
 function causeOf(closeCode: number | undefined, reason: string | undefined): string | undefined {
@@ -30,50 +30,61 @@ export function reconnectingNotice(state: Reconnecting): string {
 
 export const RECONNECTED_NOTICE = '  reconnected';
 
-/** Whether this state is the client giving up: the chat cannot go on. */
-function isGivingUp(state: ConnectionState): state is Closed & { why: 'fatal' | 'retries-exhausted' } {
-  return state.status === 'closed' && (state.why === 'fatal' || state.why === 'retries-exhausted');
-}
-
 export interface StoryTeller {
   /**
    * A line of the story (not styled). `progress` (a reconnect attempt) may be replaced by the
    * next line of the story; `last` (reconnected) ends that progress and stays.
    */
   notice(line: string, kind: 'progress' | 'last'): void;
-  /** The client gave up: the error to end the chat with. */
-  gaveUp(error: SmoothConnectionError): void;
+}
+
+export interface ConnectionStory {
+  readonly subscription: Subscription;
+  /** Reconnect attempts made since the socket was last open (what a give-up reports). */
+  readonly attempts: number;
 }
 
 /**
- * Tells the story of a connection that is up: a notice per reconnect attempt, one when a socket
- * is open again, and `gaveUp` once when the client stops trying. Each `state$` change is one
- * line at most (the client emits `reconnecting` once per attempt).
+ * Tells the story of a connection that is up: a notice per reconnect attempt, and one when a
+ * socket is open again. Each `state$` change is one line at most (the client emits
+ * `reconnecting` once per attempt). The end of the chat, when the client gives up, is the chat's
+ * to say (its state's `error`): see {@link gaveUpError}.
  */
-export function tellConnectionStory(state$: Observable<ConnectionState>, teller: StoryTeller): Subscription {
+export function tellConnectionStory(state$: Observable<ConnectionState>, teller: StoryTeller): ConnectionStory {
   let attempts = 0;
-  return state$.subscribe((state) => {
+  const subscription = state$.subscribe((state) => {
     if (state.status === 'reconnecting') {
       attempts = state.attempt;
       teller.notice(reconnectingNotice(state), 'progress');
     } else if (state.status === 'open' && attempts > 0) {
       attempts = 0;
       teller.notice(RECONNECTED_NOTICE, 'last');
-    } else if (isGivingUp(state)) {
-      teller.gaveUp(gaveUpError(state, attempts));
     }
   });
+  return {
+    subscription,
+    get attempts() {
+      return attempts;
+    },
+  };
 }
+
+/** Whether the chat's fault is the client giving up: the chat cannot go on. */
+export const isGivingUp = (fault: ChatFault | undefined): fault is ChatFault => fault?.code === 'CONNECTION_REFUSED' || fault?.code === 'RETRIES_EXHAUSTED';
 
 /**
  * The error that ends the chat when the client gives up, typed like the errors of a refused first
  * connection so the same hints apply (a close code 4001/4003/1008 says `check --token`).
- * @param attempts the reconnect attempts made (for `retries-exhausted`)
+ * @param fault the chat's `CONNECTION_REFUSED` or `RETRIES_EXHAUSTED`
+ * @param attempts the reconnect attempts made (for `RETRIES_EXHAUSTED`)
  */
-export function gaveUpError(state: Closed & { why: 'fatal' | 'retries-exhausted' }, attempts: number): SmoothConnectionError {
-  const cause = state.closeCode !== undefined ? `the connection closed (${state.closeCode}${state.reason ? ` ${state.reason}` : ''})` : `the connection failed${state.reason ? `: ${state.reason}` : ''}`;
-  const message = state.why === 'retries-exhausted' ? `gave up reconnecting after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${cause}` : cause;
-  return new SmoothConnectionError(state.closeCode !== undefined ? 'CONNECTION_CLOSED' : 'CONNECTION_ERROR', message, state.closeCode, state.reason);
+export function gaveUpError(fault: ChatFault, attempts: number): SmoothConnectionError {
+  const error = fault.error instanceof SmoothConnectionError ? fault.error : undefined;
+  const closeCode = error?.closeCode;
+  const reason = error?.reason;
+  const cause = closeCode !== undefined ? `the connection closed (${closeCode}${reason ? ` ${reason}` : ''})` : `the connection failed${reason ? `: ${reason}` : ''}`;
+  const message = fault.code === 'RETRIES_EXHAUSTED' ? `gave up reconnecting after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${cause}` : cause;
+  return new SmoothConnectionError(closeCode !== undefined ? 'CONNECTION_CLOSED' : 'CONNECTION_ERROR', message, closeCode, reason);
 }
 
 /** What a parked turn was waiting for, as a person would say it. */

@@ -1,11 +1,10 @@
-/** Terminal rendering of `smooth-rx chat`: styles, the output screen, and a turn's transcript. */
+/** Terminal rendering of `smooth-rx chat`: styles, the output screen, and the formatters of an answer's lines. */
+
 import type { Citation, Usage } from '../generated/types.js';
-import { SmoothConnectionError, SmoothConnectionLostError, SmoothConversationLostError, SmoothError, SmoothProtocolError } from '../errors.js';
-import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
+import { SmoothConnectionError, SmoothConversationLostError, SmoothError, SmoothProtocolError } from '../errors.js';
+import type { ChatToolPart } from '../chat/index.js';
 import { CliError } from './args.js';
-import { interruptedNotice } from './connection-story.js';
 import { fitLine, fitText } from './layout.js';
-import { WordWrap } from './wrap.js';
 
 /** ANSI styles; identity functions when colour is off. */
 export interface Style {
@@ -218,17 +217,20 @@ export function formatArguments(args: unknown, max = 100): string {
   return truncate(json, max);
 }
 
+/** What a tool line shows of a tool the agent ran. */
+export type ToolLine = Pick<ChatToolPart, 'name' | 'call' | 'result' | 'status'>;
+
 export const AGENT_PREFIX = 'agent › ';
 export const USER_PROMPT = '› ';
 
 /** `  ⚙ lookup_order {"orderId":"1001"}` */
-export function formatToolCall(activity: ToolActivity, style: Style): string {
+export function formatToolCall(activity: ToolLine, style: Style): string {
   const args = formatArguments(activity.call.arguments);
   return style.dim(`  ⚙ ${activity.name}${args === '' ? '' : ` ${args}`}`);
 }
 
 /** `  ✓ lookup_order → Order 1001 …`, `  ✗ lookup_order failed: …`, or `  ✗ cancel_order denied` when the user denied it. */
-export function formatToolResult(activity: ToolActivity, style: Style, denied = false): string {
+export function formatToolResult(activity: ToolLine, style: Style, denied = false): string {
   const result = truncate(activity.result?.result ?? '', 120);
   if (activity.status === 'failed' && denied) return style.dim(`  ${style.red('✗')} ${activity.name} denied`);
   if (activity.status === 'failed') return style.dim(`  ${style.red('✗')} ${activity.name} failed: ${result}`);
@@ -268,7 +270,7 @@ export function formatUsage(usage: Usage | undefined, style: Style): string | un
  * What became of a form, from its raise tool's result (`{"status":"submitted","values":…}` or
  * `{"status":"declined",…}`): the values as the server accepted (and normalised) them.
  */
-export function formatFormOutcome(activity: ToolActivity, style: Style): string {
+export function formatFormOutcome(activity: ToolLine, style: Style): string {
   let outcome: { status?: unknown; values?: unknown } | undefined;
   try {
     outcome = JSON.parse(activity.result?.result ?? '') as typeof outcome;
@@ -317,156 +319,4 @@ export function hintFor(error: unknown): string | undefined {
 export function describeFailure(error: unknown): string {
   const hint = hintFor(error);
   return hint === undefined ? describeError(error) : `${describeError(error)} — ${hint}`;
-}
-
-// The turn ----------------------------------------------------------------------------------
-
-type Channel = 'answer' | 'reasoning' | 'preamble';
-
-/**
- * Renders one turn from its successive `transcript()` values: streamed text as it grows, tool
- * calls and their results, the server's validation errors of a form, then the sources and the
- * usage. Questions (write confirmations, forms) are asked by the prompts, not rendered here.
- */
-export interface TurnRendererOptions {
-  /** The terminal's width: streamed text wraps between words; `undefined` leaves lines whole. */
-  readonly columns?: number;
-  /** Applied to error lines (masks secrets). @default identity */
-  readonly mask?: (text: string) => string;
-}
-
-export class TurnRenderer {
-  private previous: TurnTranscript | undefined;
-  private channel: Channel | undefined;
-  private wrap: WordWrap | undefined;
-  private readonly shown = new Map<object, ToolActivity['status']>();
-  /** Raise tools of interactions asked as forms: their tool lines would only repeat the form. */
-  private readonly formTools = new Set<string>();
-  /** Tools whose write the user denied: their error result is the denial, not a failure. */
-  private readonly deniedTools = new Set<string>();
-  private finished = false;
-
-  constructor(
-    private readonly screen: Screen,
-    private readonly style: Style,
-    private readonly options: TurnRendererOptions = {},
-  ) {}
-
-  /** The user denied the write of `toolName`: its result reads "denied". */
-  denied(toolName: string): void {
-    this.deniedTools.add(toolName);
-  }
-
-  update(t: TurnTranscript): void {
-    const before = this.previous;
-    this.previous = t;
-    if (t.pending?.ask === 'interaction') this.formTools.add(`request_${t.pending.kind}`);
-
-    this.renderStream('reasoning', before?.reasoning ?? '', t.reasoning);
-    this.renderStream('preamble', before?.preamble ?? '', t.preamble);
-    this.renderTools(t.tools);
-    this.renderPending(before, t);
-    this.renderStream('answer', before?.answer ?? '', t.answer);
-
-    if (t.status === 'completed' && t.final !== undefined && !this.finished) {
-      this.finished = true;
-      if (t.answer === '') this.screen.line(`${this.style.cyan(AGENT_PREFIX)}${this.style.dim('(no answer)')}`);
-      this.endStream();
-      for (const line of formatCitations(t.final.citations, this.style)) this.screen.line(line);
-      const usage = formatUsage(t.final.usage, this.style);
-      if (usage !== undefined) this.screen.line(usage);
-      if (t.final.needsEscalation) this.screen.line(this.style.yellow(`  ⚑ the agent asks for a human${t.final.escalationReason ? `: ${t.final.escalationReason}` : ''}`));
-    } else if (t.status === 'cancelled' && !this.finished) {
-      this.finished = true;
-      this.endStream();
-      this.screen.line(this.style.yellow('  ⏹ turn cancelled'));
-    }
-  }
-
-  /** The user stopped the turn (the client sent `cancel`). */
-  stopped(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.endStream();
-    this.screen.line(this.style.yellow('  ⏹ stopped (cancel sent)'));
-  }
-
-  /**
-   * The turn failed (a server `error`, a timeout, a lost connection). A lost connection reads as
-   * an interrupted answer, with the ask it was parked on: the client reconnects by itself.
-   */
-  failed(error: unknown): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.endStream();
-    const mask = this.options.mask ?? ((text: string) => text);
-    const text = error instanceof SmoothConnectionLostError ? interruptedNotice(error) : describeFailure(error);
-    this.screen.line(this.style.red(`  ✗ ${mask(text)}`));
-  }
-
-  private renderStream(channel: Channel, before: string, now: string): void {
-    if (now === before) return;
-    let delta: string;
-    if (now.startsWith(before)) {
-      delta = now.slice(before.length);
-    } else {
-      // Replaced (a final answer that differs from what was streamed, a new preamble): restart.
-      if (now === '') return;
-      this.endStream();
-      delta = now;
-    }
-    if (this.channel !== channel) {
-      this.endStream();
-      this.channel = channel;
-      const prefix = channel === 'answer' ? AGENT_PREFIX : channel === 'reasoning' ? '  (thinking) ' : '  (preamble) ';
-      this.wrap = new WordWrap(this.options.columns, prefix.length, AGENT_PREFIX.length);
-      this.screen.newline();
-      this.screen.write(channel === 'answer' ? this.style.cyan(prefix) : this.style.dim(prefix));
-    }
-    this.writeStream(this.wrap!.push(delta));
-  }
-
-  private writeStream(text: string): void {
-    if (text !== '') this.screen.write(this.channel === 'answer' ? text : this.style.dim(text));
-  }
-
-  private endStream(): void {
-    if (this.channel === undefined) return;
-    this.writeStream(this.wrap!.flush());
-    this.channel = undefined;
-    this.wrap = undefined;
-    this.screen.write('\n');
-  }
-
-  private renderTools(tools: readonly ToolActivity[]): void {
-    for (const activity of tools) {
-      const key = activity.call;
-      const seen = this.shown.get(key);
-      if (seen === activity.status) continue;
-      this.shown.set(key, activity.status);
-      if (this.formTools.has(activity.name)) {
-        if (activity.status !== 'running') {
-          this.endStream();
-          this.screen.line(formatFormOutcome(activity, this.style));
-        }
-        continue;
-      }
-      this.endStream();
-      if (seen === undefined) this.screen.line(formatToolCall(activity, this.style));
-      if (activity.status !== 'running') this.screen.line(formatToolResult(activity, this.style, this.deniedTools.has(activity.name)));
-    }
-  }
-
-  private renderPending(before: TurnTranscript | undefined, t: TurnTranscript): void {
-    const pending = t.pending;
-    if (pending === undefined || pending === before?.pending) return;
-    if (pending.ask === 'interaction' && pending.errors.length > 0 && (before?.pending?.ask !== 'interaction' || before.pending.errors !== pending.errors)) {
-      this.endStream();
-      this.screen.line(this.style.red(`  ✗ ${pending.invalidMessage ?? 'The server rejected these values.'}`));
-      for (const error of pending.errors) this.screen.line(this.style.red(`    ${error.field !== undefined ? `${error.field}: ` : ''}${error.message}`));
-    } else if (pending.ask === 'otp' && before?.pending?.ask !== 'otp') {
-      this.endStream();
-      this.screen.line(this.style.yellow(`  🔒 ${pending.actionDescription ?? `verification required for ${pending.toolId}`} (one-time codes are not supported by this chat)`));
-    }
-  }
 }

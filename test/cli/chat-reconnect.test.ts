@@ -108,6 +108,24 @@ describe('chat across a lost connection', () => {
     expect(creates.map((c) => typeof c.conversationId)).toEqual(['string', 'undefined']);
   }, 15_000);
 
+  it('a lost conversation is said as soon as the chat is back, and a message typed then is not sent into it', async () => {
+    const first = await server({ script: [text('Before the restart.')] });
+    const chat = startChat(chatArgs({ url: first.url }));
+    chat.type('hello');
+    await chat.until('agent › Before the restart.');
+    const before = chat.output.length;
+    await first.close();
+    const restarted = await server({ port: first.port, script: [text('After the restart.')] });
+    // Before anything is typed: the chat finds out when it resumes.
+    await chat.until(/✗ .*\(CONVERSATION_LOST\) — \/new starts a new conversation\n/, { from: before });
+    const said = chat.output.length;
+    chat.type('still there?');
+    await chat.until('/new starts a new conversation', { from: said });
+    chat.end();
+    expect(await chat.exit).toBe(0);
+    expect(framesOf<Send>(restarted, 'send_message')).toHaveLength(0);
+  }, 15_000);
+
   it('a turn cut mid-answer says the connection dropped before the answer was complete; the prompt comes back and the chat goes on (exit 0)', async () => {
     const srv = await server({ script: [text('Never finished, this one.'), text('Back again.')], faults: { dropAtEvent: 3, turns: [0] } });
     const chat = startChat(chatArgs({ url: srv.url }));

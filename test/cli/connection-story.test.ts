@@ -18,12 +18,14 @@ describe('reconnectingNotice', () => {
 
 describe('gaveUpError', () => {
   it('a fatal close keeps its code, so the chat hints at the token', () => {
-    const error = gaveUpError({ status: 'closed', why: 'fatal', closeCode: 4003, reason: 'forbidden' }, 1);
+    const lost = new SmoothConnectionLostError('CONNECTION_CLOSED', 'refused', 4003, 'forbidden', undefined, false);
+    const error = gaveUpError({ code: 'CONNECTION_REFUSED', message: 'refused', retryable: false, error: lost }, 1);
     expect(describeFailure(error)).toBe('the connection closed (4003 forbidden) (CONNECTION_CLOSED) — check --token');
   });
 
   it('exhausted retries say how many attempts were made', () => {
-    expect(gaveUpError({ status: 'closed', why: 'retries-exhausted', closeCode: undefined, reason: 'connect ECONNREFUSED' }, 1).message).toBe(
+    const lost = new SmoothConnectionLostError('CONNECTION_ERROR', 'unreachable', undefined, 'connect ECONNREFUSED', undefined, true);
+    expect(gaveUpError({ code: 'RETRIES_EXHAUSTED', message: 'unreachable', retryable: true, error: lost }, 1).message).toBe(
       'gave up reconnecting after 1 attempt: the connection failed: connect ECONNREFUSED',
     );
   });
@@ -42,11 +44,10 @@ describe('interruptedNotice', () => {
 });
 
 describe('tellConnectionStory', () => {
-  it('one line per attempt, one when back, gaveUp once at the end; nothing for a plain open or connecting', () => {
+  it('one line per attempt, one when back, and the attempts made; nothing for a plain open or connecting', () => {
     const states = new Subject<ConnectionState>();
     const lines: string[] = [];
-    const gaveUp: string[] = [];
-    tellConnectionStory(states, { notice: (line, kind) => lines.push(`${kind}:${line}`), gaveUp: (error) => gaveUp.push(error.message) });
+    const story = tellConnectionStory(states, { notice: (line, kind) => lines.push(`${kind}:${line}`) });
     states.next({ status: 'open' });
     states.next({ status: 'reconnecting', attempt: 1, delayMs: 100, closeCode: 1006, reason: undefined });
     states.next({ status: 'connecting', attempt: 1 });
@@ -61,6 +62,6 @@ describe('tellConnectionStory', () => {
       'progress:  reconnecting (attempt 1)… (connection closed 1001 going away)',
       'progress:  reconnecting (attempt 2)… (refused)',
     ]);
-    expect(gaveUp).toEqual(['gave up reconnecting after 2 attempts: the connection failed: refused']);
+    expect(story.attempts).toBe(2);
   });
 });

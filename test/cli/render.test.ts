@@ -1,9 +1,8 @@
-import type { ToolActivity, TurnTranscript } from '../../operators/index.js';
+import type { ChatToolPart } from '../../src/chat/index.js';
 import { CliError } from '../../src/cli/args.js';
-import { confirmQuestion, fieldLabel, parseChoice } from '../../src/cli/prompts.js';
+import { confirmQuestion, fieldLabel, parseChoice } from '../../src/cli/prompters.js';
 import {
   Screen,
-  TurnRenderer,
   createStyle,
   describeError,
   describeFailure,
@@ -20,15 +19,14 @@ import {
 import { maskSecrets } from '../../src/cli/secrets.js';
 import { WordWrap } from '../../src/cli/wrap.js';
 import { SmoothConnectionError } from '../../src/errors.js';
-import type { WriteConfirmationRequiredEvent } from '../../src/generated/types.js';
 
 const plain = createStyle(false);
 const call = { name: 'lookup_order', arguments: { orderId: '1001' } };
-const running: ToolActivity = { name: 'lookup_order', node: 'lookup_order', call, status: 'running' };
-const succeeded: ToolActivity = { ...running, status: 'succeeded', result: { name: 'lookup_order', isError: false, result: 'Order 1001: shipped.' } };
-const denied: ToolActivity = {
+const running: ChatToolPart = { type: 'tool', name: 'lookup_order', call, result: undefined, status: 'running' };
+const succeeded: ChatToolPart = { ...running, status: 'succeeded', result: { name: 'lookup_order', isError: false, result: 'Order 1001: shipped.' } };
+const denied: ChatToolPart = {
+  type: 'tool',
   name: 'cancel_order',
-  node: 'cancel_order',
   call: { name: 'cancel_order', arguments: { orderId: '1001' } },
   status: 'failed',
   result: { name: 'cancel_order', isError: true, result: 'Denied by human: user rejected the action' },
@@ -109,9 +107,9 @@ describe('formatters', () => {
   });
 
   it('shows what became of a form from its raise tool result', () => {
-    const form = (result: string): ToolActivity => ({
+    const form = (result: string): ChatToolPart => ({
+      type: 'tool',
       name: 'request_identity_intake',
-      node: 'request_identity_intake',
       call: { name: 'request_identity_intake' },
       status: 'succeeded',
       result: { name: 'request_identity_intake', isError: false, result },
@@ -169,8 +167,7 @@ describe('prompt helpers', () => {
   it('labels fields and words the confirmation question', () => {
     expect(fieldLabel({ key: 'email' })).toBe('Email');
     expect(fieldLabel({ key: 'name', label: 'Full name' })).toBe('Full name');
-    const ask = { type: 'write_confirmation_required', requestId: 'r', data: { data: { toolId: 'cancel_order', actionDescription: "Approve calling tool 'cancel_order'?" } } } as WriteConfirmationRequiredEvent;
-    expect(confirmQuestion(ask, plain)).toBe("  ? Approve calling tool 'cancel_order'? [y/N] ");
+    expect(confirmQuestion({ toolId: 'cancel_order', actionDescription: "Approve calling tool 'cancel_order'?" }, plain)).toBe("  ? Approve calling tool 'cancel_order'? [y/N] ");
   });
 });
 
@@ -188,68 +185,6 @@ describe('Screen', () => {
     screen.endPrompt();
     expect(sink.text).toBe('agent › Hel? ok [y/N] y\nlo\n  ⚙ tool\n');
     expect(screen.atLineStart).toBe(true);
-  });
-});
-
-describe('TurnRenderer', () => {
-  const base: TurnTranscript = { requestId: 'r', userMessage: 'hi', status: 'streaming', answer: '', reasoning: '', preamble: '', tools: [], pending: undefined, final: undefined };
-
-  it('streams the answer as it grows, with tool lines, then sources and usage', () => {
-    const sink = new Sink();
-    const renderer = new TurnRenderer(new Screen(sink), plain);
-    renderer.update(base);
-    renderer.update({ ...base, tools: [running] });
-    renderer.update({ ...base, tools: [succeeded] });
-    renderer.update({ ...base, tools: [succeeded], answer: 'Order 1001 sh' });
-    expect(sink.text.endsWith('agent › Order 1001 sh')).toBe(true);
-    renderer.update({ ...base, tools: [succeeded], answer: 'Order 1001 shipped.\nBye' });
-    const final = {
-      text: 'Order 1001 shipped.\nBye',
-      parts: ['Order 1001 shipped.\nBye'],
-      messageId: 'm',
-      citations: [{ id: 'faq', title: 'faq', snippet: 'Shipping takes 3 days.', score: 1 }],
-      usage: { promptTokens: 20, completionTokens: 10, costUsd: 0.00007 },
-      needsEscalation: false,
-      escalationReason: undefined,
-      directive: undefined,
-      response: { responseParts: ['Order 1001 shipped.\nBye'] },
-    };
-    renderer.update({ ...base, status: 'completed', tools: [succeeded], answer: final.text, final });
-    expect(sink.text).toBe(
-      [
-        '  ⚙ lookup_order {"orderId":"1001"}',
-        '  ✓ lookup_order → Order 1001: shipped.',
-        'agent › Order 1001 shipped.',
-        '        Bye',
-        '  sources:',
-        '   [1] faq · Shipping takes 3 days.',
-        '  usage: 20 prompt + 10 completion tokens · $0.000070',
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it('ends a stopped turn on its own line, once', () => {
-    const sink = new Sink();
-    const renderer = new TurnRenderer(new Screen(sink), plain);
-    renderer.update({ ...base, answer: 'Part' });
-    renderer.stopped();
-    renderer.stopped();
-    renderer.failed(new Error('late'));
-    expect(sink.text).toBe('agent › Part\n  ⏹ stopped (cancel sent)\n');
-  });
-
-  it('shows the server validation errors of a form', () => {
-    const sink = new Sink();
-    const renderer = new TurnRenderer(new Screen(sink), plain);
-    const pending = { ask: 'interaction' as const, interactionId: 'i', kind: 'identity_intake', spec: {}, reason: undefined, errors: [], invalidMessage: undefined };
-    renderer.update({ ...base, status: 'awaiting-human', pending });
-    renderer.update({
-      ...base,
-      status: 'awaiting-human',
-      pending: { ...pending, errors: [{ field: 'email', message: 'Enter a valid email address.' }], invalidMessage: 'Some fields need attention.' },
-    });
-    expect(sink.text).toBe('  ✗ Some fields need attention.\n    email: Enter a valid email address.\n');
   });
 });
 
