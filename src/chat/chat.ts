@@ -483,9 +483,10 @@ class Chat implements SmoothChat {
       // Verified but stopped meanwhile: the ask is done, nothing is re-sent.
       else if (verifying) this.asks.delete(ask.id);
       this.verifying.delete(turn);
+      // The state first: whoever reads chat.state on the outcome sees what it led to.
+      this.changed();
       outcome.next(result);
       outcome.complete();
-      this.changed();
     });
     this.changed();
     return result$;

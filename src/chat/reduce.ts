@@ -149,6 +149,7 @@ function completed(message: ChatAssistantMessage, event: EventualResponseEvent):
   }
   if (result.citations !== undefined && result.citations.length > 0) parts = [...parts, { type: 'citations', citations: result.citations }];
   if (result.usage != null) parts = [...parts, { type: 'usage', usage: result.usage }];
+  if (result.needsEscalation === true) parts = [...parts, { type: 'escalation', reason: result.escalationReason ?? undefined }];
   const done = ended({ ...message, parts }, 'cancelled', undefined);
   return { ...done, status: 'complete' };
 }

@@ -75,7 +75,12 @@ export interface ChatUsagePart {
   readonly type: 'usage';
   readonly usage: Usage;
 }
-export type ChatPart = ChatTextPart | ChatReasoningPart | ChatPreamblePart | ChatToolPart | ChatCitationsPart | ChatUsagePart;
+/** The agent asks for a human to take over (`needsEscalation` on the final response). */
+export interface ChatEscalationPart {
+  readonly type: 'escalation';
+  readonly reason: string | undefined;
+}
+export type ChatPart = ChatTextPart | ChatReasoningPart | ChatPreamblePart | ChatToolPart | ChatCitationsPart | ChatUsagePart | ChatEscalationPart;
 
 /**
  * Where an ask is: `pending` (waiting for the user), `answered`, `declined`, `refused` (the server

@@ -85,6 +85,7 @@ export class AnswerView {
           if (part.type === 'citations') for (const line of formatCitations(part.citations, this.style)) this.screen.line(line);
           const usage = part.type === 'usage' ? formatUsage(part.usage, this.style) : undefined;
           if (usage !== undefined) this.screen.line(usage);
+          if (part.type === 'escalation') this.screen.line(this.style.yellow(`  ⚑ the agent asks for a human${part.reason !== undefined ? `: ${part.reason}` : ''}`));
         }
         break;
       case 'cancelled':

@@ -375,3 +375,26 @@ describe('chat: asks', () => {
   });
 
 });
+
+describe('chat: an answer and the state it leads to', () => {
+  it('whoever reads chat.state on the outcome sees what it led to (a rejected form pending again, with its errors)', () => {
+    let turn = '';
+    const server = chatServer({
+      turn: (id) => {
+        turn = id;
+        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] } })]];
+      },
+      other: (action) => (action.action === 'submit_interaction' ? [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]] : undefined),
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server, { supports: ['identity_form'] });
+      h.chat.send('find my order');
+      flush();
+      const ask = h.chat.state.pendingAsk as ChatIdentityAsk;
+      let seen: unknown;
+      h.chat.answer(ask, { email: 'nope' }).subscribe(() => (seen = h.chat.state.pendingAsk));
+      flush();
+      expect(seen).toMatchObject({ id: ask.id, status: 'pending', errors: [{ field: 'email', message: 'not an email' }] });
+    });
+  });
+});

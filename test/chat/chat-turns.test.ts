@@ -75,6 +75,16 @@ describe('chat: sending and streaming', () => {
     });
   });
 
+  it('an answer that asks for a human ends with an escalation part, with its reason', () => {
+    const turn = (id: string) => [[1, acceptedFrame(id)], [2, eventualFrame(id, { text: 'Let me get a colleague.', needsEscalation: true, escalationReason: 'refund over limit' })]] as const;
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer({ turn }));
+      h.chat.send('refund 900');
+      flush();
+      expect(lastAssistant(h.chat.state)?.parts.at(-1)).toEqual({ type: 'escalation', reason: 'refund over limit' });
+    });
+  });
+
   it('uses the final answer when it differs from the streamed tokens', () => {
     const turn = (id: string) => [[1, acceptedFrame(id)], [2, tokenFrame(id, 'draft')], [3, eventualFrame(id, 'Final answer')]] as const;
     testScheduler().run(({ flush }) => {
