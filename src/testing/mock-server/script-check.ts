@@ -50,6 +50,17 @@ export function checkScript(script: readonly MockModelOutput[], tools: ReadonlyM
   });
 }
 
+/**
+ * @throws RangeError when an entry of a tool list option (`confirmTools`, `otp.tools`) names no
+ * tool: a typo would leave the tool ungated, and a test of the gate would pass without it.
+ */
+export function checkToolNames(option: string, names: readonly string[], tools: ReadonlyMap<string, MockTool>): void {
+  const unknown = names.filter((name) => !tools.has(name));
+  if (unknown.length > 0) {
+    throw new RangeError(`startMockServer: ${option} names no such tool: ${unknown.join(', ')} (known: ${[...tools.keys()].join(', ') || 'none'}); list it in the 'tools' option`);
+  }
+}
+
 const RAISE_SHAPES = {
   identity_intake: "{ fields: [{ key: 'name' | 'email' | 'phone', required?, label? }, ...], reason? }",
   choices: '{ questions: [{ question, header (≤ 12 chars, unique), options: [{ label, description? }] (2–4), multiSelect? }] (1–4), reason? }',
