@@ -61,6 +61,19 @@ export function checkToolNames(option: string, names: readonly string[], tools: 
   }
 }
 
+/** Faults a server knows; a key renamed since maps to its new name. */
+const FAULT_KEYS: ReadonlySet<string> = new Set(['dropAtEvent', 'malformedFrameAfterEvents', 'turns']);
+const RENAMED_FAULTS: Readonly<Record<string, string>> = { dropAfterEvents: 'dropAtEvent' };
+
+/** @throws RangeError on a fault the server does not know: ignored, a resilience test would pass with no fault at all. */
+export function checkFaultKeys(faults: object): void {
+  for (const key of Object.keys(faults)) {
+    if (FAULT_KEYS.has(key)) continue;
+    const renamed = Object.hasOwn(RENAMED_FAULTS, key) ? `: it was renamed faults.${RENAMED_FAULTS[key] ?? ''}` : '';
+    throw new RangeError(`startMockServer: unknown fault faults.${key}${renamed} (known: ${[...FAULT_KEYS].join(', ')})`);
+  }
+}
+
 const RAISE_SHAPES = {
   identity_intake: "{ fields: [{ key: 'name' | 'email' | 'phone', required?, label? }, ...], reason? }",
   choices: '{ questions: [{ question, header (≤ 12 chars, unique), options: [{ label, description? }] (2–4), multiSelect? }] (1–4), reason? }',
