@@ -7,9 +7,10 @@ import { validateEvent } from '../../validation/validate.js';
 import { FakeSockets, FakeWebSocket } from '../fake-socket.js';
 import { pongFrame } from '../frames.js';
 import { TestCancel, TestConfirm, TestRequest, TestSubmit, TestVerifyOtp, type RequestActionName, type RequestActions } from './expectations.js';
-import { Slot, TestingControllerError, type ControllerLink, type Recorded } from './handle.js';
+import { Slot, TestingControllerError, type ControllerLink, type Recorded, type TurnProgress } from './handle.js';
 import { bulletList, describeAction, describeExpectation, matches, type ActionMatcher } from './matching.js';
 import { TestTurn } from './test-turn.js';
+import { answerOf, apply, askAnsweredBy, nounOf, refusalOf, resume, type ResumeAction } from './turn-rules.js';
 
 /** The requestIds of the client's heartbeat pings. */
 const HEARTBEAT_PING = /-hb-\d+$/;
@@ -115,11 +116,14 @@ export class SmoothTestingController {
       scheduler: this.scheduler,
       timeline,
       origin: () => (timeline === 'run' ? 0 : this.scheduler.now()),
-      resume: (socket, sessionId, ask) => {
-        const parked = this.parkedTurn(socket, sessionId, ask);
-        if (parked?.turn !== undefined) parked.turn.parked = undefined;
+      unawaited: (answer) => this.unawaited(answer),
+      resume: (answer) => {
+        const turn = this.awaiting(answer)?.turn;
+        if (turn !== undefined) resume(turn, answer);
       },
-      isParked: (socket, sessionId, ask) => this.parkedTurn(socket, sessionId, ask) !== undefined,
+      refused: (answer) => {
+        answer.answered = true;
+      },
       deliver: (socket, frame, by) => this.deliver(socket, frame, by),
       unclaimed: () => this.unclaimed().map((entry) => describeAction(entry.action)),
       failed: (error) => this.failures.push(error),
@@ -294,9 +298,41 @@ export class SmoothTestingController {
     return problems;
   }
 
-  /** The turn of the session parked on `ask` on `socket` (servers find a park by session, among the connection's turns). */
-  private parkedTurn(socket: FakeWebSocket, sessionId: string, ask: 'write_confirmation_required' | 'interaction_required'): Recorded | undefined {
-    return this.log.find((e) => e.socket === socket && e.action.action === 'send_message' && e.action.sessionId === sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask);
+  /** The running turn parked on `answer`'s ask in its session on its socket, asked before `answer` was sent and not answered since. */
+  private awaiting(answer: Recorded<ResumeAction>): Recorded<SendMessageAction> | undefined {
+    if (answer.answered) return undefined;
+    return this.parkedOn(answer).find((e) => e.turn?.parked !== undefined && e.turn.parked.after <= answer.seq);
+  }
+
+  /** Why no park waits for `answer`, if none does. */
+  private unawaited(answer: Recorded<ResumeAction>): string | undefined {
+    if (this.awaiting(answer) !== undefined) return undefined;
+    const { action } = answer;
+    const ask = askAnsweredBy(action.action);
+    const noun = ask === undefined ? 'an ask' : nounOf(ask);
+    if (this.parkedOn(answer).length === 0) return `no turn of session ${action.sessionId} is parked on ${noun} on this connection`;
+    if (answer.answered) return `this ${action.action} was answered already`;
+    return `the turn of session ${action.sessionId} parked on ${noun} only after this ${action.action} was sent, so it answers nothing`;
+  }
+
+  /** The running turns of `answer`'s session on its socket parked on the ask it answers (servers find a park by session). */
+  private parkedOn(answer: Recorded<ResumeAction>): Array<Recorded<SendMessageAction>> {
+    const ask = askAnsweredBy(answer.action.action);
+    return this.log.filter(
+      (e): e is Recorded<SendMessageAction> =>
+        e.socket === answer.socket && e.action.action === 'send_message' && e.action.sessionId === answer.action.sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask,
+    );
+  }
+
+  /** The client's answer to `turn`'s park that the server has not answered yet. */
+  private pendingAnswer(turn: Recorded<SendMessageAction>, progress: TurnProgress, answered: ReadonlySet<Recorded>): Recorded<ResumeAction> | undefined {
+    const parked = progress.parked;
+    if (parked === undefined) return undefined;
+    const kind = answerOf(parked.ask);
+    return this.log.find(
+      (e): e is Recorded<ResumeAction> =>
+        e.socket === turn.socket && e.action.action === kind && e.action.sessionId === turn.action.sessionId && e.seq >= parked.after && !e.answered && !answered.has(e),
+    );
   }
 
   /** `parked on …`, and whether the client answered: for a turn left open. */
@@ -304,7 +340,7 @@ export class SmoothTestingController {
     const parked = entry.turn?.parked;
     if (parked === undefined) return '';
     const answer = this.answerTo(entry);
-    const state = answer === undefined ? `the client never sent its ${answerName(parked.ask)}` : `its ${answerName(parked.ask)} ${answer.action.requestId} was never acked`;
+    const state = answer === undefined ? `the client never sent its ${answerOf(parked.ask)}` : `its ${answerOf(parked.ask)} ${answer.action.requestId} was never acked`;
     return ` — parked on ${parked.ask} (${parked.subject}) since time ${parked.at}: ${state}`;
   }
 
@@ -316,7 +352,7 @@ export class SmoothTestingController {
   private answerTo(entry: Recorded): Recorded | undefined {
     const parked = entry.turn?.parked;
     if (parked === undefined) return undefined;
-    const kind = answerName(parked.ask);
+    const kind = answerOf(parked.ask);
     return this.log.find(
       (e) =>
         e.socket === entry.socket &&
@@ -324,7 +360,7 @@ export class SmoothTestingController {
         'sessionId' in e.action &&
         'sessionId' in entry.action &&
         e.action.sessionId === entry.action.sessionId &&
-        e.sentAt >= parked.at,
+        e.seq >= parked.after,
     );
   }
 
@@ -362,8 +398,10 @@ export class SmoothTestingController {
       action,
       socket,
       sentAt: this.scheduler.now(),
+      seq: this.log.length,
+      answered: false,
       claimedBy: undefined,
-      turn: action.action === 'send_message' ? { accepted: false, ended: undefined, parked: undefined } : undefined,
+      turn: action.action === 'send_message' ? { accepted: false, ended: undefined, parked: undefined, denied: undefined } : undefined,
     };
     this.log.push(entry);
     const index = this.waiting.findIndex((slot) => slot.kind === action.action && slot.matcher(action));
@@ -373,14 +411,46 @@ export class SmoothTestingController {
     slot.bind(entry);
   }
 
-  private deliver(socket: FakeWebSocket, frame: ServerEvent, by: string): void {
-    const result = validateEvent(frame);
-    if (!result.valid) {
-      const why = result.unknownType ? `unknown type ${result.type}` : result.errors.map((e) => e.message).join('; ');
-      throw new TestingControllerError(`${by}: refusing to send an invalid ${frame.type} frame (${why})`);
+  private deliver(socket: FakeWebSocket, frames: readonly ServerEvent[], by: string): void {
+    for (const frame of frames) {
+      const result = validateEvent(frame);
+      if (!result.valid) {
+        const why = result.unknownType ? `unknown type ${result.type}` : result.errors.map((e) => e.message).join('; ');
+        throw new TestingControllerError(`${by}: refusing to send an invalid ${frame.type} frame (${why})`);
+      }
     }
-    if (socket.readyState !== FakeWebSocket.OPEN) throw new TestingControllerError(`${by}: cannot send ${frame.type}: the connection is closed`);
-    socket.receive(frame);
+    if (socket.readyState !== FakeWebSocket.OPEN) throw new TestingControllerError(`${by}: cannot send ${frames.map((f) => f.type).join(', ')}: the connection is closed`);
+    // The whole batch is checked on copies before any of it goes out, so a refused one sends nothing.
+    const replays = new Map<Recorded, TurnProgress>();
+    const answered = new Set<Recorded>();
+    for (const frame of frames) {
+      const turn = this.turnOf(socket, frame);
+      if (turn?.turn === undefined) continue;
+      const replay = replays.get(turn) ?? { ...turn.turn };
+      replays.set(turn, replay);
+      const pending = this.pendingAnswer(turn, replay, answered);
+      const refusal = refusalOf(frame, replay, pending !== undefined);
+      if (refusal !== undefined) throw new TestingControllerError(`${by}: cannot send ${frame.type}: ${refusal}`);
+      const shadow = pending === undefined ? undefined : { ...pending };
+      apply(replay, frame, shadow, 0, this.log.length);
+      if (pending !== undefined && shadow?.answered === true) answered.add(pending);
+    }
+    for (const frame of frames) {
+      const turn = this.turnOf(socket, frame);
+      const pending = turn?.turn === undefined ? undefined : this.pendingAnswer(turn, turn.turn, new Set());
+      // Before receive(): the client may answer an ask synchronously, and that answer counts.
+      const after = this.log.length;
+      socket.receive(frame);
+      if (turn?.turn !== undefined) apply(turn.turn, frame, pending, this.scheduler.now(), after);
+    }
+  }
+
+  /** The running turn a frame belongs to: the latest on the socket with its requestId. */
+  private turnOf(socket: FakeWebSocket, frame: ServerEvent): Recorded<SendMessageAction> | undefined {
+    const { requestId } = frame;
+    if (requestId === undefined) return undefined;
+    const running = this.log.filter((e): e is Recorded<SendMessageAction> => e.socket === socket && e.turn !== undefined && e.turn.ended === undefined && e.action.requestId === requestId);
+    return running[running.length - 1];
   }
 
   private runningTurn(socket: FakeWebSocket, requestId: string): Recorded<SendMessageAction> | undefined {
@@ -409,10 +479,6 @@ function handleFor<K extends ClientActionName>(action: K, slot: Slot<ClientActio
     ping: () => new TestRequest<'ping'>(as()),
   };
   return handles[action]();
-}
-
-function answerName(ask: 'write_confirmation_required' | 'interaction_required'): 'confirm_tool_action' | 'submit_interaction' {
-  return ask === 'write_confirmation_required' ? 'confirm_tool_action' : 'submit_interaction';
 }
 
 /** Why a parked turn may never have been answered inside virtual time. */
