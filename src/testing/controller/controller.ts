@@ -10,7 +10,8 @@ import { TestCancel, TestConfirm, TestRequest, TestSubmit, TestVerifyOtp, type R
 import { Slot, TestingControllerError, type ControllerLink, type Recorded, type TurnProgress } from './handle.js';
 import { bulletList, describeAction, describeExpectation, matches, type ActionMatcher } from './matching.js';
 import { TestTurn } from './test-turn.js';
-import { answerOf, apply, askAnsweredBy, nounOf, refusalOf, resume, type ResumeAction } from './turn-rules.js';
+import { awaiting, pendingAnswer, unawaited } from './answers.js';
+import { answerOf, apply, refusalOf, resume } from './turn-rules.js';
 
 /** The requestIds of the client's heartbeat pings. */
 const HEARTBEAT_PING = /-hb-\d+$/;
@@ -116,9 +117,9 @@ export class SmoothTestingController {
       scheduler: this.scheduler,
       timeline,
       origin: () => (timeline === 'run' ? 0 : this.scheduler.now()),
-      unawaited: (answer) => this.unawaited(answer),
+      unawaited: (answer) => unawaited(this.log, answer),
       resume: (answer) => {
-        const turn = this.awaiting(answer)?.turn;
+        const turn = awaiting(this.log, answer)?.turn;
         if (turn !== undefined) resume(turn, answer);
       },
       refused: (answer) => {
@@ -298,43 +299,6 @@ export class SmoothTestingController {
     return problems;
   }
 
-  /** The running turn parked on `answer`'s ask in its session on its socket, asked before `answer` was sent and not answered since. */
-  private awaiting(answer: Recorded<ResumeAction>): Recorded<SendMessageAction> | undefined {
-    if (answer.answered) return undefined;
-    return this.parkedOn(answer).find((e) => e.turn?.parked !== undefined && e.turn.parked.after <= answer.seq);
-  }
-
-  /** Why no park waits for `answer`, if none does. */
-  private unawaited(answer: Recorded<ResumeAction>): string | undefined {
-    if (this.awaiting(answer) !== undefined) return undefined;
-    const { action } = answer;
-    const ask = askAnsweredBy(action.action);
-    const noun = ask === undefined ? 'an ask' : nounOf(ask);
-    if (this.parkedOn(answer).length === 0) return `no turn of session ${action.sessionId} is parked on ${noun} on this connection`;
-    if (answer.answered) return `this ${action.action} was answered already`;
-    return `the turn of session ${action.sessionId} parked on ${noun} only after this ${action.action} was sent, so it answers nothing`;
-  }
-
-  /** The running turns of `answer`'s session on its socket parked on the ask it answers (servers find a park by session). */
-  private parkedOn(answer: Recorded<ResumeAction>): Array<Recorded<SendMessageAction>> {
-    const ask = askAnsweredBy(answer.action.action);
-    return this.log.filter(
-      (e): e is Recorded<SendMessageAction> =>
-        e.socket === answer.socket && e.action.action === 'send_message' && e.action.sessionId === answer.action.sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask,
-    );
-  }
-
-  /** The client's answer to `turn`'s park that the server has not answered yet. */
-  private pendingAnswer(turn: Recorded<SendMessageAction>, progress: TurnProgress, answered: ReadonlySet<Recorded>): Recorded<ResumeAction> | undefined {
-    const parked = progress.parked;
-    if (parked === undefined) return undefined;
-    const kind = answerOf(parked.ask);
-    return this.log.find(
-      (e): e is Recorded<ResumeAction> =>
-        e.socket === turn.socket && e.action.action === kind && e.action.sessionId === turn.action.sessionId && e.seq >= parked.after && !e.answered && !answered.has(e),
-    );
-  }
-
   /** `parked on …`, and whether the client answered: for a turn left open. */
   private parkNote(entry: Recorded): string {
     const parked = entry.turn?.parked;
@@ -428,7 +392,7 @@ export class SmoothTestingController {
       if (turn?.turn === undefined) continue;
       const replay = replays.get(turn) ?? { ...turn.turn };
       replays.set(turn, replay);
-      const pending = this.pendingAnswer(turn, replay, answered);
+      const pending = pendingAnswer(this.log, turn, replay, answered);
       const refusal = refusalOf(frame, replay, pending !== undefined);
       if (refusal !== undefined) throw new TestingControllerError(`${by}: cannot send ${frame.type}: ${refusal}`);
       const shadow = pending === undefined ? undefined : { ...pending };
@@ -437,7 +401,7 @@ export class SmoothTestingController {
     }
     for (const frame of frames) {
       const turn = this.turnOf(socket, frame);
-      const pending = turn?.turn === undefined ? undefined : this.pendingAnswer(turn, turn.turn, new Set());
+      const pending = turn?.turn === undefined ? undefined : pendingAnswer(this.log, turn, turn.turn, new Set());
       // Before receive(): the client may answer an ask synchronously, and that answer counts.
       const after = this.log.length;
       socket.receive(frame);
