@@ -4,6 +4,7 @@ import type { Diagnostic } from '../../src/client/diagnostics.js';
 import type { ServerEvent } from '../../src/generated/types.js';
 import { parseScript } from '../../src/testing/controller/marbles.js';
 import { SmoothTestingController, serverFrames as f } from '../../src/testing/index.js';
+import { turnOf } from '../../src/turn/context.js';
 import { validateEvent } from '../../src/validation/validate.js';
 
 const id = 'rx-test-1';
@@ -96,7 +97,12 @@ describe('every TestTurn and expectation method sends frames the client accepts'
       client.turn({ sessionId: 's1', message: 'everything' }).subscribe({ error: () => undefined });
       client.turn({ sessionId: 's1', message: 'second' }).subscribe({ error: () => undefined });
       client.turn({ sessionId: 's1', message: 'third' }).subscribe({ error: () => undefined });
-      client.turn({ sessionId: 's1', message: 'fourth' }).subscribe({ error: () => undefined });
+      client.turn({ sessionId: 's1', message: 'fourth' }).subscribe({
+        next: (e) => {
+          if (e.type === 'interaction_required') turnOf(e).submitInteraction({ interactionId: e.data.data.interactionId, declined: true }).subscribe({ error: () => undefined });
+        },
+        error: () => undefined,
+      });
       client.createSession({ agentId: 'a' }).subscribe();
       client.getSession('s1').subscribe({ error: () => undefined });
       client.getMessages({ sessionId: 's1' }).subscribe();
@@ -106,11 +112,12 @@ describe('every TestTurn and expectation method sends frames the client accepts'
       const turn = server.expectTurn('everything');
       turn.accept().reasoning('r').preamble('p').token('t').stream('streamed').chunk('node', { structuredResponse: { a: 1 } });
       turn.toolCall('tool').toolResult('tool', { ok: true }).toolResult('tool', 'no', true).requireOtp('tool').respond({ parts: ['a', 'b'] });
-      // A parked turn takes nothing but its ask's tool call, interaction_invalid and its ending until the client answers.
+      // A parked turn takes nothing but its ask's tool call, its ending and, once the client submitted, interaction_invalid until the client's answer is acked.
       server.expectTurn('second').accept().requireConfirmation('tool', { args: {} }).cancelled();
       server.expectTurn('third').error('AGENT_ERROR');
       const fourth = server.expectTurn('fourth').accept();
       fourth.requireInteraction('choices', { questions: [{ question: 'Q?', header: 'Q', options: [{ label: 'a' }, { label: 'b' }] }] }, undefined, { toolCall: true });
+      server.expectSubmit();
       fourth.interactionInvalid([{ field: 'x', message: 'y' }]).error('AGENT_ERROR');
       server.expectRequest('create_conversation_session').respond();
       server.expectRequest('get_session').error('SESSION_NOT_FOUND');

@@ -57,8 +57,9 @@ describe('a parked turn answered without its confirm', () => {
     turn.requireInteraction('identity_intake', { fields: [{ key: 'email', required: true }] }, 'to send the quote');
     expect(() => turn.token('Thanks')).toThrow(/cannot send stream_token: the turn is parked on interaction_required \(identity_intake interaction-1\) until the client's submit_interaction/);
     expect(() => turn.respond('Thanks')).toThrow(/parked on interaction_required/);
-    // What a server may still send while parked: a field error, or an ending.
-    turn.interactionInvalid([{ field: 'email', message: 'required' }]).cancelled();
+    // A field error answers a submitted form: with none sent, a server may only end the turn.
+    expect(() => turn.interactionInvalid([{ field: 'email', message: 'required' }])).toThrow(/cannot send interaction_invalid: it answers a form the client submitted/);
+    turn.cancelled();
     server.verify();
   });
 
@@ -171,8 +172,8 @@ describe('a parked turn the client stopped instead of answering', () => {
 });
 
 describe('review-kit: a parked turn answered without its answer (more ways in)', () => {
-  // Correct: interaction_invalid answers a submit_interaction; with none sent (and unanswered), a server never sends it, so the frame is refused and verify() fails.
-  it.failing('fails: interaction_invalid scheduled for a turn whose client never submitted the form', () => {
+  // interaction_invalid answers a submit_interaction not answered yet: with none sent, a server never sends it.
+  it('fails: interaction_invalid scheduled for a turn whose client never submitted the form', () => {
     const seen: string[] = [];
     lenient().run(() => {
       client.turn({ sessionId: 's1', message: 'quote' }).pipe(answerInteractions({ identity_intake: () => NEVER })).subscribe({ next: (e) => seen.push(e.type), error: () => undefined });
@@ -181,13 +182,13 @@ describe('review-kit: a parked turn answered without its answer (more ways in)',
       turn.at(3).interactionInvalid([{ field: 'email', message: 'not an email' }]); // the form "was rejected"...
       turn.at(4).error('INTERACTION_TIMEOUT');
     });
-    // ...although the client never sent a submit_interaction (today the client receives it and verify() passes).
+    // ...although the client never sent a submit_interaction.
     expect(server.sent.map((a) => a.action)).toEqual(['send_message']);
     expect(() => server.verify()).toThrow(/interaction_invalid/);
   });
 
-  // Correct: a confirm sent before the ask reached the server finds nothing parked (a server answers NO_PENDING_CONFIRMATION): ack() must refuse it, as it refuses a confirm sent after the turn ended.
-  it.failing('fails: a confirm the client sent before the write confirmation was asked is acked as the answer', () => {
+  // A confirm sent before the ask reached the server finds nothing parked (a server answers NO_PENDING_CONFIRMATION): ack() refuses it, as it refuses a confirm sent after the turn ended.
+  it('fails: a confirm the client sent before the write confirmation was asked is acked as the answer', () => {
     const answers: string[] = [];
     lenient().run(() => {
       client.turn({ sessionId: 's1', message: 'delete record 42' }).pipe(
@@ -200,12 +201,11 @@ describe('review-kit: a parked turn answered without its answer (more ways in)',
       server.expectConfirm({ approved: true }).at(2).ack(); // the confirm went out at frame 1, the ask at 2
       turn.at(4).toolResult('delete_record', 'deleted').at(5).respond('Deleted.');
     });
-    // Today the integration gets 'Deleted.' and verify() passes.
-    expect(() => server.verify()).toThrow(TestingControllerError);
+    expect(() => server.verify()).toThrow(/ack\(\): the turn of session s1 parked on a write confirmation only after this confirm_tool_action was sent/);
   });
 
-  // Correct: a frame on the turn's requestId sent through the submit's (or any handle's) emit() keeps the park rule, as TestTurn.emit() does: refused before the submit's ack.
-  it.failing("fails: a token sent through expectSubmit().emit() reaches the parked turn before the submit's ack", () => {
+  // A frame on the turn's requestId keeps the park rule whichever handle sends it: refused before the submit's ack.
+  it("fails: a token sent through expectSubmit().emit() reaches the parked turn before the submit's ack", () => {
     const answers: string[] = [];
     lenient().run(() => {
       client.turn({ sessionId: 's1', message: 'quote' }).pipe(answerInteractions({ identity_intake: () => ({ values: { email: 'a@b.c' } }) }), text()).subscribe({ next: (a) => answers.push(a), error: () => undefined });
@@ -214,14 +214,13 @@ describe('review-kit: a parked turn answered without its answer (more ways in)',
       server.expectSubmit().at(1).emit((requestId) => tokenFrame(requestId, 'Hi')).at(2).ack(); // the token goes out before the ack
       turn.at(6).respond('Hi there');
     });
-    // Today answers[0] is 'Hi': the parked turn went on before its answer was acked, and verify() passes.
     expect(() => server.verify()).toThrow(/parked on interaction_required/);
   });
 });
 
 describe('review-kit: a denied write that runs', () => {
-  // Correct: after the client denied the write (approved: false, acked), a server never runs the gated tool: its toolResult is isError ("Denied by human: user rejected the action"); a successful result for it is refused, so a test written for an approval fails on a client that denies.
-  it.failing('fails: a successful result of the gated tool after the client denied it', () => {
+  // After the client denied the write (approved: false, acked), a server never runs the gated tool: its toolResult is isError ("Denied by human: user rejected the action"), so a test written for an approval fails on a client that denies.
+  it('fails: a successful result of the gated tool after the client denied it', () => {
     const answers: string[] = [];
     lenient().run(() => {
       // A regression: the integration should approve, and denies.
@@ -231,7 +230,6 @@ describe('review-kit: a denied write that runs', () => {
       server.expectConfirm().at(1).ack(); // no matcher: the test trusts the server to keep the rule
       turn.at(5).toolResult('delete_record', 'deleted').at(6).respond('Deleted.');
     });
-    // Today the integration gets 'Deleted.' and verify() passes.
-    expect(() => server.verify()).toThrow(/delete_record/);
+    expect(() => server.verify()).toThrow(/cannot send stream_chunk: the client denied 'delete_record'/);
   });
 });

@@ -212,7 +212,7 @@ describe('6. OTP', () => {
   });
 
   it('locks after maxAttempts wrong codes (MAX_ATTEMPTS, attemptsRemaining 0), even for the right code', async () => {
-    const server = await h.server({ otp: { ...otp, code: '9999', maxAttempts: 2 } });
+    const server = await h.server({ tools: [balance], otp: { ...otp, code: '9999', maxAttempts: 2 } });
     const client = await h.client(server);
     const { sessionId } = await client.createSession();
     const verify = (requestId: string, code: string) => client.request({ action: 'verify_otp', requestId, sessionId, code });

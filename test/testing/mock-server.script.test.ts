@@ -44,8 +44,8 @@ describe('the script is checked at start', () => {
     expect((await refused([{ kind: 'txt', text: 'x' } as unknown as MockModelOutput])).message).toMatch(/script\[0\] has kind "txt"/);
   });
 
-  // Correct: a confirmTools (or otp.tools) entry naming no tool is refused when the server starts, naming the entry; today the typo starts a server whose write is never gated, so a test of an integration's confirmation passes without the client ever confirming.
-  it.failing('a confirmTools entry naming no tool (a typo) is refused at start', async () => {
+  // Started, the typo leaves the write ungated: a test of an integration's confirmation would pass without the client ever confirming.
+  it('a confirmTools entry naming no tool (a typo) is refused at start', async () => {
     const started = startMockServer({ script: [call('wipe', {}), text('Wiped.', 'Left as is.')], tools: wipe.tools, confirmTools: ['wpie'] });
     const outcome: unknown = await started.then(
       async (server) => {
@@ -56,6 +56,17 @@ describe('the script is checked at start', () => {
     );
     expect(outcome).toBeInstanceOf(Error);
     expect(String(outcome)).toMatch(/confirmTools.*wpie/);
+  });
+
+  it('an otp.tools entry naming no tool is refused at start', async () => {
+    const outcome: unknown = await startMockServer({ script: [text('a')], tools: wipe.tools, otp: { tools: ['wpie'] } }).then(
+      async (server) => {
+        await server.close();
+        return 'started';
+      },
+      (e: unknown) => e,
+    );
+    expect(String(outcome)).toMatch(/otp\.tools.*wpie/);
   });
 
   it('a valid script of every kind starts', async () => {

@@ -60,13 +60,14 @@ it.each(blocks.filter((b) => b.region !== undefined).map((b) => [`${b.file}#${b.
 });
 
 it('every readme region of the recipe test files is shown in the README', () => {
-  const files = ['test/testing/recipe.marble.test.ts', 'test/testing/recipe.mock-server.test.ts', 'test/chat/chat-testing-kit.test.ts'];
+  const files = ['test/testing/recipe.integration.ts', 'test/testing/recipe.marble.test.ts', 'test/testing/recipe.mock-server.test.ts', 'test/chat/chat-testing-kit.test.ts'];
   const regions = files.flatMap((file) => regionNames(file).map((name) => `${file}#${name}`));
   expect(regions.sort()).toEqual(blocks.map((b) => `${b.file}#${b.region ?? ''}`).sort());
 });
 
-// Correct: a recipe block pasted into a fresh project compiles with its own imports plus the reader's own code (askSupport, the server and client of the block before): the hidden context may declare those, never a library type the block uses (the marble test uses SmoothClient and does not import it).
-it.failing('a recipe block imports every library type it uses: its hidden context declares no library type', () => {
+// A block pasted into a fresh project compiles with its own imports plus the reader's own code
+// (askSupport, the server and client of the block before): only those may be hidden.
+it('a recipe block imports every library type it uses: its hidden context declares no library type', () => {
   const contexts = [...section.matchAll(/<!-- readme-recipe: (\S+) -->\n<!-- context\n([\s\S]*?)-->/g)].map((m) => ({ block: m[1]!, context: m[2]! }));
   expect(contexts.length).toBeGreaterThan(0);
   const hidden = contexts.flatMap(({ block, context }) => [...context.matchAll(/^type (\w+) = import\('smooth-operator-rx[^']*'\)/gm)].map((m) => `${block}: ${m[1]!}`));

@@ -1,26 +1,10 @@
 // The README's "Testing an integration" recipe, marble part: each `#region readme:` below is a
 // README block, word for word (test/testing/readme-recipe.test.ts keeps them equal), and runs here.
-// #region readme:integration
-import type { Observable } from 'rxjs';
-import type { SmoothClient } from 'smooth-operator-rx';
-import { answerInteractions, confirmWrites, text } from 'smooth-operator-rx/operators';
-
-/** The code under test: approves the writes it knows, fills the contact form from a profile. */
-export function askSupport(client: SmoothClient, sessionId: string, message: string): Observable<string> {
-  return client.turn({ sessionId, message }).pipe(
-    confirmWrites((ask) => ['cancel_order'].includes(ask.data.data.toolId)),
-    answerInteractions({
-      // A plain value (or an Observable): a Promise would settle only after TestScheduler.run().
-      identity_intake: () => ({ values: { email: 'ada@example.com' } }),
-    }),
-    text(),
-  );
-}
-// #endregion
+import { askSupport } from './recipe.integration.js';
 
 // #region readme:marble-test
 import { TestScheduler } from 'rxjs/testing';
-import { createSmoothClient } from 'smooth-operator-rx';
+import { createSmoothClient, type SmoothClient } from 'smooth-operator-rx';
 import { SmoothTestingController } from 'smooth-operator-rx/testing';
 
 let server: SmoothTestingController;

@@ -110,8 +110,8 @@ describe('one home per rule', () => {
     expect(offending((code) => /status\s*[!=]==?\s*20[02]\b/.test(code))).toEqual([]);
   });
 
-  // Correct: the testing controller decides what parks a turn, what may follow a park (a refused form, the parked tool's call) and what resumes it from the table (parksTurn, rejectsAnswer, resumesTurn, TypesOf<'ask'>), so a new ask type parks the controller's turns too instead of letting them go on.
-  it.failing('the testing controller names no ask or reject type, and does not re-decide what resumes a park', () => {
+  // The testing controller decides what parks a turn, what may follow a park (a refused form, the parked tool's call) and what resumes it from the table, so a new ask type parks its turns too.
+  it('the testing controller names no ask or reject type, and does not re-decide what resumes a park', () => {
     const controller = sources.filter(({ path }) => path.startsWith('src/testing/controller'));
     const hits = controller.flatMap(({ path, code }) =>
       [...code.matchAll(/[!=]==\s*'(write_confirmation_required|interaction_required|interaction_invalid)'|toolResult\s*===\s*undefined/g)].map((m) => `${path}: ${m[0]}`),

@@ -8,9 +8,11 @@ import { validateEvent } from '../../validation/validate.js';
 import { FakeSockets, FakeWebSocket } from '../fake-socket.js';
 import { pongFrame } from '../frames.js';
 import { TestCancel, TestConfirm, TestRequest, TestSubmit, TestVerifyOtp, type RequestActionName, type RequestActions } from './expectations.js';
-import { Slot, TestingControllerError, type ControllerLink, type Recorded } from './handle.js';
+import { Slot, TestingControllerError, type ControllerLink, type Recorded, type TurnProgress } from './handle.js';
 import { bulletList, describeAction, describeExpectation, matches, type ActionMatcher } from './matching.js';
 import { TestTurn } from './test-turn.js';
+import { awaiting, pendingAnswer, unawaited } from './answers.js';
+import { answerOf, apply, refusalOf, resume } from './turn-rules.js';
 
 
 /** Options of {@link SmoothTestingController}. */
@@ -114,11 +116,14 @@ export class SmoothTestingController {
       scheduler: this.scheduler,
       timeline,
       origin: () => (timeline === 'run' ? 0 : this.scheduler.now()),
-      resume: (socket, sessionId, ask) => {
-        const parked = this.parkedTurn(socket, sessionId, ask);
-        if (parked?.turn !== undefined) parked.turn.parked = undefined;
+      unawaited: (answer) => unawaited(this.log, answer),
+      resume: (answer) => {
+        const turn = awaiting(this.log, answer)?.turn;
+        if (turn !== undefined) resume(turn, answer);
       },
-      isParked: (socket, sessionId, ask) => this.parkedTurn(socket, sessionId, ask) !== undefined,
+      refused: (answer) => {
+        answer.answered = true;
+      },
       deliver: (socket, frame, by) => this.deliver(socket, frame, by),
       unclaimed: () => this.unclaimed().map((entry) => describeAction(entry.action)),
       failed: (error) => this.failures.push(error),
@@ -293,17 +298,12 @@ export class SmoothTestingController {
     return problems;
   }
 
-  /** The turn of the session parked on `ask` on `socket` (servers find a park by session, among the connection's turns). */
-  private parkedTurn(socket: FakeWebSocket, sessionId: string, ask: 'write_confirmation_required' | 'interaction_required'): Recorded | undefined {
-    return this.log.find((e) => e.socket === socket && e.action.action === 'send_message' && e.action.sessionId === sessionId && e.turn?.ended === undefined && e.turn?.parked?.ask === ask);
-  }
-
   /** `parked on …`, and whether the client answered: for a turn left open. */
   private parkNote(entry: Recorded): string {
     const parked = entry.turn?.parked;
     if (parked === undefined) return '';
     const answer = this.answerTo(entry);
-    const state = answer === undefined ? `the client never sent its ${answerName(parked.ask)}` : `its ${answerName(parked.ask)} ${answer.action.requestId} was never acked`;
+    const state = answer === undefined ? `the client never sent its ${answerOf(parked.ask)}` : `its ${answerOf(parked.ask)} ${answer.action.requestId} was never acked`;
     return ` — parked on ${parked.ask} (${parked.subject}) since time ${parked.at}: ${state}`;
   }
 
@@ -315,7 +315,7 @@ export class SmoothTestingController {
   private answerTo(entry: Recorded): Recorded | undefined {
     const parked = entry.turn?.parked;
     if (parked === undefined) return undefined;
-    const kind = answerName(parked.ask);
+    const kind = answerOf(parked.ask);
     return this.log.find(
       (e) =>
         e.socket === entry.socket &&
@@ -323,7 +323,7 @@ export class SmoothTestingController {
         'sessionId' in e.action &&
         'sessionId' in entry.action &&
         e.action.sessionId === entry.action.sessionId &&
-        e.sentAt >= parked.at,
+        e.seq >= parked.after,
     );
   }
 
@@ -361,8 +361,10 @@ export class SmoothTestingController {
       action,
       socket,
       sentAt: this.scheduler.now(),
+      seq: this.log.length,
+      answered: false,
       claimedBy: undefined,
-      turn: action.action === 'send_message' ? { accepted: false, ended: undefined, parked: undefined } : undefined,
+      turn: action.action === 'send_message' ? { accepted: false, ended: undefined, parked: undefined, denied: undefined } : undefined,
     };
     this.log.push(entry);
     const index = this.waiting.findIndex((slot) => slot.kind === action.action && slot.matcher(action));
@@ -372,14 +374,46 @@ export class SmoothTestingController {
     slot.bind(entry);
   }
 
-  private deliver(socket: FakeWebSocket, frame: ServerEvent, by: string): void {
-    const result = validateEvent(frame);
-    if (!result.valid) {
-      const why = result.unknownType ? `unknown type ${result.type}` : result.errors.map((e) => e.message).join('; ');
-      throw new TestingControllerError(`${by}: refusing to send an invalid ${frame.type} frame (${why})`);
+  private deliver(socket: FakeWebSocket, frames: readonly ServerEvent[], by: string): void {
+    for (const frame of frames) {
+      const result = validateEvent(frame);
+      if (!result.valid) {
+        const why = result.unknownType ? `unknown type ${result.type}` : result.errors.map((e) => e.message).join('; ');
+        throw new TestingControllerError(`${by}: refusing to send an invalid ${frame.type} frame (${why})`);
+      }
     }
-    if (socket.readyState !== FakeWebSocket.OPEN) throw new TestingControllerError(`${by}: cannot send ${frame.type}: the connection is closed`);
-    socket.receive(frame);
+    if (socket.readyState !== FakeWebSocket.OPEN) throw new TestingControllerError(`${by}: cannot send ${frames.map((f) => f.type).join(', ')}: the connection is closed`);
+    // The whole batch is checked on copies before any of it goes out, so a refused one sends nothing.
+    const replays = new Map<Recorded, TurnProgress>();
+    const answered = new Set<Recorded>();
+    for (const frame of frames) {
+      const turn = this.turnOf(socket, frame);
+      if (turn?.turn === undefined) continue;
+      const replay = replays.get(turn) ?? { ...turn.turn };
+      replays.set(turn, replay);
+      const pending = pendingAnswer(this.log, turn, replay, answered);
+      const refusal = refusalOf(frame, replay, pending !== undefined);
+      if (refusal !== undefined) throw new TestingControllerError(`${by}: cannot send ${frame.type}: ${refusal}`);
+      const shadow = pending === undefined ? undefined : { ...pending };
+      apply(replay, frame, shadow, 0, this.log.length);
+      if (pending !== undefined && shadow?.answered === true) answered.add(pending);
+    }
+    for (const frame of frames) {
+      const turn = this.turnOf(socket, frame);
+      const pending = turn?.turn === undefined ? undefined : pendingAnswer(this.log, turn, turn.turn, new Set());
+      // Before receive(): the client may answer an ask synchronously, and that answer counts.
+      const after = this.log.length;
+      socket.receive(frame);
+      if (turn?.turn !== undefined) apply(turn.turn, frame, pending, this.scheduler.now(), after);
+    }
+  }
+
+  /** The running turn a frame belongs to: the latest on the socket with its requestId. */
+  private turnOf(socket: FakeWebSocket, frame: ServerEvent): Recorded<SendMessageAction> | undefined {
+    const { requestId } = frame;
+    if (requestId === undefined) return undefined;
+    const running = this.log.filter((e): e is Recorded<SendMessageAction> => e.socket === socket && e.turn !== undefined && e.turn.ended === undefined && e.action.requestId === requestId);
+    return running[running.length - 1];
   }
 
   private runningTurn(socket: FakeWebSocket, requestId: string): Recorded<SendMessageAction> | undefined {
@@ -408,10 +442,6 @@ function handleFor<K extends ClientActionName>(action: K, slot: Slot<ClientActio
     ping: () => new TestRequest<'ping'>(as()),
   };
   return handles[action]();
-}
-
-function answerName(ask: 'write_confirmation_required' | 'interaction_required'): 'confirm_tool_action' | 'submit_interaction' {
-  return ask === 'write_confirmation_required' ? 'confirm_tool_action' : 'submit_interaction';
 }
 
 /** Why a parked turn may never have been answered inside virtual time. */

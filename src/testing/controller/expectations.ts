@@ -22,6 +22,7 @@ import { ActionHandle, TestingControllerError } from './handle.js';
  * A `confirm_tool_action` (answer to `write_confirmation_required`), from `expectConfirm()`.
  * After `ack()`, continue the parked turn through its `TestTurn` (tool result, tokens, respond):
  * before it, the turn refuses every frame but its ending, as a server keeps the turn parked.
+ * After a denial (`approved: false`), the gated tool's result is an error: a server does not run it.
  */
 export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
   get approved(): boolean {
@@ -36,20 +37,25 @@ export class TestConfirm extends ActionHandle<ConfirmToolActionAction> {
    * `immediate_response` 200 `{ sessionId, approved }` on the confirm's requestId; the parked turn
    * may go on.
    * @throws TestingControllerError when no turn of its session is parked on a write confirmation
-   * on its connection (a server answers `NO_PENDING_CONFIRMATION`: send that with `error()`).
+   * on its connection, or it parked only after this confirm was sent (a server answers
+   * `NO_PENDING_CONFIRMATION`: send that with `error()`).
    */
   ack(message?: string): this {
     return this.step((entry) => {
       const { requestId, sessionId, approved } = entry.action;
-      if (!this.slot.link.isParked(entry.socket, sessionId, 'write_confirmation_required')) throw new TestingControllerError(`${this.description}: ack(): no turn of session ${sessionId} is parked on a write confirmation on this connection; a server answers NO_PENDING_CONFIRMATION (error())`);
+      const unawaited = this.slot.link.unawaited(entry);
+      if (unawaited !== undefined) throw new TestingControllerError(`${this.description}: ack(): ${unawaited}; a server answers NO_PENDING_CONFIRMATION (error())`);
       this.send(entry, immediateFrame(requestId, 200, message ?? (approved ? 'Tool action approved' : 'Tool action denied'), { sessionId, approved }));
-      this.slot.link.resume(entry.socket, sessionId, 'write_confirmation_required');
+      this.slot.link.resume(entry);
     });
   }
 
   /** `error` on the confirm's requestId; the parked turn lives on. */
   error(code = 'NO_PENDING_CONFIRMATION', message?: string): this {
-    return this.step((entry) => this.send(entry, errorFrame(entry.action.requestId, code, message)));
+    return this.step((entry) => {
+      this.send(entry, errorFrame(entry.action.requestId, code, message));
+      this.slot.link.refused(entry);
+    });
   }
 }
 
@@ -84,17 +90,21 @@ export class TestSubmit extends ActionHandle<SubmitInteractionAction> {
   ack(message?: string): this {
     return this.step((entry) => {
       const { requestId, sessionId, interactionId, kind, values, declined } = entry.action;
-      if (!this.slot.link.isParked(entry.socket, sessionId, 'interaction_required')) throw new TestingControllerError(`${this.description}: ack(): no turn of session ${sessionId} is parked on an interaction on this connection; a server answers NO_PENDING_INTERACTION (error())`);
+      const unawaited = this.slot.link.unawaited(entry);
+      if (unawaited !== undefined) throw new TestingControllerError(`${this.description}: ack(): ${unawaited}; a server answers NO_PENDING_INTERACTION (error())`);
       const base = { sessionId, interactionId, ...(kind !== undefined ? { kind } : {}) };
       const data = declined === true ? { ...base, declined: true } : { ...base, values: values ?? {} };
       this.send(entry, immediateFrame(requestId, 200, message ?? (declined === true ? 'Interaction declined' : 'Interaction submitted'), data));
-      this.slot.link.resume(entry.socket, sessionId, 'interaction_required');
+      this.slot.link.resume(entry);
     });
   }
 
   /** `interaction_invalid`: the values are rejected, the turn stays parked for a resubmit. */
   invalid(errors: InteractionFieldError[], message?: string): this {
-    return this.step((entry) => this.send(entry, interactionInvalidFrame(entry.action.requestId, entry.action.interactionId, entry.action.kind, errors, message)));
+    return this.step((entry) => {
+      this.send(entry, interactionInvalidFrame(entry.action.requestId, entry.action.interactionId, entry.action.kind, errors, message));
+      this.slot.link.refused(entry);
+    });
   }
 
   /** `error` INTERACTION_MISMATCH (stale id or kind): the turn stays parked. */
@@ -104,7 +114,10 @@ export class TestSubmit extends ActionHandle<SubmitInteractionAction> {
 
   /** `error` on the submit's requestId (e.g. NO_PENDING_INTERACTION). */
   error(code: string, message?: string): this {
-    return this.step((entry) => this.send(entry, errorFrame(entry.action.requestId, code, message)));
+    return this.step((entry) => {
+      this.send(entry, errorFrame(entry.action.requestId, code, message));
+      this.slot.link.refused(entry);
+    });
   }
 }
 

@@ -5,6 +5,8 @@
 import type { SchedulerLike } from 'rxjs';
 import type { ClientAction, SendMessageAction, ServerEvent } from '../../generated/types.js';
 import { FakeWebSocket } from '../fake-socket.js';
+import type { TypesOf } from '../../turn/rules.js';
+import type { ResumeAction } from './turn-rules.js';
 import { bulletList } from './matching.js';
 import { parseScript } from './marbles.js';
 
@@ -18,11 +20,15 @@ export type TurnEnding = 'responded' | 'cancelled' | 'error' | 'stopped';
 
 /** @internal What a parked turn waits for: the ask it sent, and the client's answer that resumes it. */
 export interface Parked {
-  readonly ask: 'write_confirmation_required' | 'interaction_required';
+  readonly ask: TypesOf<'ask'>;
   /** The tool to confirm, or the interaction id. */
   readonly subject: string;
+  /** The tool that runs only if the client approves. */
+  readonly tool: string | undefined;
   /** Scheduler time the ask went out. */
   readonly at: number;
+  /** How many actions the client had sent when the ask went out: only a later one answers it. */
+  readonly after: number;
 }
 
 /** @internal What the controller knows of a turn (a `send_message`). */
@@ -32,6 +38,8 @@ export interface TurnProgress {
   ended: TurnEnding | undefined;
   /** Set by its ask, cleared when the client's answer is acked (`expectConfirm().ack()`, `expectSubmit().ack()`). */
   parked: Parked | undefined;
+  /** The gated tool the client denied: a server does not run it. */
+  denied: string | undefined;
 }
 
 /** @internal One action the client sent. */
@@ -40,6 +48,10 @@ export interface Recorded<A extends ClientAction = ClientAction> {
   readonly socket: FakeWebSocket;
   /** Scheduler time of sending. */
   readonly sentAt: number;
+  /** Its position among every action sent. */
+  readonly seq: number;
+  /** For an answer to a park: the server answered it (acked or refused), so nothing more will. */
+  answered: boolean;
   /** The expectation that consumed it. */
   claimedBy: string | undefined;
   /** For `send_message` only. */
@@ -49,8 +61,12 @@ export interface Recorded<A extends ClientAction = ClientAction> {
 /** @internal The controller, as handles see it. */
 export interface ControllerLink {
   readonly scheduler: SchedulerLike;
-  /** Validates `frame` and sends it over `socket`; throws when invalid or the socket is not open. */
-  deliver(socket: FakeWebSocket, frame: ServerEvent, by: string): void;
+  /**
+   * Validates `frames` and sends them over `socket`, keeping the rules of the turn each belongs to
+   * (by requestId) whichever handle sends it; throws, sending none, when one is invalid or refused
+   * or the socket is not open.
+   */
+  deliver(socket: FakeWebSocket, frames: readonly ServerEvent[], by: string): void;
   /** Descriptions of the sent actions no expectation consumed. */
   unclaimed(): string[];
   /** Records a failure of scheduled work (reported again by `verify()`). */
@@ -59,10 +75,12 @@ export interface ControllerLink {
   runningTurn(socket: FakeWebSocket, requestId: string): Recorded<SendMessageAction> | undefined;
   /** A fresh interaction id: `interaction-1`, `interaction-2`, ... */
   mintInteractionId(): string;
-  /** The client's answer to a park was acked: the session's turn parked on `ask` on `socket` goes on. */
-  resume(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): void;
-  /** Whether a turn of the session is parked on `ask` on `socket`. */
-  isParked(socket: FakeWebSocket, sessionId: string, ask: Parked['ask']): boolean;
+  /** Why no park waits for this answer (`undefined`: one does), e.g. it was sent before the ask. */
+  unawaited(answer: Recorded<ResumeAction>): string | undefined;
+  /** The answer was acked: the turn parked on it goes on. */
+  resume(answer: Recorded<ResumeAction>): void;
+  /** The answer was refused (an error): the turn stays parked. */
+  refused(answer: Recorded<ResumeAction>): void;
   /** Frame 0 of a timeline bound now: the scheduler's time, or 0 with `timeline: 'run'`. */
   origin(): number;
   readonly timeline: 'action' | 'run';
@@ -265,9 +283,9 @@ export abstract class ActionHandle<A extends ClientAction> {
     return this;
   }
 
-  /** @internal Validates and sends one frame on the action's connection. */
-  protected send(entry: Recorded<A>, frame: ServerEvent): void {
-    this.slot.link.deliver(entry.socket, frame, this.description);
+  /** @internal Validates and sends frames on the action's connection: all of them, or none. */
+  protected send(entry: Recorded<A>, ...frames: ServerEvent[]): void {
+    this.slot.link.deliver(entry.socket, frames, this.description);
   }
 
   /** @internal Whether a scheduled step no longer applies (the server would not send it). */

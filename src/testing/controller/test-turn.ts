@@ -20,8 +20,7 @@ import {
   type OtpAsk,
   type ResponseInit,
 } from '../frames.js';
-import { ActionHandle, TestingControllerError, type Parked, type Recorded, type TurnEnding, type TurnProgress } from './handle.js';
-import { endsTurn, startsTurn } from '../../turn/rules.js';
+import { ActionHandle, TestingControllerError, type Recorded, type TurnEnding, type TurnProgress } from './handle.js';
 
 /** Options of {@link TestTurn.requireConfirmation}. */
 export interface ConfirmationAskOptions {
@@ -171,7 +170,7 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
     return interactionId;
   }
 
-  /** `interaction_invalid` on the turn (it stays parked); by default for the interaction raised last. */
+  /** `interaction_invalid` on the turn, answering the client's pending submit (it stays parked); by default for the interaction raised last. */
   interactionInvalid(errors: InteractionFieldError[], options: InteractionInvalidOptions = {}): this {
     return this.frames((id) => {
       const interactionId = options.interactionId ?? this.raised.interactionId;
@@ -218,61 +217,9 @@ export class TestTurn extends ActionHandle<SendMessageAction> {
       if (turn.ended !== undefined) {
         throw new TestingControllerError(`${this.description}: cannot send ${frames.map((f) => f.type).join(', ')}: the turn already ended (${turn.ended})`);
       }
-      // The whole batch is checked before any of it goes out, so a refused step sends nothing.
-      const replay = { ...turn };
-      for (const frame of frames) {
-        const refusal = refusalOf(frame, replay);
-        if (refusal !== undefined) throw new TestingControllerError(`${this.description}: cannot send ${frame.type}: ${refusal}`);
-        apply(replay, frame, 0);
-      }
-      for (const frame of frames) {
-        this.send(entry, frame);
-        apply(turn, frame, this.slot.link.scheduler.now());
-      }
+      this.send(entry, ...frames);
     });
   }
-}
-
-/**
- * Why a server would not send `frame` now, if it would not: nothing of a turn goes before its
- * 202 (an error may answer the `send_message` instead), and a parked turn goes on only once the
- * client's answer was acked: until then only the ask's tool-call chunk, `interaction_invalid`,
- * or an ending (`cancelled`, `error`) may follow.
- */
-function refusalOf(frame: ServerEvent, turn: TurnProgress): string | undefined {
-  if (!turn.accepted && !startsTurn(frame) && frame.type !== 'error') {
-    return 'the turn was not accepted: a server acks a send_message with a 202 (accept()) before any frame of the turn; only error() may answer it instead';
-  }
-  const parked = turn.parked;
-  // Any ending but the answer itself, which needs the turn resumed first.
-  if (parked === undefined || (endsTurn(frame.type) && frame.type !== 'eventual_response')) return undefined;
-  if (frame.type === 'interaction_invalid' && parked.ask === 'interaction_required') return undefined;
-  const raw = frame.type === 'stream_chunk' ? frame.data.state?.rawResponse : undefined;
-  if (raw?.toolCall !== undefined && raw.toolResult === undefined) return undefined;
-  const answer = parked.ask === 'write_confirmation_required' ? "confirm_tool_action (answer it with expectConfirm().ack())" : "submit_interaction (answer it with expectSubmit().ack())";
-  return `the turn is parked on ${parked.ask} (${parked.subject}) until the client's ${answer}; a real server keeps it parked until then`;
-}
-
-/** What a frame does to the turn's progress. */
-function apply(turn: TurnProgress, frame: ServerEvent, now: number): void {
-  const effect = effectOf(frame);
-  if (effect === 'accept') turn.accepted = true;
-  else if (effect !== undefined) turn.ended = effect;
-  const parked = parkOf(frame, now);
-  if (parked !== undefined) turn.parked = parked;
-}
-
-function parkOf(frame: ServerEvent, at: number): Parked | undefined {
-  if (frame.type === 'write_confirmation_required') return { ask: frame.type, subject: `'${frame.data.data.toolId}'`, at };
-  if (frame.type === 'interaction_required') return { ask: frame.type, subject: `${frame.data.data.kind} ${frame.data.data.interactionId}`, at };
-  return undefined;
-}
-
-/** What a frame does to the turn's progress. */
-function effectOf(frame: ServerEvent): 'accept' | TurnEnding | undefined {
-  if (startsTurn(frame)) return 'accept';
-  if (!endsTurn(frame.type)) return undefined;
-  return frame.type === 'eventual_response' ? 'responded' : frame.type;
 }
 
 function progress(entry: Recorded<SendMessageAction>): TurnProgress {

@@ -3,7 +3,7 @@
  * with no options serves a scripted agent that answers every turn with empty text.
  */
 
-import { checkScript } from './script-check.js';
+import { checkFaultKeys, checkScript, checkToolNames } from './script-check.js';
 
 /** One model output of the script: consumed one per model call, in order, per conversation. */
 export type MockModelOutput = MockTextOutput | MockToolCallOutput;
@@ -264,6 +264,9 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedMockSer
   if (dropAtEvent !== undefined && !(Number.isInteger(dropAtEvent) && dropAtEvent >= 1)) throw new RangeError(`faults.dropAtEvent must be a positive integer (got ${String(dropAtEvent)})`);
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   checkScript(options.script ?? [], tools);
+  checkToolNames('confirmTools', options.confirmTools ?? [], tools);
+  checkToolNames('otp.tools', options.otp?.tools ?? [], tools);
+  checkFaultKeys(options.faults ?? {});
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',

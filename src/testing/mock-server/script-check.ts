@@ -50,6 +50,30 @@ export function checkScript(script: readonly MockModelOutput[], tools: ReadonlyM
   });
 }
 
+/**
+ * @throws RangeError when an entry of a tool list option (`confirmTools`, `otp.tools`) names no
+ * tool: a typo would leave the tool ungated, and a test of the gate would pass without it.
+ */
+export function checkToolNames(option: string, names: readonly string[], tools: ReadonlyMap<string, MockTool>): void {
+  const unknown = names.filter((name) => !tools.has(name));
+  if (unknown.length > 0) {
+    throw new RangeError(`startMockServer: ${option} names no such tool: ${unknown.join(', ')} (known: ${[...tools.keys()].join(', ') || 'none'}); list it in the 'tools' option`);
+  }
+}
+
+/** Faults a server knows; a key renamed since maps to its new name. */
+const FAULT_KEYS: ReadonlySet<string> = new Set(['dropAtEvent', 'malformedFrameAfterEvents', 'turns']);
+const RENAMED_FAULTS: Readonly<Record<string, string>> = { dropAfterEvents: 'dropAtEvent' };
+
+/** @throws RangeError on a fault the server does not know: ignored, a resilience test would pass with no fault at all. */
+export function checkFaultKeys(faults: object): void {
+  for (const key of Object.keys(faults)) {
+    if (FAULT_KEYS.has(key)) continue;
+    const renamed = Object.hasOwn(RENAMED_FAULTS, key) ? `: it was renamed faults.${RENAMED_FAULTS[key] ?? ''}` : '';
+    throw new RangeError(`startMockServer: unknown fault faults.${key}${renamed} (known: ${[...FAULT_KEYS].join(', ')})`);
+  }
+}
+
 const RAISE_SHAPES = {
   identity_intake: "{ fields: [{ key: 'name' | 'email' | 'phone', required?, label? }, ...], reason? }",
   choices: '{ questions: [{ question, header (≤ 12 chars, unique), options: [{ label, description? }] (2–4), multiSelect? }] (1–4), reason? }',
