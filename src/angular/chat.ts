@@ -4,14 +4,11 @@ import { createSmoothChat, type SmoothChat } from '../chat/chat.js';
 import { localStorageChatStorage, type ChatStorage } from '../chat/storage.js';
 import type {
   ChatAnswerOutcome,
-  ChatAnswerValue,
   ChatAsk,
   ChatFault,
   ChatMessage,
-  ChatSendRequest,
   ChatState,
   ChatStatus,
-  ChatUserMessage,
   SmoothChatOptions,
 } from '../chat/types.js';
 import type { ConnectionStatus } from '../client/connection.js';
@@ -44,7 +41,7 @@ export interface InjectSmoothChatOptions extends SmoothChatOptions {
  * The chat of {@link injectSmoothChat}: its state as signals, and its commands (those of
  * `SmoothChat`). Every signal reads the same snapshot: they change together.
  */
-export interface SmoothChatSignals {
+export interface SmoothChatSignals extends Pick<SmoothChat, 'send' | 'stop' | 'answer' | 'decline' | 'retry' | 'loadOlder' | 'newConversation'> {
   /** The whole snapshot (`ChatState`); the signals below are its fields. */
   readonly state: Signal<ChatState>;
   /** History (oldest first), then this page's turns; an unchanged message keeps its identity (`track message.id`). */
@@ -61,20 +58,6 @@ export interface SmoothChatSignals {
   /** Older messages wait on the server: `loadOlder()` fetches a page. */
   readonly hasOlder: Signal<boolean>;
   readonly loadingHistory: Signal<boolean>;
-  /** Sends a message; it is in `messages()` at once. */
-  send(message: string | ChatSendRequest): ChatUserMessage;
-  /** Stops the running turn. Returns whether there was one. */
-  stop(): boolean;
-  /** Answers an ask (`true`/`false`, form values, a code); the outcome replays and never errors. */
-  answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome>;
-  /** Denies a write, declines a form, dismisses a code. */
-  decline(ask: ChatAsk): Observable<ChatAnswerOutcome>;
-  /** Sends a failed or interrupted message again. Returns whether it was sent. */
-  retry(message: ChatMessage): boolean;
-  /** Fetches the page of history before the first message. */
-  loadOlder(): void;
-  /** Starts over in a new conversation (the stored one is forgotten). */
-  newConversation(): void;
 }
 
 /** On the server platform: nothing read, nothing kept. */
