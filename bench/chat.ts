@@ -5,7 +5,8 @@
  * so `checkTally` proves it saw every token.
  */
 import { createSmoothClient, createSmoothChat, type ChatAssistantMessage, type ChatState, type SmoothChat, type SmoothClientOptions } from '../src/index.js';
-import { BENCH_CLIENT_OPTIONS, type Contender, type Endpoint, type OpenOptions, type RunningTurn, type TurnTally } from './contenders.js';
+import type { Contender, Endpoint, OpenOptions, RunningTurn, TurnTally } from './contenders.js';
+import { BENCH_CLIENT_OPTIONS } from './client-options.js';
 import { settledHeap } from './measure.js';
 import type { TurnSpec } from './frames.js';
 

@@ -10,6 +10,7 @@ import { createSmoothClient, type SmoothClientOptions, type TurnEvent } from '..
 import { text } from '../operators/index.js';
 import { answerText, monotonicUs, tokensOf, type TurnSpec } from './frames.js';
 import { clientChat } from './chat.js';
+import { BENCH_CLIENT_OPTIONS } from './client-options.js';
 
 export interface OpenOptions {
   /** Sessions to create (turns are spread over them round-robin). */
@@ -175,13 +176,6 @@ export const floor: Contender = { name: 'floor', label: 'floor: ws + JSON.parse 
 
 // ---------------------------------------------------------------------------------------------
 // This client
-
-/**
- * What the bench's clients change from the defaults: the bench measures CPU, not latency, and on a
- * loaded machine 200 sessions created at once while 200 turns stream can take longer than the
- * default 30 s request timeout; a socket is never closed as idle between samples.
- */
-export const BENCH_CLIENT_OPTIONS = { lazyCloseTimeoutMs: 600_000, requestTimeoutMs: 300_000 } as const;
 
 async function openClient(url: string, options: OpenOptions, kind: 'text' | 'events'): Promise<Endpoint> {
   // `maxConnections` is the pool's option: spread in only when the bench found a pool, so the
