@@ -150,6 +150,9 @@ function completed(message: ChatAssistantMessage, event: EventualResponseEvent):
   if (result.citations !== undefined && result.citations.length > 0) parts = [...parts, { type: 'citations', citations: result.citations }];
   if (result.usage != null) parts = [...parts, { type: 'usage', usage: result.usage }];
   if (result.needsEscalation === true) parts = [...parts, { type: 'escalation', reason: result.escalationReason ?? undefined }];
+  // Streamed text is a rope (a string cell per piece); reading a character flattens it in V8, so a
+  // long conversation keeps its answers at about a byte a character. Once per turn, not per event.
+  for (const part of parts) if (part.type === 'text' || part.type === 'reasoning') part.text.charCodeAt(0);
   const done = ended({ ...message, parts }, 'cancelled', undefined);
   return { ...done, status: 'complete' };
 }
