@@ -1,6 +1,6 @@
 import { DestroyRef, NgZone, PLATFORM_ID, assertInInjectionContext, computed, inject, signal, type Signal } from '@angular/core';
 import { animationFrameScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import { createSmoothChat, type SmoothChat } from '../chat/chat.js';
+import { createSmoothChat } from '../chat/chat.js';
 import { localStorageChatStorage, type ChatStorage } from '../chat/storage.js';
 import type {
   ChatAnswerOutcome,
@@ -9,6 +9,7 @@ import type {
   ChatMessage,
   ChatState,
   ChatStatus,
+  SmoothChat,
   SmoothChatOptions,
 } from '../chat/types.js';
 import type { ConnectionStatus } from '../client/connection.js';

@@ -20,52 +20,10 @@ import type {
   ChatState,
   ChatStatus,
   ChatUserMessage,
+  SmoothChat,
   SmoothChatOptions,
 } from './types.js';
 import { answerAsk, type AskTurn } from './answers.js';
-
-/**
- * A conversation with an agent, as a chat UI needs it: the messages (history, then live turns, as
- * typed parts), the ask waiting for the user, one status, and the commands. Built on a session
- * handle, so it survives reconnects; with `storage`, it survives reloads too.
- */
-export interface SmoothChat {
-  /** The state: replays the current snapshot to each subscriber; completes on `close()`. */
-  readonly state$: Observable<ChatState>;
-  /** The current snapshot. */
-  readonly state: ChatState;
-  /**
-   * Sends a message: it is in `messages` at once (`sending`), before the server accepted it.
-   * Turns run one at a time, in order: a message sent while another turn runs waits for it.
-   * @returns the user message as added.
-   * @throws SmoothSessionClosedError after `close()`.
-   */
-  send(message: string | ChatSendRequest): ChatUserMessage;
-  /** Stops the running (and any waiting) turn. Returns whether there was one. */
-  stop(): boolean;
-  /**
-   * Answers an ask: `true`/`false` for a write confirmation, values for a form, the code for a
-   * one-time code (once verified, the message that needed it is re-sent as a new turn). Sent at
-   * once, whether or not the result is subscribed; it replays the outcome and never errors. A
-   * second answer to the same ask sends nothing and returns the first one's outcome (after an
-   * `invalid` outcome the ask is pending again, and a new answer is sent).
-   */
-  answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome>;
-  /** Declines an ask: denies a write, declines a form, dismisses a one-time code (nothing sent). Idempotent like `answer`. */
-  decline(ask: ChatAsk): Observable<ChatAnswerOutcome>;
-  /**
-   * Sends the user message of a failed or interrupted turn again, as a new turn (never done by
-   * itself): the failed answer is removed and the message moves to the end. Takes the user message
-   * or its assistant message. Returns whether it was sent.
-   */
-  retry(message: ChatMessage): boolean;
-  /** Fetches the page of history before the first message (see `hasOlder`). Does nothing while one loads. */
-  loadOlder(): void;
-  /** Stops what runs and starts over in a new conversation (the stored one is forgotten). */
-  newConversation(): void;
-  /** Stops what runs, releases the session and completes `state$`. Idempotent. */
-  close(): void;
-}
 
 /** A turn of the chat, from `send` (or a retry, or a re-send after a verified code) to its end. */
 interface LiveTurn extends AskTurn {

@@ -1,3 +1,3 @@
-export { createSmoothChat, type SmoothChat } from './chat.js';
+export { createSmoothChat } from './chat.js';
 export { localStorageChatStorage, memoryChatStorage, type ChatStorage } from './storage.js';
 export type * from './types.js';
