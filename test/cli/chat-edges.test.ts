@@ -67,6 +67,25 @@ describe('chat edges', () => {
     expect(code).toBe(0);
   });
 
+  // /new typed at a form question declines the form and starts a new conversation; it is never submitted as the field's value.
+  it.failing('/new typed at a form question is not submitted as a value', async () => {
+    const srv = await server({
+      script: [{ kind: 'toolCall', name: 'request_identity_intake', arguments: JSON.stringify({ fields: [{ key: 'name', required: true }] }) }, text('Thanks.')],
+    });
+    const chat = startChat(chatArgs({ url: srv.url }));
+    chat.type('contact me');
+    await chat.until('Name*: ');
+    chat.type('/new');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      const submits = srv.received.filter((r) => r.action === 'submit_interaction').map((r) => r.frame as { values?: Record<string, unknown> });
+      expect(submits.some((s) => s.values?.name === '/new')).toBe(false);
+    } finally {
+      chat.end();
+      await chat.exit;
+    }
+  });
+
   it('--yes does not resubmit the same rejected form values again and again', async () => {
     const chat = startChat(chatArgs({ demo: true, yes: true, userEmail: 'not-an-email' }), { serverOptions: { tokenDelayMs: 0 } });
     expect(await chat.exit).toBe(0);
