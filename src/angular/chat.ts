@@ -9,6 +9,8 @@ import type {
   ChatMessage,
   ChatState,
   ChatStatus,
+  ChatSendRequest,
+  ChatUserMessage,
   SmoothChat,
   SmoothChatOptions,
 } from '../chat/types.js';
@@ -71,7 +73,7 @@ const KEEPS_NOTHING: ChatStorage = { get: () => undefined, set: () => undefined,
  * per animation frame and keeps the conversation in `localStorage`, so a reload shows its history
  * again (see the options' defaults). Zoneless, its signals drive change detection; under zone.js
  * the chat runs outside the Angular zone and each snapshot re-enters it once. On the server
- * platform it is inert: `idle`, no messages, nothing sent.
+ * platform it is inert: `idle`, no messages, nothing sent (`send` returns the message, not taken).
  *
  * @example
  * @Component({
@@ -131,7 +133,8 @@ export function injectSmoothChat(options: InjectSmoothChatOptions): SmoothChatSi
     conversationId: computed(() => state().conversationId),
     hasOlder: computed(() => state().hasOlder),
     loadingHistory: computed(() => state().loadingHistory),
-    send: (message) => outside(() => core.send(message)),
+    // On the server a message would wait for ever in the rendered HTML: it is not taken.
+    send: (message) => (onServer ? serverMessage(message) : outside(() => core.send(message))),
     stop: () => outside(() => core.stop()),
     answer: (ask, value) => answered(outside(() => core.answer(ask, value))),
     decline: (ask) => answered(outside(() => core.decline(ask))),
@@ -139,6 +142,12 @@ export function injectSmoothChat(options: InjectSmoothChatOptions): SmoothChatSi
     loadOlder: () => outside(() => core.loadOlder()),
     newConversation: () => outside(() => core.newConversation()),
   };
+}
+
+/** What `send` returns on the server platform: the message, not taken (nothing listed, nothing sent). */
+function serverMessage(message: string | ChatSendRequest): ChatUserMessage {
+  const text = typeof message === 'string' ? message : message.message;
+  return { id: 'server', role: 'user', text, status: 'failed', error: undefined, createdAt: undefined };
 }
 
 function defaultRenderScheduler(): SchedulerLike | undefined {

@@ -84,6 +84,9 @@ export function parseChoice(answer: string, question: ChoicesQuestion): { option
   return { other: trimmed };
 }
 
+/** The chat's commands that only the prompt takes (`/new`, `/help`). */
+const isPromptCommand = (line: string): boolean => line.trim() === '/new' || line.trim() === '/help';
+
 /** `/quit` (or `/exit`) typed at any question. */
 const isQuit = (line: string): boolean => line.trim() === '/quit' || line.trim() === '/exit';
 
@@ -94,10 +97,17 @@ const isQuit = (line: string): boolean => line.trim() === '/quit' || line.trim()
 export function humanPrompter(reader: LineReader, screen: Screen, style: Style, quit: () => void): Prompter {
   const previous = new Map<string, IdentityIntakeValues>();
   const askLine = async (prompt: string, signal: AbortSignal): Promise<string | null> => {
-    const line = await reader.read(prompt, signal, 'question');
-    if (line === null || !isQuit(line)) return line;
-    quit();
-    return null;
+    for (;;) {
+      const line = await reader.read(prompt, signal, 'question');
+      if (line !== null && isPromptCommand(line)) {
+        // A command is never sent as data (a name of "/new"): it waits for the prompt.
+        screen.direct(style.dim(`    (${line.trim()} works at the › prompt; /skip declines this question)\n`));
+        continue;
+      }
+      if (line === null || !isQuit(line)) return line;
+      quit();
+      return null;
+    }
   };
   return {
     confirmWrite: (confirm) =>

@@ -271,7 +271,7 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await card.getByTestId('otp-code').fill('000000');
         await card.getByTestId('submit-otp').click();
         await card.getByTestId('otp-error').waitFor();
-        assert.match((await card.getByTestId('otp-error').textContent()) ?? '', /2 attempt\(s\) left/);
+        assert.match((await card.getByTestId('otp-error').textContent()) ?? '', /2 attempts left\./);
         assert.equal(await chat.page.getByTestId('stop').count(), 0); // the turn is over: nothing to stop
         await chat.screenshot('wrong-code');
 

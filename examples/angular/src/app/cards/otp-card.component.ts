@@ -21,7 +21,7 @@ import type { ChatOtpAsk } from 'smooth-operator-rx';
       </label>
       @if (attemptsLeft() !== undefined) {
         <p class="form-error" data-testid="otp-error">
-          That code did not work{{ attemptsLeft()! > 0 ? ': ' + attemptsLeft() + ' attempt(s) left.' : ', and no attempts are left.' }}
+          That code did not work{{ attemptsLeft()! > 1 ? ': ' + attemptsLeft() + ' attempts left.' : attemptsLeft() === 1 ? ': 1 attempt left.' : ', and no attempts are left.' }}
         </p>
       }
       <button type="submit" class="primary" data-testid="submit-otp" [disabled]="checking() || code().trim() === ''">Verify</button>
