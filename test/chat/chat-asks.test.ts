@@ -41,6 +41,24 @@ function confirmServer() {
   });
 }
 
+/**
+ * A turn that parks on an identity form asking for an email (interaction `i1`); `onSubmit` answers
+ * each `submit_interaction` (`n` counts them from 1) with frames on the turn's requestId.
+ */
+function formServer(onSubmit: (turn: string, values: { email?: string }, n: number) => readonly Reply[], reason?: string) {
+  let turn = '';
+  let submits = 0;
+  return chatServer({
+    turn: (id) => {
+      turn = id;
+      return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, ...(reason !== undefined ? { reason } : {}) })]];
+    },
+    other: (action) => (action.action === 'submit_interaction' ? onSubmit(turn, (action.values ?? {}) as { email?: string }, ++submits) : undefined),
+  });
+}
+const notAnEmail = (turn: string): readonly Reply[] => [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]];
+const formAccepted = (turn: string): readonly Reply[] => [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
+
 const outcomes = (source: { subscribe(o: (v: ChatAnswerOutcome) => void): unknown }) => {
   const seen: ChatAnswerOutcome[] = [];
   source.subscribe((v) => seen.push(v));
@@ -101,19 +119,7 @@ describe('chat: asks', () => {
   });
 
   it('a form with server field errors stays pending with the errors; corrected values resume the turn', () => {
-    let turn = '';
-    const server = chatServer({
-      turn: (id) => {
-        turn = id;
-        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'To find your order' })]];
-      },
-      other: (action) => {
-        if (action.action !== 'submit_interaction') return undefined;
-        const email = (action.values as { email?: string } | undefined)?.email ?? '';
-        if (!email.includes('@')) return [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]];
-        return [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
-      },
-    });
+    const server = formServer((turn, values) => ((values.email ?? '').includes('@') ? formAccepted(turn) : notAnEmail(turn)), 'To find your order');
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server, { supports: ['identity_form'] });
       h.chat.send('find my order');
@@ -284,19 +290,7 @@ describe('chat: asks', () => {
 
   // INTERACTION_MISMATCH leaves the turn parked (PROTOCOL: "turn stays parked, resubmit"): the ask stays pending and a second answer is sent.
   it('an answer refused while the turn stays parked (INTERACTION_MISMATCH) can be given again; no spinner left running', () => {
-    let turn = '';
-    let submits = 0;
-    const server = chatServer({
-      turn: (id) => {
-        turn = id;
-        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
-      },
-      other: (action) => {
-        if (action.action !== 'submit_interaction') return undefined;
-        if (++submits === 1) return [[1, errorFrame(turn, 'INTERACTION_MISMATCH')]];
-        return [[1, immediateFrame(turn, 200, 'Interaction submitted', {})], [2, tokenFrame(turn, 'Thanks')], [3, eventualFrame(turn, 'Thanks')]];
-      },
-    });
+    const server = formServer((turn, _values, n) => (n === 1 ? [[1, errorFrame(turn, 'INTERACTION_MISMATCH')]] : formAccepted(turn)), 'r');
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server, { supports: ['identity_form'] });
       h.chat.send('find my order');
@@ -306,10 +300,10 @@ describe('chat: asks', () => {
       flush();
       expect(h.chat.state.status).toBe('awaiting-human');
       expect(h.chat.state.pendingAsk).toMatchObject({ id: ask.id, status: 'pending' });
-      // ...a second answer returns the cached refusal and sends nothing.
+      // A second answer is sent, and resumes the turn.
       const again = outcomes(h.chat.answer(ask, { email: 'a@b.c' }));
       flush();
-      expect(submits).toBe(2);
+      expect(h.sockets.sent.filter((a) => a.action === 'submit_interaction')).toHaveLength(2);
       expect(again).toEqual([{ status: 'accepted' }]);
       expect(lastAssistant(h.chat.state)?.status).toBe('complete');
     });
@@ -317,14 +311,7 @@ describe('chat: asks', () => {
 
   // after an 'invalid' outcome the message waits for the user again ('awaiting-human'), in agreement with its pending ask.
   it('after rejected form values the message is awaiting-human again, not streaming', () => {
-    let turn = '';
-    const server = chatServer({
-      turn: (id) => {
-        turn = id;
-        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] }, reason: 'r' })]];
-      },
-      other: (action) => (action.action === 'submit_interaction' ? [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]] : undefined),
-    });
+    const server = formServer(notAnEmail, 'r');
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server, { supports: ['identity_form'] });
       h.chat.send('find my order');
@@ -378,14 +365,7 @@ describe('chat: asks', () => {
 
 describe('chat: an answer and the state it leads to', () => {
   it('whoever reads chat.state on the outcome sees what it led to (a rejected form pending again, with its errors)', () => {
-    let turn = '';
-    const server = chatServer({
-      turn: (id) => {
-        turn = id;
-        return [[1, acceptedFrame(id)], [2, interactionRequiredFrame(id, { interactionId: 'i1', kind: 'identity_intake', spec: { fields: [{ key: 'email', required: true }] } })]];
-      },
-      other: (action) => (action.action === 'submit_interaction' ? [[1, interactionInvalidFrame(turn, 'i1', 'identity_intake', [{ field: 'email', message: 'not an email' }])]] : undefined),
-    });
+    const server = formServer(notAnEmail);
     testScheduler().run(({ flush }) => {
       const h = chatHarness(server, { supports: ['identity_form'] });
       h.chat.send('find my order');
