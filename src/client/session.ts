@@ -190,29 +190,29 @@ export function createSession(deps: SessionDeps, options: SessionOptions): Smoot
     return stopped;
   };
 
-  /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
+  /**
+   * What the handle asks again after its socket was lost (a resume, a history page): nothing of it
+   * reached a server that kept it, so it waits for the next socket. open() waits for it.
+   */
+  const againAfterLoss = <T>() => retry<T>({ delay: (error: unknown) => (lostForNow(error) && !closed ? of(0) : throwError(() => error)) });
+
   // One key for all of the handle's turns, whatever their sessionId.
   const poolKey = {};
+  /** The handle's side of a turn: its session picked as the turn starts, its re-sends the handle's. */
   const owner = (entry: SessionTurn): TurnOwner => ({
     key: poolKey,
     started: (context) => (entry.context = context),
     stale: (sessionId) => {
       if (current?.session.sessionId === sessionId) current = undefined;
     },
-    session: () =>
-      defer(() => (closed ? throwError(() => new SmoothSessionClosedError()) : open())).pipe(
-        // A resume cut by a socket that is coming back: nothing of the turn was sent, so it waits for the next.
-        retry({ delay: (error: unknown) => (lostForNow(error) && !closed ? of(0) : throwError(() => error)) }),
-        map((session) => session.sessionId),
-      ),
+    session: () => open().pipe(againAfterLoss(), map((session) => session.sessionId)),
     resend: ({ sessionId: _stale, ...again }) => turn(again),
   });
 
   const historyPage = (page: { limit?: number; cursor?: string } = {}): Observable<ConversationMessagesPage> =>
     open().pipe(
       switchMap((session) => deps.getMessages({ sessionId: session.sessionId, ...page })),
-      // Lost with its socket: asked again once the session is resumed (open() waits for it).
-      retry({ delay: (error: unknown) => (lostForNow(error) && !closed ? of(0) : throwError(() => error)) }),
+      againAfterLoss(),
     );
 
   const turn = (message: string | SessionTurnRequest): Observable<TurnEvent> => {
