@@ -4,7 +4,7 @@
  * read on every snapshot). Its tally counts the distinct answer texts, as `text()` emits them,
  * so `checkTally` proves it saw every token.
  */
-import { createSmoothClient, createSmoothChat, type ChatAssistantMessage, type ChatState, type SmoothChat, type SmoothClientOptions } from '../src/index.js';
+import { connectionPool, createSmoothClient, createSmoothChat, type ChatAssistantMessage, type ChatState, type SmoothChat, type SmoothClientOptions } from '../src/index.js';
 import type { Contender, Endpoint, OpenOptions, RunningTurn, TurnTally } from './contenders.js';
 import { BENCH_CLIENT_OPTIONS } from './client-options.js';
 import { settledHeap } from './measure.js';
@@ -61,7 +61,7 @@ function follow(chat: SmoothChat, spec: TurnSpec): RunningTurn {
 }
 
 async function openChat(url: string, options: OpenOptions): Promise<Endpoint> {
-  const clientOptions: SmoothClientOptions = { url, ...BENCH_CLIENT_OPTIONS, ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) };
+  const clientOptions: SmoothClientOptions = { url, ...BENCH_CLIENT_OPTIONS, ...(options.maxConnections !== undefined ? { pool: connectionPool({ maxConnections: options.maxConnections }) } : {}) };
   const client = createSmoothClient(clientOptions);
   const chats = Array.from({ length: options.sessions }, (_, i) => createSmoothChat(client, { agentId: 'bench', userName: `user-${i}` }));
   return {

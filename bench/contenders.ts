@@ -6,7 +6,7 @@
  */
 import { firstValueFrom, tap, type Observable, type Subscription } from 'rxjs';
 import WebSocket, { type RawData } from 'ws';
-import { createSmoothClient, type SmoothClientOptions, type TurnEvent } from '../src/index.js';
+import { connectionPool, createSmoothClient, type SmoothClientOptions, type TurnEvent } from '../src/index.js';
 import { text } from '../operators/index.js';
 import { answerText, monotonicUs, tokensOf, type TurnSpec } from './frames.js';
 import { clientChat } from './chat.js';
@@ -15,7 +15,7 @@ import { BENCH_CLIENT_OPTIONS } from './client-options.js';
 export interface OpenOptions {
   /** Sessions to create (turns are spread over them round-robin). */
   readonly sessions: number;
-  /** Sockets one endpoint may use at once; the client gets it as `maxConnections` (its pool). */
+  /** Sockets one endpoint may use at once; the client gets a `connectionPool()` of that many. */
   readonly maxConnections?: number;
 }
 
@@ -178,12 +178,12 @@ export const floor: Contender = { name: 'floor', label: 'floor: ws + JSON.parse 
 // This client
 
 async function openClient(url: string, options: OpenOptions, kind: 'text' | 'events'): Promise<Endpoint> {
-  // `maxConnections` is the pool's option: spread in only when the bench found a pool, so the
-  // client without one runs with its defaults.
-  const clientOptions: SmoothClientOptions & { maxConnections?: number } = {
+  // A pool only when the scenario names a number of sockets: otherwise the client runs as an app
+  // that imports no pool does.
+  const clientOptions: SmoothClientOptions = {
     url,
     ...BENCH_CLIENT_OPTIONS,
-    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.maxConnections !== undefined ? { pool: connectionPool({ maxConnections: options.maxConnections }) } : {}),
   };
   const client = createSmoothClient(clientOptions);
   const sessionIds = await Promise.all(Array.from({ length: options.sessions }, () => firstValueFrom(client.createSession({ agentId: 'bench' })).then((s) => s.sessionId)));

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const pool = await detectPool(server.url);
     const sizes = quick ? QUICK : FULL;
     console.log(`smooth-operator-rx bench${quick ? ' (quick)' : ''}: ${rounds} rounds + 1 warm-up, node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}`);
-    console.log(`CPU of this process per event (blast server in child ${server.pid ?? '?'}); ratio ×N = floor ÷ contender (>1: faster than the floor); pool: ${pool ? 'yes (maxConnections)' : 'no'}`);
+    console.log(`CPU of this process per event (blast server in child ${server.pid ?? '?'}); ratio ×N = floor ÷ contender (>1: faster than the floor); pool: ${pool ? 'yes (connectionPool)' : 'no'}`);
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios(sizes, pool)) {
       if (only !== undefined && !only.some((name) => scenario.name.startsWith(name))) continue;

@@ -9,7 +9,7 @@ import { measureCpu, percentile, settledHeap } from './measure.js';
 
 export interface BenchContext {
   readonly url: string;
-  /** Whether the client has a connection pool (`maxConnections`): found by `detectPool`. */
+  /** Whether the client has a connection pool (`connectionPool()`): found by `detectPool`. */
   readonly pool: boolean;
 }
 
@@ -172,7 +172,7 @@ export function scenarios(sizes: Sizes, pool: boolean): Scenario[] {
 
 /**
  * Whether the client runs turns on two connections at once: two paced turns on two sessions
- * through one client given `maxConnections: 2`; with a pool the second starts before the first
+ * through one client given a pool of 2; with a pool the second starts before the first
  * ends, without one it waits its turn (or the option is not known and is ignored).
  */
 export async function detectPool(url: string): Promise<boolean> {

@@ -3,7 +3,7 @@
  * and merges the answers into one stream, one result per customer.
  *
  * Servers run one turn per connection, so one client with a pool of connections
- * (`maxConnections`) runs the customers' turns side by side, each customer on its own session
+ * (`connectionPool()`) runs the customers' turns side by side, each customer on its own session
  * handle; rxjs does the rest: `mergeMap` with a concurrency limit, `finalize` to close each
  * session, `catchError` so one failing customer does not fail the batch.
  *
@@ -11,7 +11,7 @@
  *   npx tsx examples/server-side-composition.ts --url ws://host/ws   # against a real server (or SMOOTH_URL)
  */
 import { catchError, defer, finalize, from, lastValueFrom, map, mergeMap, of, tap, toArray, type Observable } from 'rxjs';
-import { createSmoothClient } from 'smooth-operator-rx';
+import { connectionPool, createSmoothClient } from 'smooth-operator-rx';
 import { finalResponse } from 'smooth-operator-rx/operators';
 import type { MockServerOptions } from 'smooth-operator-rx/testing/server';
 import { runWhenExecuted, withServer, type ExampleOptions } from './support.js';
@@ -55,7 +55,7 @@ export function main(options: ExampleOptions = {}): Promise<Result> {
 const CONCURRENCY = 2;
 
 async function run(url: string, log: (line: string) => void): Promise<Result> {
-  const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN, maxConnections: CONCURRENCY });
+  const client = createSmoothClient({ url, token: process.env.SMOOTH_TOKEN, pool: connectionPool({ maxConnections: CONCURRENCY }) });
   // One customer, start to finish: its own session handle and turn. defer() opens the session only
   // when mergeMap subscribes; any free connection of the pool runs the turn.
   const ask = (customer: (typeof customers)[number]): Observable<CustomerResult> =>

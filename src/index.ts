@@ -14,6 +14,7 @@ export type { CloseDetails, EndpointValue, SmoothClientOptions, WebSocketImpleme
 export type { ClosedWhy, ConnectionState, ConnectionStatus } from './client/connection.js';
 export type { Diagnostic, DiagnosticKind } from './client/diagnostics.js';
 export { withToken } from './client/url.js';
+export { connectionPool, type ConnectionPoolOptions, type SmoothConnectionPool } from './client/pool.js';
 export { turnOf, findTurnOf, type AnyInteractionValues, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from './turn/context.js';
 export type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent, TurnEventOf, TurnEventType } from './turn/turn-event.js';
 export {

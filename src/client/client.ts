@@ -15,7 +15,7 @@ import type { TurnRequest } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import type { Connection, ConnectionState } from './connection.js';
 import { walkPages } from './pages.js';
-import { ConnectionPool } from './pool.js';
+import { Lanes } from './lanes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { resolveOptions, type ResolvedOptions, type SmoothClientOptions } from './options.js';
 import { replyOf, request, type Answer, type RequestSpec } from './request.js';
@@ -108,7 +108,7 @@ const pongReply = (event: ServerEvent): Answer<PongEvent> => (event.type === 'po
 class Client implements SmoothClient {
   readonly state$: Observable<ConnectionState>;
   readonly diagnostics$: Observable<Diagnostic>;
-  readonly #pool: ConnectionPool;
+  readonly #lanes: Lanes;
   readonly #connection: Connection;
   readonly #options: ResolvedOptions;
   /** What every turn of this client needs: one object for them all, not one per turn. */
@@ -116,11 +116,11 @@ class Client implements SmoothClient {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#pool = new ConnectionPool(options);
-    this.#connection = this.#pool.primary;
-    this.#turnDeps = { pool: this.#pool, options, turn: this.turn.bind(this) };
-    this.state$ = this.#pool.state$;
-    this.diagnostics$ = this.#pool.diagnostics$;
+    this.#lanes = options.pool?.open(options) ?? new Lanes(options);
+    this.#connection = this.#lanes.primary;
+    this.#turnDeps = { lanes: this.#lanes, options, turn: this.turn.bind(this) };
+    this.state$ = this.#lanes.state$;
+    this.diagnostics$ = this.#lanes.diagnostics$;
   }
 
   createSession(session: CreateSessionOptions): Observable<Session> {
@@ -165,7 +165,7 @@ class Client implements SmoothClient {
   }
 
   close(): void {
-    this.#pool.close();
+    this.#lanes.close();
   }
 
   // Idempotent for the client's own callers (re-sent after a drop).

@@ -2,6 +2,7 @@ import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { ClientAction } from '../generated/types.js';
 import { fullJitter } from './backoff.js';
 import type { ValidationResult } from '../validation/validate.js';
+import type { SmoothConnectionPool } from './pool.js';
 
 /** How a socket ended, as `shouldRetry` sees it. */
 export interface CloseDetails {
@@ -194,17 +195,12 @@ export interface SmoothClientOptions {
    */
   maxQueuedActions?: number;
   /**
-   * How many sockets the client may open for turns. Servers run one turn per connection, and
-   * sessions are not bound to one, so a turn that finds every connection busy opens another, up
-   * to this many, then waits (FIFO); a session's own turns still run one at a time. Extra sockets
-   * close when idle (`lazyCloseTimeoutMs`). Requests use the first connection; `diagnostics$`
-   * reports every one; `state$` tells them together: `open` while any socket is open, else
-   * `connecting`/`reconnecting`/`closing` if any is, else the most telling `closed`. A turn stays
-   * on the connection it started on, also while that one reconnects (it is not moved: it may
-   * have reached the server). For server-side composition of many sessions.
-   * @default 1
+   * Several sockets for turns of many sessions at once, made by `connectionPool()` (see it for how
+   * turns are spread). Without one the client has one connection for its requests and turns, and
+   * an app's bundle carries no pool.
+   * @default undefined (one connection)
    */
-  maxConnections?: number;
+  pool?: SmoothConnectionPool;
   /**
    * Scheduler of every timer (timeouts, drains). Pass a `TestScheduler` to drive time in tests;
    * inside `TestScheduler.run()` the default is virtual already.
@@ -213,14 +209,15 @@ export interface SmoothClientOptions {
   scheduler?: SchedulerLike;
 }
 
-export interface ResolvedOptions extends Required<Omit<SmoothClientOptions, 'token' | 'headers' | 'protocols' | 'webSocketImpl'>> {
+export interface ResolvedOptions extends Required<Omit<SmoothClientOptions, 'token' | 'headers' | 'protocols' | 'webSocketImpl' | 'pool'>> {
+  pool: SmoothConnectionPool | undefined;
   token: EndpointValue<string | undefined>;
   headers: Record<string, string> | undefined;
   protocols: string | string[] | undefined;
   webSocketImpl: WebSocketImplementation | undefined;
 }
 
-type Defaulted = Omit<ResolvedOptions, 'url' | 'token' | 'headers' | 'protocols' | 'webSocketImpl' | 'retryDelay' | 'scheduler'>;
+type Defaulted = Omit<ResolvedOptions, 'url' | 'token' | 'headers' | 'protocols' | 'webSocketImpl' | 'retryDelay' | 'scheduler' | 'pool'>;
 
 /** The defaults documented above, in one place. */
 export const DEFAULTS: Readonly<Defaulted> = {
@@ -238,7 +235,6 @@ export const DEFAULTS: Readonly<Defaulted> = {
   heartbeatTimeoutMs: 5_000,
   lazyCloseTimeoutMs: 30_000,
   maxQueuedActions: 1000,
-  maxConnections: 1,
 };
 
 /** The options with every default filled in: the app's, then its socket's `clientDefaults`, then {@link DEFAULTS}. */
@@ -248,7 +244,6 @@ export function resolveOptions(options: SmoothClientOptions): ResolvedOptions {
   for (const key of Object.keys(options) as (keyof SmoothClientOptions)[]) {
     if (options[key] !== undefined) (resolved as unknown as Record<string, unknown>)[key] = options[key];
   }
-  resolved.maxConnections = Math.max(1, Math.floor(resolved.maxConnections));
   resolved.scheduler ??= asyncScheduler;
   resolved.retryDelay ??= fullJitter(resolved.retryBaseDelayMs, resolved.retryMaxDelayMs);
   return resolved;

@@ -1,157 +1,106 @@
 import { ReplaySubject, combineLatest, distinctUntilChanged, map, mergeMap, scan, switchMap, type Observable } from 'rxjs';
-import { Connection, type ConnectionState, type Credentials } from './connection.js';
+import { Connection, type ConnectionState } from './connection.js';
 import type { Diagnostic } from './diagnostics.js';
+import { Lanes, type Lane } from './lanes.js';
 import type { ResolvedOptions } from './options.js';
-import { forgetTurns } from '../turn/context.js';
 
-/** What the pool needs of a turn. */
-export interface PooledTurn {
-  readonly requestId: string;
-  /** Its session, as the pool runs a session's turns one at a time (a session handle's turns share one key across resumes). */
-  readonly sessionKey: unknown;
-  /** Runs the turn on `connection`: it holds that connection's slot until `release`. */
-  start(connection: Connection): void;
-}
-
-interface Lane {
-  readonly connection: Connection;
-  active: PooledTurn | undefined;
+export interface ConnectionPoolOptions {
+  /**
+   * How many sockets the client may open for turns, the first included.
+   * @default 4
+   */
+  maxConnections?: number;
 }
 
 /**
- * The client's connections and who may run a turn on which. Servers run one turn per connection
- * (a second gets TURN_IN_PROGRESS), and sessions are not bound to a connection, so a turn takes
- * any free connection; when all are busy a new one opens, up to `maxConnections`, then turns wait
- * FIFO. A session's own turns still run one at a time, wherever they run. Extra connections close
- * by themselves when idle (the connection's lazy close) and reopen on their next turn.
- * Requests (createSession, getSession, …) share the first connection with its turns.
- *
- * A turn stays with the connection it started on: one whose socket is reconnecting waits there
- * (its `send_message` in that connection's outbox) and fails if that connection gives up; it is
- * not moved to another socket. Every socket dials the same server with the same credentials, so
- * a reconnect that keeps failing on one rarely succeeds on another, and moving a frame that may
- * already have reached the server could run the turn twice.
+ * Several sockets for turns, given as the client's `pool` option: made by {@link connectionPool}.
+ * Opaque: the client reads it.
  */
-export class ConnectionPool {
-  readonly primary: Connection;
-  private readonly lanes: Lane[];
-  private readonly waiting: PooledTurn[] = [];
-  /** Sessions with a turn running, so that their next turn waits. */
-  private readonly busySessions = new Set<unknown>();
-  /** Every connection opened, for `diagnostics$`: only with room for more than one. */
-  private readonly connections: ReplaySubject<Connection> | undefined;
-  private closed = false;
-  private readonly credentials: Credentials = { refused: undefined };
-  /** What every connection reports, current and future ones. */
-  readonly diagnostics$: Observable<Diagnostic>;
-  /** The client's state: the first connection's, or with room for more, what all of them say together (see {@link aggregateState}). */
-  readonly state$: Observable<ConnectionState>;
+export class SmoothConnectionPool {
+  readonly #maxConnections: number;
 
-  constructor(private readonly options: ResolvedOptions) {
-    this.primary = new Connection(options, this.credentials);
-    this.lanes = [{ connection: this.primary, active: undefined }];
-    if (options.maxConnections <= 1) {
-      this.diagnostics$ = this.primary.diagnostics$;
-      this.state$ = this.primary.state$;
-      return;
-    }
-    this.connections = new ReplaySubject<Connection>();
+  /** @internal */
+  constructor(maxConnections: number) {
+    this.#maxConnections = maxConnections;
+  }
+
+  /** How many sockets the client may open for turns. */
+  get maxConnections(): number {
+    return this.#maxConnections;
+  }
+
+  /** @internal The client's lanes, on up to `maxConnections` sockets. */
+  open(options: ResolvedOptions): Lanes {
+    return new ConnectionPool(options, this.#maxConnections);
+  }
+}
+
+/**
+ * A pool of connections for a client that runs turns of many sessions at once (server-side
+ * composition): `createSmoothClient({ url, pool: connectionPool({ maxConnections: 8 }) })`.
+ *
+ * Servers run one turn per connection, and sessions are not bound to one, so a turn that finds
+ * every connection busy opens another, up to `maxConnections`, then waits (FIFO); a session's own
+ * turns still run one at a time. Extra sockets close when idle (`lazyCloseTimeoutMs`) and reopen
+ * on their next turn. Requests use the first connection; `diagnostics$` reports every one;
+ * `state$` tells them together: `open` while any socket is open, else
+ * `connecting`/`reconnecting`/`closing` if any is, else the most telling `closed`. A turn stays on
+ * the connection it started on, also while that one reconnects: it is not moved, as it may have
+ * reached the server. Without a pool the client has one connection, and this code is not in an
+ * app's bundle.
+ */
+export function connectionPool(options: ConnectionPoolOptions = {}): SmoothConnectionPool {
+  return new SmoothConnectionPool(Math.max(1, Math.floor(options.maxConnections ?? 4)));
+}
+
+/**
+ * The lanes of a pool: more connections on demand. A turn stays with the connection it started
+ * on: one whose socket is reconnecting waits there (its `send_message` in that connection's
+ * outbox) and fails if that connection gives up; it is not moved to another socket. Every socket
+ * dials the same server with the same credentials, so a reconnect that keeps failing on one
+ * rarely succeeds on another, and moving a frame that may already have reached the server could
+ * run the turn twice.
+ */
+class ConnectionPool extends Lanes {
+  /** Every connection opened, for `diagnostics$` and `state$`. */
+  private readonly connections = new ReplaySubject<Connection>();
+  readonly #diagnostics$ = this.connections.pipe(mergeMap((connection) => connection.diagnostics$));
+  readonly #state$ = this.connections.pipe(
+    scan((all: Connection[], connection) => [...all, connection], []),
+    switchMap((all) => combineLatest(all.map((connection) => connection.state$))),
+    map(aggregateState),
+    // Each socket's state is a fresh object: a second socket opening is the same open, not a new one.
+    distinctUntilChanged(sameState),
+  );
+
+  constructor(
+    options: ResolvedOptions,
+    private readonly maxConnections: number,
+  ) {
+    super(options);
     this.connections.next(this.primary);
-    this.diagnostics$ = this.connections.pipe(mergeMap((connection) => connection.diagnostics$));
-    this.state$ = this.connections.pipe(
-      scan((all: Connection[], connection) => [...all, connection], []),
-      switchMap((all) => combineLatest(all.map((connection) => connection.state$))),
-      map(aggregateState),
-      // Each socket's state is a fresh object: a second socket opening is the same open, not a new one.
-      distinctUntilChanged(sameState),
-    );
   }
 
-  /** The turn that `turnConcurrency: 'fail'` names as the one in the way of `turn`: its session's running turn, else the first busy connection's. */
-  activeRequestId(turn: PooledTurn): string | undefined {
-    const blocking = this.lanes.find((lane) => lane.active?.sessionKey === turn.sessionKey) ?? this.lanes.find((lane) => lane.active !== undefined);
-    return blocking?.active?.requestId;
+  override get diagnostics$(): Observable<Diagnostic> {
+    return this.#diagnostics$;
   }
 
-  /** Starts the turn now if a connection can take it; otherwise queues it (or refuses, with `queue` false). */
-  acquire(turn: PooledTurn, queue: boolean): 'started' | 'queued' | 'busy' {
-    // A closed client opens nothing: the turn fails at once with CLIENT_CLOSED.
-    if (this.closed) {
-      turn.start(this.primary);
-      return 'started';
-    }
-    // Every turn still waiting is blocked (no free connection, or its session busy): each release
-    // starts those that can go. So a newcomer that finds a lane jumps no one who could use it.
-    const lane = this.laneFor(turn);
-    if (lane !== undefined) {
-      this.run(lane, turn);
-      return 'started';
-    }
-    if (!queue) return 'busy';
-    this.waiting.push(turn);
-    return 'queued';
+  override get state$(): Observable<ConnectionState> {
+    return this.#state$;
   }
 
-  /** The turn is done with its connection: the first waiting turn that may run now starts. */
-  release(turn: PooledTurn): void {
-    const lane = this.lanes.find((candidate) => candidate.active === turn);
-    if (lane === undefined) return;
-    lane.active = undefined;
-    this.busySessions.delete(turn.sessionKey);
-    this.drain();
-  }
-
-  /** A waiting turn gave up before it started. */
-  withdraw(turn: PooledTurn): void {
-    const index = this.waiting.indexOf(turn);
-    if (index >= 0) this.waiting.splice(index, 1);
-  }
-
-  /** Closes every connection; running turns fail first, then the waiting ones, in order, with CLIENT_CLOSED. */
-  close(): void {
+  override close(): void {
     if (this.closed) return;
-    this.closed = true;
-    const waiting = this.waiting.splice(0);
-    for (const lane of this.lanes) lane.connection.close();
-    for (const turn of waiting) turn.start(this.primary);
-    this.connections?.complete();
-    // Ended turns stay findable by turnOf for a while; a closed client's need not keep it alive.
-    forgetTurns(this);
+    super.close();
+    this.connections.complete();
   }
 
-  private drain(): void {
-    if (this.closed) return;
-    for (let i = 0; i < this.waiting.length; i++) {
-      const turn = this.waiting[i] as PooledTurn;
-      const lane = this.laneFor(turn);
-      if (lane === undefined) continue;
-      this.waiting.splice(i, 1);
-      i--;
-      this.run(lane, turn);
-    }
-  }
-
-  /** A free connection (open ones first), a new one if there is room, or none. */
-  private laneFor(turn: PooledTurn): Lane | undefined {
-    if (this.busySessions.has(turn.sessionKey)) return undefined;
-    let free: Lane | undefined;
-    for (const lane of this.lanes) {
-      if (lane.active !== undefined) continue;
-      if (lane.connection.state.status === 'open') return lane;
-      free ??= lane;
-    }
-    if (free !== undefined || this.lanes.length >= this.options.maxConnections) return free;
-    const connection = new Connection(this.options, this.credentials);
-    const lane: Lane = { connection, active: undefined };
+  protected override grow(): Lane | undefined {
+    if (this.lanes.length >= this.maxConnections) return undefined;
+    const lane: Lane = { connection: new Connection(this.options, this.credentials), active: undefined };
     this.lanes.push(lane);
-    this.connections?.next(connection);
+    this.connections.next(lane.connection);
     return lane;
-  }
-
-  private run(lane: Lane, turn: PooledTurn): void {
-    lane.active = turn;
-    this.busySessions.add(turn.sessionKey);
-    turn.start(lane.connection);
   }
 }
 

@@ -10,10 +10,10 @@ import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { request } from './request.js';
 import { InactivityDeadline } from './inactivity-deadline.js';
-import type { ConnectionPool, PooledTurn } from './pool.js';
+import type { LaneTurn, Lanes } from './lanes.js';
 
 export interface TurnDeps {
-  pool: ConnectionPool;
+  lanes: Lanes;
   options: ResolvedOptions;
   /** Starts a new turn (for `resend`). */
   turn(request: TurnRequest): Observable<TurnEvent>;
@@ -89,7 +89,7 @@ class PendingAnswer implements Route {
 }
 
 
-class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
+class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
   readonly requestId: string;
   private phase: Phase = 'queued';
   private cancelSent = false;
@@ -119,7 +119,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     private readonly subscriber: Subscriber<TurnEvent>,
     private readonly owner: TurnOwner | undefined,
   ) {
-    this.connection = deps.pool.primary;
+    this.connection = deps.lanes.primary;
     this.requestId = this.connection.nextRequestId();
     this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
     this.inactivity = new InactivityDeadline(deps.options.scheduler, this.timeoutMs, () => this.expire());
@@ -143,10 +143,10 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   }
 
   enqueue(): void {
-    const outcome = this.deps.pool.acquire(this, this.deps.options.turnConcurrency === 'queue');
+    const outcome = this.deps.lanes.acquire(this, this.deps.options.turnConcurrency === 'queue');
     if (outcome === 'busy') {
       this.phase = 'ended';
-      this.subscriber.error(new SmoothTurnInProgressError(this.deps.pool.activeRequestId(this) ?? ''));
+      this.subscriber.error(new SmoothTurnInProgressError(this.deps.lanes.activeRequestId(this) ?? ''));
     }
   }
 
@@ -180,7 +180,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
-    registerTurn(this, this.deps.pool);
+    registerTurn(this, this.deps.lanes);
     this.connection.register(this.requestId, this);
     this.inactivity.start();
     try {
@@ -194,7 +194,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
   abandon(): void {
     if (this.phase === 'queued') {
       this.phase = 'ended';
-      this.deps.pool.withdraw(this);
+      this.deps.lanes.withdraw(this);
     } else if (this.phase === 'opening') {
       this.opening?.unsubscribe();
       this.finish();
@@ -540,7 +540,7 @@ class TurnRun implements TurnContext, Route, PooledTurn, TurnPending {
     this.connection.unregister(this.requestId);
     // Answers under their own requestId stop listening with the turn; their stragglers are late.
     for (const answer of this.answers) if (answer.requestId !== this.requestId) this.connection.unregister(answer.requestId);
-    this.deps.pool.release(this);
+    this.deps.lanes.release(this);
   }
 
   private drain(): void {

@@ -61,6 +61,13 @@ describe('the typical browser bundle', () => {
     }
   }, 30_000);
 
+  it('carries no connection pool (connectionPool(), src/client/pool.ts): one connection unless the app imports one', async () => {
+    const { code, inputs } = await typicalBundle();
+    expect(inputs).toContain('src/client/lanes.ts'); // the one-connection lanes it does carry
+    expect(inputs).not.toContain('src/client/pool.ts');
+    expect(code).not.toContain('"fatal","retries-exhausted","lost"'); // how the pool ranks its sockets' closes
+  }, 30_000);
+
   it('carries nothing of Angular', async () => {
     const { inputs } = await typicalBundle();
     expect(inputs.filter((input) => input.startsWith('src/angular/') || input.includes('@angular'))).toEqual([]);

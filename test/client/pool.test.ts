@@ -3,6 +3,7 @@ import type { SmoothError, SmoothTurnInProgressError } from '../../src/errors.js
 import { acceptedFrame, eventualFrame, immediateFrame, tokenFrame, writeConfirmationFrame } from '../../src/testing/frames.js';
 import { turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
+import { connectionPool, type SmoothConnectionPool } from '../../src/client/pool.js';
 import { harness, type Script, testScheduler } from './harness.js';
 
 /** Each turn streams for `length` frames then answers; a message starting with "ask" parks on a write confirmation. */
@@ -15,9 +16,31 @@ const server =
     return undefined;
   };
 
-describe('maxConnections: a pool of sockets for turns', () => {
+describe('connectionPool(): a pool of sockets for turns', () => {
+  it('is made only by connectionPool(): 4 sockets by default, at least 1, whole numbers', () => {
+    expect(connectionPool().maxConnections).toBe(4);
+    expect(connectionPool({ maxConnections: 8 }).maxConnections).toBe(8);
+    expect(connectionPool({ maxConnections: 0 }).maxConnections).toBe(1);
+    expect(connectionPool({ maxConnections: 2.7 }).maxConnections).toBe(2);
+    // A look-alike object would carry no pool: the type says so before run time does.
+    // @ts-expect-error an object literal is not a SmoothConnectionPool
+    const lookAlike: SmoothConnectionPool = { maxConnections: 2 };
+    expect(lookAlike.maxConnections).toBe(2);
+  });
+
+  it('without a pool the client keeps to one socket: the second session\'s turn waits for the first', () => {
+    const h = harness(server(), { turnTimeoutMs: 0 });
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
+      h.client.turn({ sessionId: 's2', message: 'b' }).subscribe();
+      flush();
+    });
+    expect(h.sockets.all).toHaveLength(1);
+    expect(h.timedLog.filter((line) => line.includes('send_message')).map((line) => line.split(' ')[0])).toEqual(['0', '10']);
+  });
+
   it('turns on different sessions run at once, each on its own socket, up to the limit; then FIFO', () => {
-    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0 });
+    const h = harness(server(), { pool: connectionPool({ maxConnections: 2 }), turnTimeoutMs: 0 });
     const log: string[] = [];
     testScheduler().run(({ flush }) => {
       for (const [sessionId, message] of [['s1', 'a'], ['s2', 'b'], ['s3', 'c']] as const) {
@@ -36,7 +59,7 @@ describe('maxConnections: a pool of sockets for turns', () => {
   });
 
   it("a session's own turns run one at a time, even with a free socket", () => {
-    const h = harness(server(), { maxConnections: 3, turnTimeoutMs: 0 });
+    const h = harness(server(), { pool: connectionPool({ maxConnections: 3 }), turnTimeoutMs: 0 });
     testScheduler().run(({ flush }) => {
       h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
       h.client.turn({ sessionId: 's1', message: 'b' }).subscribe();
@@ -50,7 +73,7 @@ describe('maxConnections: a pool of sockets for turns', () => {
   });
 
   it('a parked turn is answered on its own socket (parks belong to the connection)', () => {
-    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0 });
+    const h = harness(server(), { pool: connectionPool({ maxConnections: 2 }), turnTimeoutMs: 0 });
     testScheduler().run(({ flush }) => {
       h.client.turn({ sessionId: 's1', message: 'long' }).subscribe();
       h.client
@@ -64,7 +87,7 @@ describe('maxConnections: a pool of sockets for turns', () => {
   });
 
   it('an extra socket closes when idle and reopens for the next busy moment; close() closes every socket', () => {
-    const h = harness(server(), { maxConnections: 2, turnTimeoutMs: 0, lazyCloseTimeoutMs: 100 });
+    const h = harness(server(), { pool: connectionPool({ maxConnections: 2 }), turnTimeoutMs: 0, lazyCloseTimeoutMs: 100 });
     const errors: string[] = [];
     testScheduler().run(({ flush }) => {
       h.client.turn({ sessionId: 's1', message: 'a' }).subscribe();
@@ -87,7 +110,7 @@ describe('maxConnections: a pool of sockets for turns', () => {
     const h = harness((action, socket) => {
       if (action.action !== 'send_message') return undefined;
       return [[1, acceptedFrame(action.requestId)], [2, `not json from ${h.sockets.all.indexOf(socket)}`], [3, eventualFrame(action.requestId, 'x')]];
-    }, { maxConnections: 2 });
+    }, { pool: connectionPool({ maxConnections: 2 }) });
     const diagnostics: Diagnostic[] = [];
     testScheduler().run(({ flush }) => {
       h.client.diagnostics$.subscribe((d) => diagnostics.push(d));
@@ -99,7 +122,7 @@ describe('maxConnections: a pool of sockets for turns', () => {
   });
 
   it("turnConcurrency 'fail': a turn that finds every socket busy fails with TURN_IN_PROGRESS", () => {
-    const h = harness(server(), { maxConnections: 2, turnConcurrency: 'fail', turnTimeoutMs: 0 });
+    const h = harness(server(), { pool: connectionPool({ maxConnections: 2 }), turnConcurrency: 'fail', turnTimeoutMs: 0 });
     const errors: string[] = [];
     testScheduler().run(({ flush }) => {
       for (const sessionId of ['s1', 's2', 's3']) h.client.turn({ sessionId, message: sessionId }).subscribe({ error: (err: SmoothError) => errors.push(`${sessionId} ${err.code}`) });
@@ -120,7 +143,7 @@ describe("turnConcurrency 'fail' with a pool", () => {
   // the error must name that turn, or a caller that cancels "the turn in the way" cancels someone
   // else's.
   it("turnConcurrency 'fail' with a pool names the session's own running turn as the one in the way", () => {
-    const h = harness(server, { maxConnections: 3, turnConcurrency: 'fail', turnTimeoutMs: 0 });
+    const h = harness(server, { pool: connectionPool({ maxConnections: 3 }), turnConcurrency: 'fail', turnTimeoutMs: 0 });
     const ids: Record<string, string> = {};
     let refused: SmoothTurnInProgressError | undefined;
     testScheduler().run(({ flush }) => {

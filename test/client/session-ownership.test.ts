@@ -16,6 +16,7 @@ import {
 } from '../../src/testing/frames.js';
 import { verifyOtp } from '../../operators/verifyOtp.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
+import { connectionPool } from '../../src/client/pool.js';
 import { harness, type Script, testScheduler } from './harness.js';
 
 /**
@@ -85,7 +86,7 @@ describe('the session handle picks the session as each action starts', () => {
 
   it('with a pool, every queued handle resumes before its turn after a restart', () => {
     const server = restartingServer((a) => a.action === 'send_message' && a.message === 'long');
-    const h = harness(server.script, { retryBaseDelayMs: 10, turnTimeoutMs: 0, maxConnections: 2 });
+    const h = harness(server.script, { retryBaseDelayMs: 10, turnTimeoutMs: 0, pool: connectionPool({ maxConnections: 2 }) });
     const handles = Array.from({ length: 6 }, (_, i) => h.client.session({ agentId: 'a', userName: `u${i}` }));
     const outcomes: string[] = [];
     testScheduler().run(({ flush }) => {
@@ -204,7 +205,7 @@ describe('the session handle picks the session as each action starts', () => {
 
   it('cancel() on a turn waiting for its socket to open sends nothing at all', () => {
     const server = restartingServer((a) => a.action === 'send_message' && a.message === 'long');
-    const h = harness(server.script, { turnTimeoutMs: 0, maxConnections: 2, connectTimeoutMs: 0 }, { autoOpen: false });
+    const h = harness(server.script, { turnTimeoutMs: 0, pool: connectionPool({ maxConnections: 2 }), connectTimeoutMs: 0 }, { autoOpen: false });
     const other = h.client.session({ agentId: 'a', userName: 'other' });
     const session = h.client.session({ agentId: 'a', userName: 'alice' });
     let completed = false;
@@ -345,7 +346,7 @@ describe('session handle and pool', () => {
   // a handle's turns share one pool key (pool.ts: "a session handle's turns share one key"), so its next turn waits for the abandoned one's cancel on any pool size, as with one connection.
   it("with a pool, a handle's next turn waits until its abandoned turn has drained, as with one connection", () => {
     const sentAt = (maxConnections: number): string[] => {
-      const h = harness(slowCancel, { maxConnections, turnTimeoutMs: 0 });
+      const h = harness(slowCancel, { pool: connectionPool({ maxConnections }), turnTimeoutMs: 0 });
       const session = h.client.session({ agentId: 'a', userName: 'alice' });
       testScheduler().run(({ flush }) => {
         const first = session.turn('one').subscribe();

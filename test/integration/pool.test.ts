@@ -1,10 +1,10 @@
 /**
- * `maxConnections` against the mock server over loopback: turns of several sessions run side by
+ * `connectionPool()` against the mock server over loopback: turns of several sessions run side by
  * side on their own sockets (no TURN_IN_PROGRESS), a session's own turns one at a time, and the
  * pool goes on after one of its sockets is dropped.
  */
 import { finalize, firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
-import { createSmoothClient, SmoothConnectionLostError, type SmoothClient, type TurnEvent } from '../../src/index.js';
+import { connectionPool, createSmoothClient, SmoothConnectionLostError, type SmoothClient, type TurnEvent } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
 import { text as answerText } from '../../operators/index.js';
 
@@ -23,10 +23,10 @@ const turnsPerConnection = () => {
   return [...counts.values()].sort();
 };
 
-describe('maxConnections against the mock server', () => {
+describe('connectionPool() against the mock server', () => {
   it('three sessions answer side by side on three sockets; a fourth turn waits for a free one', async () => {
     server = await startMockServer({ script: Array(4).fill({ kind: 'text', text: 'The answer, streamed slowly.' }), tokenDelayMs: 15 });
-    client = createSmoothClient({ url: server.url, maxConnections: 3 });
+    client = createSmoothClient({ url: server.url, pool: connectionPool({ maxConnections: 3 }) });
     const sessions = await Promise.all([1, 2, 3, 4].map((n) => firstValueFrom(client!.createSession({ agentId: 'support', userName: `user ${n}` }))));
     let running = 0;
     let most = 0;
@@ -46,7 +46,7 @@ describe('maxConnections against the mock server', () => {
 
   it("a session's own turns run one at a time, even with a free socket", async () => {
     server = await startMockServer({ script: [{ kind: 'text', text: 'one, streamed' }, { kind: 'text', text: 'two, streamed' }], tokenDelayMs: 5 });
-    client = createSmoothClient({ url: server.url, maxConnections: 2 });
+    client = createSmoothClient({ url: server.url, pool: connectionPool({ maxConnections: 2 }) });
     const { sessionId } = await firstValueFrom(client.createSession({ agentId: 'support' }));
     const order: string[] = [];
     await Promise.all(['a', 'b'].map((message) => lastValueFrom(client!.turn({ sessionId, message }).pipe(tap((e: TurnEvent) => order.push(`${message} ${e.type}`)), toArray()))));
@@ -57,7 +57,7 @@ describe('maxConnections against the mock server', () => {
 
   it('dropped sockets fail the turns on them; the pool reconnects and the sessions go on', async () => {
     server = await startMockServer({ script: Array(4).fill({ kind: 'text', text: 'a long answer that streams for a while' }), tokenDelayMs: 20 });
-    client = createSmoothClient({ url: server.url, maxConnections: 2, retryBaseDelayMs: 10 });
+    client = createSmoothClient({ url: server.url, pool: connectionPool({ maxConnections: 2 }), retryBaseDelayMs: 10 });
     const [a, b] = await Promise.all([1, 2].map(() => firstValueFrom(client!.createSession({ agentId: 'support' }))));
     const first = answerOf(client.turn({ sessionId: a!.sessionId, message: 'one' })).catch((err: unknown) => err);
     const second = answerOf(client.turn({ sessionId: b!.sessionId, message: 'two' })).catch((err: unknown) => err);

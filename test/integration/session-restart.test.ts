@@ -4,7 +4,7 @@
  * resumed session, with one connection and through a pool.
  */
 import { lastValueFrom, timeout, toArray } from 'rxjs';
-import { createSmoothClient, type SmoothClient, type SmoothError, type TurnEvent } from '../../src/index.js';
+import { connectionPool, createSmoothClient, type SmoothClient, type SmoothError, type TurnEvent } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
@@ -29,7 +29,7 @@ describe.each([
   it('every waiting turn resumes its session first: none fails SESSION_NOT_FOUND', async () => {
     // Slow tokens keep the first turns running while the others wait for a socket.
     server = await startMockServer({ script: Array.from({ length: handles * 2 }, (_, i) => text(`answer ${i} with a few words`)), tokenDelayMs: 40 });
-    client = createSmoothClient({ url: server.url, maxConnections, retryBaseDelayMs: 10, retryMaxDelayMs: 40, requestTimeoutMs: 5000 });
+    client = createSmoothClient({ url: server.url, pool: connectionPool({ maxConnections }), retryBaseDelayMs: 10, retryMaxDelayMs: 40, requestTimeoutMs: 5000 });
     const sessions = Array.from({ length: handles }, (_, i) => client.session({ agentId: 'support', userName: `user-${i}` }));
     await Promise.all(sessions.map((s) => lastValueFrom(s.open())));
     const outcomes = sessions.map((s, i) => outcome(s.turn(`question ${i}`)));

@@ -1,15 +1,15 @@
 /**
- * `state$` of a client with several connections (`maxConnections > 1`): one story told from all
+ * `state$` of a client with several connections (a `connectionPool()`): one story told from all
  * of its sockets, not the first socket's alone.
  */
-import { aggregateState } from '../../../src/client/pool.js';
+import { aggregateState, connectionPool } from '../../../src/client/pool.js';
 import type { ConnectionState } from '../../../src/client/connection.js';
 import { eventual } from '../../fixtures/events.js';
 import { kit, watch } from './kit.js';
 
 /** Two turns of two sessions, each on its own open socket, acknowledged and still running. */
 function twoRunning(options: Parameters<typeof kit>[0] = {}) {
-  const k = kit({ maxConnections: 2, ...options });
+  const k = kit({ pool: connectionPool({ maxConnections: 2 }), ...options });
   const first = watch(k.client.turn({ sessionId: 's1', message: 'one' }));
   const second = watch(k.client.turn({ sessionId: 's2', message: 'two' }));
   expect(k.sockets.all).toHaveLength(2);
@@ -19,7 +19,7 @@ function twoRunning(options: Parameters<typeof kit>[0] = {}) {
   return { k, first, second };
 }
 
-describe('state$ with maxConnections > 1', () => {
+describe('state$ with a connection pool', () => {
   it('stays open while a pooled turn streams, though the first socket closed as idle', () => {
     const { k, first, second } = twoRunning({ lazyCloseTimeoutMs: 1000 });
     const firstId = k.socket(0).sent[0]?.requestId ?? '';
@@ -43,7 +43,7 @@ describe('state$ with maxConnections > 1', () => {
 
   // Like one connection's state$, the pooled state$ does not repeat a state: a second socket opening after the first is open says nothing new.
   it('tells each change once: a second socket opening is not a second open', () => {
-    const k = kit({ maxConnections: 2 });
+    const k = kit({ pool: connectionPool({ maxConnections: 2 }) });
     watch(k.client.turn({ sessionId: 's1', message: 'one' }));
     watch(k.client.turn({ sessionId: 's2', message: 'two' }));
     k.socket(1).open();

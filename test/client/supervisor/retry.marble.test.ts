@@ -4,6 +4,7 @@
  */
 import { fullJitterDelay } from '../../../src/client/backoff.js';
 import type { ConnectionState } from '../../../src/client/connection.js';
+import { connectionPool } from '../../../src/client/pool.js';
 import { SmoothConnectionError, SmoothConnectionLostError } from '../../../src/errors.js';
 import { eventual } from '../../fixtures/events.js';
 import { kit, quietly, watch } from './kit.js';
@@ -524,7 +525,7 @@ describe('a use after a fatal close', () => {
   });
 
   it('with several sockets, credentials refused on one are not offered on another', () => {
-    const k = kit({ maxConnections: 2, lazyCloseTimeoutMs: 1000 });
+    const k = kit({ pool: connectionPool({ maxConnections: 2 }), lazyCloseTimeoutMs: 1000 });
     const first = watch(k.client.turn({ sessionId: 's1', message: 'one' }));
     const second = watch(k.client.turn({ sessionId: 's2', message: 'two' }));
     k.socket(0).open();
