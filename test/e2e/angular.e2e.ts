@@ -395,14 +395,18 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await chat.banner.filter({ hasText: /You are offline/ }).waitFor();
         await chat.page.getByTestId('message').fill('Are you there?');
         assert.equal(await chat.page.getByTestId('send').isDisabled(), true, 'Send is disabled while offline');
-        assert.match((await chat.connection.textContent()) ?? '', /^Offline, reconnecting \(attempt \d+\)…$/);
+        // Said once, in the banner: what is going on, that it retries by itself, what the user can do.
+        assert.match((await chat.banner.innerText()).replace(/\s+/g, ' '), /^You are offline\. Reconnecting automatically \(attempt \d+\)… You can send messages again once the connection is back\.$/);
+        const header = await chat.headerText();
+        assert.equal(header.match(/offline/gi)?.length, 1, `"offline" once: ${header}`);
+        assert.equal(header.match(/reconnect/gi)?.length, 1, `"reconnecting" once: ${header}`);
         await chat.screenshot('offline');
 
         await chat.connection.filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
         await chat.banner.waitFor({ state: 'detached' });
         assert.equal(await chat.page.getByTestId('send').isEnabled(), true);
         const labels = await chat.connectionLabels();
-        assert.ok(labels.some((label) => /^Offline, reconnecting \(attempt [2-9]\)…$/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
+        assert.ok(labels.some((label) => /Reconnecting automatically \(attempt [2-9]\)…/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
 
         // The cut answer: asked again from its message, on the resumed conversation.
         await chat.page.getByTestId('message').fill('');
