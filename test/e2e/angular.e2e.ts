@@ -49,6 +49,8 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         assert.ok(partial.length > 0 && partial.length < final.length && final.startsWith(partial), `partial answer ${JSON.stringify(partial)}`);
         assert.equal(await chat.connection.textContent(), 'Online');
         assert.equal(await chat.status(), 'Ready');
+        // The header names the agent as the server's session does (the mock server's default name).
+        assert.equal(await chat.page.getByTestId('agent-name').textContent(), 'smooth-agent');
         // Only the source that matched the question (the other one scored 0), by its title.
         const sources = chat.turn(0).getByTestId('citations').getByRole('link');
         assert.equal(await sources.count(), 1);
