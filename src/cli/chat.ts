@@ -202,7 +202,9 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
     );
     if (opened === undefined || exitCode !== undefined) return exitCode ?? EXIT_INTERRUPTED;
     const agent = opened.agentName !== undefined && opened.agentName !== agentId ? `${opened.agentName} (${agentId})` : agentId;
-    screen.line(style.dim(mask(`agent ${agent} · Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D or /quit exits`)));
+    // On a line of its own, and the keys' line short enough for 80 columns (/help says the rest).
+    screen.line(style.dim(mask(`agent ${agent}`)));
+    screen.line(style.dim('Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D exits'));
     if (server !== undefined && !args.demo) {
       screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
       DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));
