@@ -58,6 +58,8 @@ export interface SmoothChatSignals extends Pick<SmoothChat, 'send' | 'stop' | 'a
   /** The connection: `idle`, `connecting`, `open`, `reconnecting`, `closing`, `closed`. */
   readonly connection: Signal<ConnectionStatus>;
   readonly conversationId: Signal<string | undefined>;
+  /** The agent's name as the server's session gives it, for a header: `undefined` until the first message opens a session. */
+  readonly agentName: Signal<string | undefined>;
   /** Older messages wait on the server: `loadOlder()` fetches a page. */
   readonly hasOlder: Signal<boolean>;
   readonly loadingHistory: Signal<boolean>;
@@ -131,6 +133,7 @@ export function injectSmoothChat(options: InjectSmoothChatOptions): SmoothChatSi
     error: computed(() => state().error),
     connection: computed(() => state().connection),
     conversationId: computed(() => state().conversationId),
+    agentName: computed(() => state().agentName),
     hasOlder: computed(() => state().hasOlder),
     loadingHistory: computed(() => state().loadingHistory),
     // On the server a message would wait for ever in the rendered HTML: it is not taken.

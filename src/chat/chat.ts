@@ -74,6 +74,8 @@ class Chat implements SmoothChat {
   private sessionInfo: Subscription | undefined;
   private readonly connectionState: Subscription;
   private conversationId: string | undefined;
+  /** The latest name a session of this chat gave the agent: kept across `newConversation()` (the same agent). */
+  private agentName: string | undefined;
   private connection: ConnectionState = { status: 'idle' };
   /** Lost since the last open socket, and coming back: what `reconnecting` means to a user. */
   private lost = false;
@@ -178,6 +180,19 @@ class Chat implements SmoothChat {
     return true;
   }
 
+  open(): void {
+    if (this.closed || this.fatalFault !== undefined) return;
+    const generation = this.generation;
+    this.session.open().subscribe({
+      error: (error: unknown) => {
+        // A conversation the server forgot says so on info$; a session of an older conversation is gone.
+        if (error instanceof SmoothConversationLostError || generation !== this.generation || this.closed) return;
+        this.turnFault = faultOf(error);
+        this.changed();
+      },
+    });
+  }
+
   loadOlder(): void {
     if (this.closed || this.loading !== undefined) return;
     if (this.firstPageMissing) return this.loadPage(undefined);
@@ -223,9 +238,13 @@ class Chat implements SmoothChat {
     this.session = this.client.session({ ...sessionOptions, ...(conversationId !== undefined ? { conversationId } : {}) });
     this.sessionInfo = this.session.info$.subscribe({
       next: (info) => {
-        if (info.conversationId === this.conversationId) return;
-        this.conversationId = info.conversationId;
-        safely(() => this.storage.set(this.storageKey, info.conversationId));
+        const agentName = info.agentName ?? this.agentName;
+        if (info.conversationId === this.conversationId && agentName === this.agentName) return;
+        this.agentName = agentName;
+        if (info.conversationId !== this.conversationId) {
+          this.conversationId = info.conversationId;
+          safely(() => this.storage.set(this.storageKey, info.conversationId));
+        }
         this.changed();
       },
       error: (error: unknown) => this.conversationLost(error),
@@ -526,6 +545,7 @@ class Chat implements SmoothChat {
       messages: this.messages.all,
       pendingAsk: this.pendingAsk,
       conversationId: this.conversationId,
+      agentName: this.agentName,
       hasOlder: this.hasOlder,
       loadingHistory: this.loading !== undefined,
       connection: this.connection.status,

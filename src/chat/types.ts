@@ -199,6 +199,12 @@ export interface ChatState {
   readonly pendingAsk: ChatAsk | undefined;
   /** The conversation, once known. */
   readonly conversationId: string | undefined;
+  /**
+   * The agent's display name, as the server's session gives it (`Session.agentName`), for a header.
+   * `undefined` until a session is open (with the first message, at once for a resumed
+   * conversation, or on `open()`) and when the server gives none; kept across `newConversation()`.
+   */
+  readonly agentName: string | undefined;
   /** The server has older messages than the first one here: `loadOlder()` fetches a page. */
   readonly hasOlder: boolean;
   /** A page of history is on its way (the first, or `loadOlder()`'s). */
@@ -298,6 +304,13 @@ export interface SmoothChat {
    * or its assistant message. Returns whether it was sent.
    */
   retry(message: ChatMessage): boolean;
+  /**
+   * Opens the session now rather than with the first message, so that what it says (`agentName`,
+   * `conversationId`) is known before the user writes: the server creates the conversation (or
+   * resumes it). Nothing is sent if it is open already. A failure shows on `error`, and the next
+   * message tries again.
+   */
+  open(): void;
   /** Fetches the page of history before the first message (see `hasOlder`). Does nothing while one loads. */
   loadOlder(): void;
   /** Stops what runs and starts over in a new conversation (the stored one is forgotten). */

@@ -139,9 +139,8 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
 
     const shownUrl = mask(url);
     screen.line(`${style.bold('smooth-rx chat')} ${style.dim('·')} ${server !== undefined ? `embedded demo server at ${shownUrl}` : shownUrl}`);
-    // Connected before the first message: a wrong URL, token or server is said now. A ping creates
-    // no conversation (the chat creates its session with the first message); a server that does
-    // not answer pings is up once its socket stayed open a moment.
+    // Connected before the session: a wrong URL, token or server is said now, as a connection
+    // failure; a server that does not answer pings is up once its socket stayed open a moment.
     let open = false;
     subscriptions.add(connected.state$.subscribe((state) => (open = state.status === 'open')));
     const up$ = merge(connected.ping(), timer(PING_WAIT_MS).pipe(filter(() => open)));
@@ -190,7 +189,22 @@ export async function runChat(args: ChatArgs, io: ChatIO): Promise<number> {
       }),
     );
 
-    screen.line(style.dim(`agent ${agentId} · Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D or /quit exits`));
+    // The session is opened now, not with the first message, so that the header can name the agent
+    // as the server does (it creates the conversation then). A failure is the chat's to tell: the
+    // header then names the agent by its id, and the first message tries again.
+    current.open();
+    const opened = await firstValueFrom(
+      current.state$.pipe(
+        filter((state) => state.conversationId !== undefined || state.error !== undefined || state.status === 'closed'),
+        takeUntil(exit$),
+      ),
+      { defaultValue: undefined },
+    );
+    if (opened === undefined || exitCode !== undefined) return exitCode ?? EXIT_INTERRUPTED;
+    const agent = opened.agentName !== undefined && opened.agentName !== agentId ? `${opened.agentName} (${agentId})` : agentId;
+    // On a line of its own, and the keys' line short enough for 80 columns (/help says the rest).
+    screen.line(style.dim(mask(`agent ${agent}`)));
+    screen.line(style.dim('Ctrl-C stops a turn or clears the line · /new starts over · Ctrl-D exits'));
     if (server !== undefined && !args.demo) {
       screen.line(style.dim('The demo agent answers in script order; try these messages one after another:'));
       DEMO_MESSAGES.forEach((message, i) => screen.line(style.dim(`  ${i + 1}. ${message}`)));

@@ -54,6 +54,7 @@ describe('injectSmoothChat (zoneless)', () => {
     expect(text('status')).toEqual(['streaming']);
     expect(chat.connection()).toBe('open');
     expect(chat.conversationId()).toBe('conversation-1');
+    expect(chat.agentName()).toBe('smooth-agent');
 
     turn.token(' way').respond('On its way.');
     await fixture.whenStable();

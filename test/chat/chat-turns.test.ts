@@ -231,6 +231,53 @@ describe('chat: lifecycle', () => {
     });
   });
 
+  it("names the agent as the session does (agentName): unknown until a session opens, kept by newConversation()", () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer());
+      expect(h.chat.state.agentName).toBeUndefined();
+      h.chat.send('hi');
+      flush();
+      expect(h.chat.state.agentName).toBe('smooth-agent');
+      h.chat.newConversation();
+      expect(h.chat.state.agentName).toBe('smooth-agent');
+    });
+  });
+
+  it('open() opens the session before any message, so the agent is named before the user writes', () => {
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(chatServer());
+      h.chat.open();
+      flush();
+      expect(h.chat.state).toMatchObject({ agentName: 'smooth-agent', conversationId: 'c1', status: 'idle', messages: [] });
+      expect(h.sockets.sent.map((a) => a.action)).toEqual(['create_conversation_session']);
+      // Already open: nothing more is sent, and the first message goes out on that session.
+      h.chat.open();
+      h.chat.send('hi');
+      flush();
+      expect(h.sockets.sent.filter((a) => a.action === 'create_conversation_session')).toHaveLength(1);
+    });
+  });
+
+  it('open() refused by the server: the fault is on error, and the next message tries again', () => {
+    let refused = false;
+    const server = chatServer({
+      other: (a) => {
+        if (a.action !== 'create_conversation_session' || refused) return undefined;
+        refused = true;
+        return [[1, errorFrame(a.requestId, 'INVALID_AGENT', 'no such agent')]];
+      },
+    });
+    testScheduler().run(({ flush }) => {
+      const h = chatHarness(server);
+      h.chat.open();
+      flush();
+      expect(h.chat.state).toMatchObject({ status: 'error', agentName: undefined, error: { code: 'INVALID_AGENT' } });
+      h.chat.send('hi');
+      flush();
+      expect(h.chat.state).toMatchObject({ status: 'idle', agentName: 'smooth-agent', error: undefined });
+    });
+  });
+
   // what the chat keeps per ask is bounded (or released with the ask): it does not grow with every answered ask for the chat's life.
   it('the answers kept for idempotency do not grow with every answered ask', () => {
     let turn = '';

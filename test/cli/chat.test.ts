@@ -9,6 +9,9 @@ describe('chat --demo --yes', () => {
     expect(await chat.exit).toBe(0);
     const out = chat.output;
     for (const message of DEMO_MESSAGES) expect(out).toContain(`› ${message}`);
+    // The header names the agent as the server's session does, before the first message.
+    expect(out).toMatch(/^agent Demo Shop assistant \(demo-shop\)$/m);
+    expect(out.indexOf('agent Demo Shop assistant')).toBeLessThan(out.indexOf(`› ${DEMO_MESSAGES[0]}`));
     expect(out).toContain("agent › Hi, I'm the Demo Shop assistant.");
     expect(out).toContain('  ⚙ lookup_order {"orderId":"1001"}');
     expect(out).toContain('  ✓ lookup_order → Order 1001: shipped Monday (express), arriving Thursday.');

@@ -49,6 +49,8 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         assert.ok(partial.length > 0 && partial.length < final.length && final.startsWith(partial), `partial answer ${JSON.stringify(partial)}`);
         assert.equal(await chat.connection.textContent(), 'Online');
         assert.equal(await chat.status(), 'Ready');
+        // The header names the agent as the server's session does (the mock server's default name).
+        assert.equal(await chat.page.getByTestId('agent-name').textContent(), 'smooth-agent');
         // Only the source that matched the question (the other one scored 0), by its title.
         const sources = chat.turn(0).getByTestId('citations').getByRole('link');
         assert.equal(await sources.count(), 1);
@@ -247,7 +249,11 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 
-  /** A tool behind a one-time code: the code card says where it went; a wrong code is said, the right one re-sends the message, which is then answered. */
+  /**
+   * A tool behind a one-time code: while the code is awaited the tool reads as waiting for the user,
+   * not as failed; a wrong code is said; the right one re-sends the message, whose answer shows the
+   * tool done (and only there: the held-back call is not shown as a second one).
+   */
   otp: (env) =>
     withChat(
       env,
@@ -268,10 +274,16 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         const card = chat.turn(0).getByTestId('otp-card');
         await card.waitFor();
         await chat.waitForStatus(0, 'complete');
+        const held = chat.turn(0).getByTestId('tool');
+        assert.equal(await held.getAttribute('data-tool-status'), 'waiting');
+        assert.match((await held.innerText()).replace(/\s+/g, ' '), /^⋯ Pay invoice waiting for your code$/);
+        const iconColor = await held.locator('.icon').evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.notEqual(iconColor, 'rgb(248, 215, 218)', 'not the red of a failed tool');
         await card.getByTestId('otp-code').fill('000000');
         await card.getByTestId('submit-otp').click();
         await card.getByTestId('otp-error').waitFor();
         assert.match((await card.getByTestId('otp-error').textContent()) ?? '', /2 attempts left\./);
+        assert.equal(await held.getAttribute('data-tool-status'), 'waiting'); // a wrong code: still waiting
         assert.equal(await chat.page.getByTestId('stop').count(), 0); // the turn is over: nothing to stop
         await chat.screenshot('wrong-code');
 
@@ -285,7 +297,41 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         );
         assert.equal(chat.sent('send_message').length, 2); // the message, re-sent once verified
         assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /Code verified/);
+        const tools = chat.page.getByTestId('tool');
+        assert.equal(await tools.count(), 1, 'one Pay invoice card: the one that ran');
+        assert.equal(await chat.turn(1).getByTestId('tool').getAttribute('data-tool-status'), 'succeeded');
+        assert.match((await tools.first().innerText()).replace(/\s+/g, ' '), /Pay invoice done/);
         await chat.screenshot('verified');
+      },
+    ),
+
+  /** A code the user does not give (Cancel): the tool did not run, and says so as a tool that did not run. */
+  'otp-cancel': (env) =>
+    withChat(
+      env,
+      'otp-cancel',
+      {
+        script: [
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'I need to verify it is you first.' },
+        ],
+        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
+        otp: { tools: ['pay_invoice'], code: '123456' },
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('Please pay invoice 7.');
+        const card = chat.turn(0).getByTestId('otp-card');
+        await card.waitFor();
+        await chat.waitForStatus(0, 'complete');
+        await card.getByRole('button', { name: 'Cancel' }).click();
+        await card.waitFor({ state: 'detached' });
+        const tool = chat.turn(0).getByTestId('tool');
+        assert.equal(await tool.getAttribute('data-tool-status'), 'failed');
+        assert.match((await tool.innerText()).replace(/\s+/g, ' '), /Pay invoice not done/);
+        assert.match((await chat.turn(0).getByTestId('ask-outcome').textContent()) ?? '', /You cancelled the verification/);
+        assert.equal(chat.sent('verify_otp').length, 0);
+        await chat.screenshot('cancelled');
       },
     ),
 
@@ -351,14 +397,18 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         await chat.banner.filter({ hasText: /You are offline/ }).waitFor();
         await chat.page.getByTestId('message').fill('Are you there?');
         assert.equal(await chat.page.getByTestId('send').isDisabled(), true, 'Send is disabled while offline');
-        assert.match((await chat.connection.textContent()) ?? '', /^Offline, reconnecting \(attempt \d+\)…$/);
+        // Said once, in the banner: what is going on, that it retries by itself, what the user can do.
+        assert.match((await chat.banner.innerText()).replace(/\s+/g, ' '), /^You are offline\. Reconnecting automatically \(attempt \d+\)… You can send messages again once the connection is back\.$/);
+        const header = await chat.headerText();
+        assert.equal(header.match(/offline/gi)?.length, 1, `"offline" once: ${header}`);
+        assert.equal(header.match(/reconnect/gi)?.length, 1, `"reconnecting" once: ${header}`);
         await chat.screenshot('offline');
 
         await chat.connection.filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
         await chat.banner.waitFor({ state: 'detached' });
         assert.equal(await chat.page.getByTestId('send').isEnabled(), true);
         const labels = await chat.connectionLabels();
-        assert.ok(labels.some((label) => /^Offline, reconnecting \(attempt [2-9]\)…$/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
+        assert.ok(labels.some((label) => /Reconnecting automatically \(attempt [2-9]\)…/.test(label)), `refused handshakes retried: ${labels.join(' → ')}`);
 
         // The cut answer: asked again from its message, on the resumed conversation.
         await chat.page.getByTestId('message').fill('');

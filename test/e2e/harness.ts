@@ -92,6 +92,13 @@ export class Chat {
     this.server = await startMockServer({ ...this.options, port });
   }
 
+  /** The header and the banner under it, as read on screen. */
+  async headerText(): Promise<string> {
+    const header = await this.page.locator('header').innerText();
+    const banner = (await this.banner.count()) > 0 ? await this.banner.innerText() : '';
+    return `${header}\n${banner}`;
+  }
+
   /** The chat's status, in the words of the header. */
   async status(): Promise<string> {
     return ((await this.page.getByTestId('chat-status').textContent()) ?? '').trim();
@@ -141,8 +148,9 @@ export class Chat {
   }
 
   /**
-   * Records every text the connection status shows from now on, in the page (a MutationObserver),
-   * so a state shown for a few milliseconds is not missed by polling.
+   * Records every text the connection status shows from now on (the header's pill, or the banner
+   * that takes its place while offline), in the page (a MutationObserver), so a state shown for a
+   * few milliseconds is not missed by polling.
    */
   async recordConnectionLabels(): Promise<void> {
     // A string, not a function: tsx's transform would wrap a function in helpers the page lacks.
@@ -150,7 +158,8 @@ export class Chat {
       const log = [];
       window.connectionLabels = log;
       const read = () => {
-        const label = document.querySelector('[data-testid="connection"]')?.textContent?.trim() ?? '';
+        const shown = document.querySelector('[data-testid="banner"]') ?? document.querySelector('[data-testid="connection"]');
+        const label = shown?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
         if (log[log.length - 1] !== label) log.push(label);
       };
       read();

@@ -1,9 +1,9 @@
 import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject, signal, viewChild, type ElementRef } from '@angular/core';
-import { injectSmoothChat } from 'smooth-operator-rx/angular';
+import { injectConnectionState, injectSmoothChat } from 'smooth-operator-rx/angular';
 import { ConnectionStatusComponent } from './connection-status.component';
 import { MessageComponent } from './message.component';
 import { CHAT_SETTINGS } from './settings';
-import { describeStatus } from './words';
+import { describeReconnect, describeStatus } from './words';
 
 /** How close to the bottom (px) still counts as "reading the newest": new messages then scroll into view. */
 const STICKY_PX = 80;
@@ -30,6 +30,9 @@ export class ChatComponent {
 
   protected readonly lost = computed(() => this.chat.error()?.code === 'CONVERSATION_LOST');
   protected readonly unreachable = computed(() => ['CONNECTION_REFUSED', 'RETRIES_EXHAUSTED'].includes(this.chat.error()?.code ?? ''));
+  private readonly connectionState = injectConnectionState();
+  /** What the client does about it, for the offline banner (the one place that says it). */
+  protected readonly reconnecting = computed(() => describeReconnect(this.connectionState()));
   protected readonly offline = computed(() => this.chat.connection() === 'reconnecting' || this.chat.status() === 'reconnecting' || this.unreachable());
   /** A turn runs (a code asked for after its turn ended is not one: there is nothing to stop). */
   protected readonly busy = computed(() => {

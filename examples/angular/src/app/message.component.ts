@@ -7,6 +7,13 @@ import { IdentityFormComponent } from './cards/identity-form.component';
 import { OtpCardComponent } from './cards/otp-card.component';
 import { citationHost, citationTitle, describeFault, humanize, readableResult, relevantCitations } from './words';
 
+/** A tool as the message shows it: `waiting` is on the user (an approval, a code), never a failure. */
+interface ToolView {
+  readonly state: 'running' | 'waiting' | 'succeeded' | 'failed';
+  readonly label: string;
+  readonly showResult: boolean;
+}
+
 /** Tools that only raise a form: the form card shows them, not a tool line. */
 const FORM_TOOLS = new Set(['request_identity_intake', 'request_choices']);
 
@@ -28,6 +35,7 @@ export class MessageComponent {
   protected readonly live = computed(() => this.agent()?.status === 'streaming' || this.agent()?.status === 'awaiting-human');
   protected readonly empty = computed(() => this.agent()?.parts.every((part) => part.type === 'usage' || part.type === 'citations') ?? false);
 
+  protected readonly toolIcons: Record<ToolView['state'], string> = { running: '⋯', waiting: '⋯', succeeded: '✓', failed: '✕' };
   protected readonly humanize = humanize;
   protected readonly describeFault = describeFault;
   protected readonly readableResult = readableResult;
@@ -39,12 +47,24 @@ export class MessageComponent {
     return !FORM_TOOLS.has(part.name);
   }
 
-  protected toolStatus(part: ChatToolPart, message: ChatAssistantMessage): string {
+  /**
+   * How a tool reads. A tool the server held back for a one-time code has an error result, but it
+   * has not failed: it waits for the user, and runs in the answer that follows the code. Once the
+   * code is verified that answer shows it, so this one no longer does.
+   */
+  protected toolView(part: ChatToolPart, message: ChatAssistantMessage): ToolView | undefined {
     const ask = message.ask;
-    if (part.status === 'running' && ask?.type === 'confirm' && ask.status === 'pending' && ask.toolId === part.name) return 'waiting for your approval';
-    if (part.status === 'running') return 'running…';
-    if (part.status === 'succeeded') return 'done';
-    return part.result === undefined ? 'did not finish' : 'not done';
+    if (part.status !== 'succeeded' && ask?.type === 'otp' && ask.toolId === part.name) {
+      if (this.checkingCode()) return { state: 'waiting', label: 'checking your code…', showResult: false };
+      if (ask.status === 'pending') return { state: 'waiting', label: 'waiting for your code', showResult: false };
+      if (ask.status === 'answered') return undefined;
+    }
+    if (part.status === 'running') {
+      const approval = ask?.type === 'confirm' && ask.status === 'pending' && ask.toolId === part.name;
+      return { state: approval ? 'waiting' : 'running', label: approval ? 'waiting for your approval' : 'running…', showResult: true };
+    }
+    if (part.status === 'succeeded') return { state: 'succeeded', label: 'done', showResult: true };
+    return { state: 'failed', label: part.result === undefined ? 'did not finish' : 'not done', showResult: true };
   }
 
   protected confirm(approved: boolean): void {

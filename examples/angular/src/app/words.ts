@@ -30,12 +30,18 @@ export function describeConnection(state: ConnectionState): string {
     case 'open':
       return 'Online';
     case 'reconnecting':
-      return `Offline, reconnecting (attempt ${state.attempt})…`;
+      return `Reconnecting (attempt ${state.attempt})…`;
     case 'closing':
       return 'Disconnecting…';
     case 'closed':
       return state.why === 'idle' ? 'Online (idle)' : 'Offline';
   }
+}
+
+/** What the client is doing to get back online: retried by itself, so the user need not. */
+export function describeReconnect(state: ConnectionState): string {
+  const attempt = state.status === 'reconnecting' || state.status === 'connecting' ? state.attempt : undefined;
+  return attempt === undefined ? 'Reconnecting automatically…' : `Reconnecting automatically (attempt ${attempt})…`;
 }
 
 /** `cancel_order` → `Cancel order`. */
