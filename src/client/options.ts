@@ -239,6 +239,7 @@ export const DEFAULTS: Readonly<Defaulted> = {
 
 /** The options with every default filled in: the app's, then its socket's `clientDefaults`, then {@link DEFAULTS}. */
 export function resolveOptions(options: SmoothClientOptions): ResolvedOptions {
+  refuseMisplacedPool(options);
   const resolved = { ...DEFAULTS, ...options.webSocketImpl?.clientDefaults } as ResolvedOptions;
   // An option given as `undefined` keeps its default, as `??` did.
   for (const key of Object.keys(options) as (keyof SmoothClientOptions)[]) {
@@ -247,4 +248,19 @@ export function resolveOptions(options: SmoothClientOptions): ResolvedOptions {
   resolved.scheduler ??= asyncScheduler;
   resolved.retryDelay ??= fullJitter(resolved.retryBaseDelayMs, resolved.retryMaxDelayMs);
   return resolved;
+}
+
+/**
+ * Options built in a variable escape TypeScript's check of unknown keys, so the client option that
+ * the pool replaced, or an object that only looks like a pool, would be ignored (or fail with no
+ * hint) at run time: each is refused with the fix.
+ */
+function refuseMisplacedPool(options: SmoothClientOptions): void {
+  if ('maxConnections' in options) {
+    throw new TypeError('createSmoothClient: `maxConnections` is not a client option; pass `pool: connectionPool({ maxConnections })` instead');
+  }
+  const pool: unknown = options.pool;
+  if (pool !== undefined && typeof (pool as { open?: unknown }).open !== 'function') {
+    throw new TypeError('createSmoothClient: `pool` must be made by connectionPool()');
+  }
 }

@@ -6,7 +6,8 @@ import type { ResolvedOptions } from './options.js';
 
 export interface ConnectionPoolOptions {
   /**
-   * How many sockets the client may open for turns, the first included.
+   * How many sockets the client may open for turns, the first included: at least 1 (`Infinity`:
+   * no limit). Each client given the pool opens its own sockets.
    * @default 4
    */
   maxConnections?: number;
@@ -50,7 +51,9 @@ export class SmoothConnectionPool {
  * app's bundle.
  */
 export function connectionPool(options: ConnectionPoolOptions = {}): SmoothConnectionPool {
-  return new SmoothConnectionPool(Math.max(1, Math.floor(options.maxConnections ?? 4)));
+  const max = options.maxConnections;
+  // NaN (an unset environment variable through `Number()`) keeps the default, as `undefined` does.
+  return new SmoothConnectionPool(max === undefined || Number.isNaN(max) ? 4 : Math.max(1, Math.floor(max)));
 }
 
 /**
