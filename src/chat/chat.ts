@@ -1,13 +1,13 @@
-import { BehaviorSubject, Observable, ReplaySubject, concat, defer, of, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, ReplaySubject, concat, defer, type Subscription } from 'rxjs';
 import type { SmoothClient } from '../client/client.js';
 import type { ConnectionState } from '../client/connection.js';
 import type { SmoothSession } from '../client/session.js';
-import { SmoothConnectionLostError, SmoothConversationLostError, SmoothProtocolError, SmoothSessionClosedError, SmoothTurnEndedError } from '../errors.js';
+import { SmoothConversationLostError, SmoothSessionClosedError } from '../errors.js';
 import { findTurnOf } from '../turn/context.js';
 import type { TurnEvent } from '../turn/turn-event.js';
 import { chatFault, connectionFaultOf, faultOf, isPassingLoss } from './faults.js';
 import { MessageList } from './message-list.js';
-import { assistantAfter, ended, historyMessage, isEnd, newAssistantMessage, withAskStatus } from './reduce.js';
+import { assistantAfter, ended, historyMessage, isEnd, newAssistantMessage } from './reduce.js';
 import { memoryChatStorage } from './storage.js';
 import type {
   ChatAnswerOutcome,
@@ -23,10 +23,10 @@ import type {
   SmoothChat,
   SmoothChatOptions,
 } from './types.js';
-import { answerAsk, type AskTurn } from './answers.js';
+import { ChatAsks, type AskHost, type AskingTurn } from './asks.js';
 
 /** A turn of the chat, from `send` (or a retry, or a re-send after a verified code) to its end. */
-interface LiveTurn extends AskTurn {
+interface LiveTurn extends AskingTurn {
   readonly user: ChatUserMessage;
   /** The conversation it belongs to (`newConversation()` starts the next). */
   readonly generation: number;
@@ -40,8 +40,6 @@ interface LiveTurn extends AskTurn {
 const DEFAULT_PAGE_SIZE = 20;
 /** A turn ended before the server heard of it (stop, close): its message can be sent again. */
 const STOPPED = (): ChatFault => chatFault('TURN_STOPPED', 'stopped before it was sent', true);
-/** Answers kept for a second `answer()` of the same ask: the newest ones (a chat answers a few asks at a time). */
-const OUTCOMES_KEPT = 16;
 
 /**
  * Creates the chat of one conversation. With a `conversationId` (given, or kept in `storage`) it
@@ -61,9 +59,7 @@ export function createSmoothChat(client: SmoothClient, options: SmoothChatOption
 class Chat implements SmoothChat {
   private readonly messages = new MessageList();
   private readonly turns = new Set<LiveTurn>();
-  /** Asks still answerable, by id: their turn (for the answer) and the message holding them. */
-  private readonly asks = new Map<string, LiveTurn>();
-  private readonly outcomes = new Map<string, Observable<ChatAnswerOutcome>>();
+  private readonly asks: ChatAsks<LiveTurn>;
   /** What each message of this chat sent (model, skill, attachments), for `retry`. Per message, not per event. */
   private readonly requests = new Map<string, ChatSendRequest>();
   private readonly subject: BehaviorSubject<ChatState>;
@@ -79,7 +75,6 @@ class Chat implements SmoothChat {
   private connection: ConnectionState = { status: 'idle' };
   /** Lost since the last open socket, and coming back: what `reconnecting` means to a user. */
   private lost = false;
-  private pendingAsk: ChatAsk | undefined;
   /** The last turn's fault (cleared by the next send) and one that ends the chat. */
   private turnFault: ChatFault | undefined;
   private fatalFault: ChatFault | undefined;
@@ -92,8 +87,6 @@ class Chat implements SmoothChat {
   private current: ChatState | undefined;
   /** Bumped by `newConversation()`: what belongs to an older one does nothing any more. */
   private generation = 0;
-  /** Turns whose one-time code is being verified: their re-send waits on it. */
-  private readonly verifying = new Set<LiveTurn>();
   /**
    * While the first page of a resumed conversation loads, messages wait for it: sent before it,
    * they would be stored before the page is read (asked again after a drop) and listed twice.
@@ -106,6 +99,13 @@ class Chat implements SmoothChat {
     private readonly client: SmoothClient,
     private readonly options: SmoothChatOptions,
   ) {
+    const host: AskHost<LiveTurn> = {
+      closed: () => this.closed,
+      update: (turn, after) => this.update(turn, after),
+      changed: () => this.changed(),
+      resend: (turn) => this.resend(turn),
+    };
+    this.asks = new ChatAsks(host);
     this.storage = options.storage ?? memoryChatStorage(new Map());
     this.storageKey = options.storageKey ?? `smooth-operator-rx:chat:${options.agentId}:${options.userName ?? ''}`;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -148,18 +148,18 @@ class Chat implements SmoothChat {
       this.failUser(turn, STOPPED());
       this.turns.delete(turn);
     }
-    if (this.verifying.size > 0) stopped = true;
-    this.verifying.clear();
+    if (this.asks.verifying.size > 0) stopped = true;
+    this.asks.verifying.clear();
     if (stopped) this.changed();
     return stopped;
   }
 
   answer<A extends ChatAsk>(ask: A, value: ChatAnswerValue<A>): Observable<ChatAnswerOutcome> {
-    return this.respond(ask, value, false);
+    return this.asks.respond(ask, value, false);
   }
 
   decline(ask: ChatAsk): Observable<ChatAnswerOutcome> {
-    return this.respond(ask, undefined, true);
+    return this.asks.respond(ask, undefined, true);
   }
 
   retry(message: ChatMessage): boolean {
@@ -204,13 +204,10 @@ class Chat implements SmoothChat {
     safely(() => this.storage.remove(this.storageKey));
     this.end();
     this.generation++;
-    this.verifying.clear();
+    this.asks.clear();
     this.firstPageMissing = false;
     this.messages.clear();
     this.requests.clear();
-    this.asks.clear();
-    this.outcomes.clear();
-    this.pendingAsk = undefined;
     this.turnFault = undefined;
     this.fatalFault = undefined;
     this.hasOlder = false;
@@ -281,7 +278,7 @@ class Chat implements SmoothChat {
     if (state.status === 'reconnecting') {
       this.lost = true;
       // A code is verified on the session that asked for it, which the resume replaces.
-      if (this.pendingAsk?.type === 'otp') this.closeAsk(this.pendingAsk, 'interrupted');
+      if (this.asks.pending?.type === 'otp') this.asks.interrupt(this.asks.pending);
     } else if (state.status === 'open' || state.status === 'closed') {
       // Back after a loss: resume now, not at the next message, so that a conversation the server
       // forgot (a restart) is said at once. A failure shows on info$ (lost) or waits for the next use.
@@ -367,11 +364,7 @@ class Chat implements SmoothChat {
       turn.assistant = before;
     }
     const after = assistantAfter(before, event);
-    if (after !== before) {
-      this.messages.replace(before, after);
-      turn.assistant = after;
-      if (after.ask !== before.ask) this.askChanged(turn, after.ask);
-    }
+    if (after !== before) this.update(turn, after);
     // The snapshot that shows the answer complete shows the chat idle too.
     if (isEnd(event)) this.turns.delete(turn);
     this.changed();
@@ -399,10 +392,7 @@ class Chat implements SmoothChat {
     this.turns.delete(turn);
     const before = turn.assistant;
     if (before === undefined || before.status === 'complete' || before.status === 'cancelled') return;
-    const after = ended(before, status, fault);
-    this.messages.replace(before, after);
-    turn.assistant = after;
-    if (after.ask !== before.ask) this.askChanged(turn, after.ask);
+    this.update(turn, ended(before, status, fault));
   }
 
   private failUser(turn: LiveTurn, fault: ChatFault): void {
@@ -412,96 +402,17 @@ class Chat implements SmoothChat {
 
   // Asks ---------------------------------------------------------------------------------------
 
-  private askChanged(turn: LiveTurn, ask: ChatAsk | undefined): void {
-    if (ask === undefined) return;
-    if (ask.status === 'pending') {
-      // A newer ask replaces a code left unanswered: one ask waits at a time.
-      const older = this.pendingAsk;
-      if (older !== undefined && older.id !== ask.id && older.type === 'otp') this.closeAsk(older, 'interrupted');
-      this.asks.set(ask.id, turn);
-      this.pendingAsk = ask;
-      return;
-    }
-    // An answered OTP ask keeps its entry until its re-send started; others are done.
-    if (ask.type !== 'otp' || ask.status !== 'answered') this.asks.delete(ask.id);
-    if (this.pendingAsk?.id === ask.id) this.pendingAsk = undefined;
-  }
-
-  private respond(ask: ChatAsk, value: unknown, decline: boolean): Observable<ChatAnswerOutcome> {
-    const given = this.outcomes.get(ask.id);
-    if (given !== undefined) return given;
-    const turn = this.asks.get(ask.id);
-    const message = turn?.assistant;
-    if (this.closed || turn === undefined || message?.ask?.id !== ask.id || message.ask.status !== 'pending') {
-      return of({ status: 'refused', fault: chatFault('ASK_CLOSED', 'this ask is not waiting for an answer', false) });
-    }
-    const outcome = new ReplaySubject<ChatAnswerOutcome>(1);
-    const result$ = outcome.asObservable();
-    this.outcomes.set(ask.id, result$);
-    this.setAsk(turn, decline ? 'declined' : 'answered');
-    // Bounded: the oldest answers are forgotten (their asks are long over).
-    if (this.outcomes.size > OUTCOMES_KEPT) this.outcomes.delete(this.outcomes.keys().next().value as string);
-    const verifying = message.ask.type === 'otp' && !decline;
-    if (verifying) this.verifying.add(turn);
-    this.setAsk(turn, decline ? 'declined' : 'answered');
-    answerAsk(turn, message.ask, value, decline, (result) => {
-      const error = result.status === 'refused' ? result.fault.error : undefined;
-      if (result.status === 'invalid' || (error instanceof SmoothProtocolError && turn.context?.status === 'parked')) {
-        // Rejected values, a wrong code, or an answer refused while the turn stays parked
-        // (INTERACTION_MISMATCH): the ask waits again, and a new answer is sent.
-        this.outcomes.delete(ask.id);
-        this.setAsk(turn, 'pending');
-        // A wrong code: the attempts left show on the ask (the turn has ended, so no event carries them).
-        if (result.status === 'invalid' && result.attemptsRemaining !== undefined) this.setOtpInvalid(turn, result.attemptsRemaining, result.message);
-      } else if (result.status === 'refused') {
-        // Cut (a lost socket, the turn ended first): nothing was refused, the ask is over.
-        this.setAsk(turn, error instanceof SmoothConnectionLostError || error instanceof SmoothTurnEndedError ? 'interrupted' : 'refused');
-      } else if (verifying && this.verifying.has(turn)) this.resendAfterCode(turn);
-      // Verified but stopped meanwhile: the ask is done, nothing is re-sent.
-      else if (verifying) this.asks.delete(ask.id);
-      this.verifying.delete(turn);
-      // The state first: whoever reads chat.state on the outcome sees what it led to.
-      this.changed();
-      outcome.next(result);
-      outcome.complete();
-    });
-    this.changed();
-    return result$;
-  }
-
-  private setOtpInvalid(turn: LiveTurn, attemptsRemaining: number, message: string | undefined): void {
-    const before = turn.assistant;
-    if (before?.ask?.type !== 'otp') return;
-    const ask = { ...before.ask, invalid: { attemptsRemaining, ...(message !== undefined ? { message } : {}) } };
-    const after = { ...before, ask };
-    this.messages.replace(before, after);
-    turn.assistant = after;
-    this.askChanged(turn, ask);
-  }
-
-  /** Ends an ask that is still listed as pending (superseded, or its session gone). */
-  private closeAsk(ask: ChatAsk, status: 'interrupted'): void {
-    const turn = this.asks.get(ask.id);
-    if (turn === undefined) {
-      if (this.pendingAsk?.id === ask.id) this.pendingAsk = undefined;
-      return;
-    }
-    this.setAsk(turn, status);
-  }
-
-  private setAsk(turn: LiveTurn, status: ChatAsk['status']): void {
+  /** Lists `after` in place of the turn's answer, and tells the asks if its ask changed. */
+  private update(turn: LiveTurn, after: ChatAssistantMessage): void {
     const before = turn.assistant;
     if (before === undefined) return;
-    const after = withAskStatus(before, status);
-    if (after === before) return;
     this.messages.replace(before, after);
     turn.assistant = after;
-    this.askChanged(turn, after.ask);
+    if (after.ask !== before.ask) this.asks.changed(turn, after.ask);
   }
 
-  /** Verified: the message that needed the code goes again, as a new turn answering the same user message. */
-  private resendAfterCode(turn: LiveTurn): void {
-    if (turn.assistant?.ask !== undefined) this.asks.delete(turn.assistant.ask.id);
+  /** A code was verified: the message that needed it goes again, as a new turn answering the same user message. */
+  private resend(turn: LiveTurn): void {
     // Not into another conversation, and not after the chat closed.
     if (this.closed || turn.generation !== this.generation) return;
     this.run(this.newTurn(this.latestUser(turn), turn.request));
@@ -543,7 +454,7 @@ class Chat implements SmoothChat {
     return (this.current ??= {
       status: this.status(),
       messages: this.messages.all,
-      pendingAsk: this.pendingAsk,
+      pendingAsk: this.asks.pending,
       conversationId: this.conversationId,
       agentName: this.agentName,
       hasOlder: this.hasOlder,
@@ -565,9 +476,9 @@ class Chat implements SmoothChat {
     if (this.fatalFault !== undefined || this.connectionFault() !== undefined) return 'error';
     if (this.lost && (connection.status === 'reconnecting' || connection.status === 'connecting')) return 'reconnecting';
     // A parked turn waits for the user; a code left unanswered does not hide a turn that streams.
-    const ask = this.pendingAsk;
+    const ask = this.asks.pending;
     if (ask !== undefined && ask.type !== 'otp') return 'awaiting-human';
-    let submitted = this.verifying.size > 0;
+    let submitted = this.asks.verifying.size > 0;
     for (const turn of this.turns) {
       if (turn.assistant !== undefined) return 'streaming';
       submitted = true;

@@ -297,8 +297,8 @@ describe('chat: lifecycle', () => {
         flush();
       }
       expect(h.chat.state.status).toBe('idle');
-      // Internal: Chat.outcomes holds one ReplaySubject per answered ask, never deleted (only newConversation clears it).
-      expect((h.chat as unknown as { outcomes: Map<string, unknown> }).outcomes.size).toBeLessThan(20);
+      // Internal: the chat's asks keep one ReplaySubject per answered ask, bounded (newConversation clears them all).
+      expect((h.chat as unknown as { asks: { outcomes: Map<string, unknown> } }).asks.outcomes.size).toBeLessThan(20);
     });
   });
 });
