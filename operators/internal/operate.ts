@@ -10,23 +10,36 @@ export interface SourceHandlers<T> {
 /** @internal The subscriber an operator's events go to: where a throw in the handling goes, too. */
 type Destination = Pick<Subscriber<never>, 'error' | 'complete' | 'add'>;
 
+/** A subclass's: it handles values itself, and passes the error and completion on. */
+const NO_HANDLERS: Partial<SourceHandlers<never>> = {};
+
 /**
  * The source's subscriber, in the shape rxjs's own operators give theirs: a throw while handling
  * a value errors the destination (an observer rxjs wraps itself would send it to the
  * unhandled-error hook, and the stream would complete as if nothing happened), and nothing is
  * handled after the end. Being a Subscription, rxjs hands it to the source as it is, so a
  * synchronous source sees it closed as soon as the destination is and stops emitting.
+ *
+ * An operator whose state is small can subclass it and keep that state in its own fields
+ * (`handle` instead of handlers): one object per subscription instead of the subscriber, a
+ * handlers object, a closure and its context.
  */
-class OperatorSubscriber<T> extends Subscription implements Observer<T> {
+export class OperatorSubscriber<T> extends Subscription implements Observer<T> {
   private stopped = false;
-  private readonly onNext: (value: T) => void;
+  /** Called the same way per value whichever it is: the handlers' `next`, or the subclass's `handle`. */
+  private readonly onNext: (this: OperatorSubscriber<T>, value: T) => void;
 
   constructor(
     private readonly destination: Destination,
-    private readonly handlers: SourceHandlers<T>,
+    private readonly handlers: Partial<SourceHandlers<T>> = NO_HANDLERS,
   ) {
     super();
-    this.onNext = handlers.next;
+    this.onNext = handlers.next ?? this.handle;
+  }
+
+  /** A subclass's handling of a value, when it passes no `next` handler. */
+  protected handle(_value: T): void {
+    // Overridden by subclasses that handle values themselves.
   }
 
   next(value: T): void {
@@ -81,7 +94,11 @@ export function subscribeFor<T>(
   handlers: SourceHandlers<T>,
   owner: Pick<Subscription, 'add'> = destination,
 ): Subscription {
-  const subscriber = new OperatorSubscriber(destination, handlers);
+  return subscribeWith(source, new OperatorSubscriber(destination, handlers), owner);
+}
+
+/** @internal {@link subscribeFor} with a subscriber made by the caller (a subclass keeping its own state). */
+export function subscribeWith<T>(source: Observable<T>, subscriber: OperatorSubscriber<T>, owner: Pick<Subscription, 'add'>): Subscription {
   // Added before subscribing: a destination closed by a synchronous source closes it at once.
   owner.add(subscriber);
   source.subscribe(subscriber);
