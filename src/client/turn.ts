@@ -15,7 +15,7 @@ import type { ConnectionPool, PooledTurn } from './pool.js';
 export interface TurnDeps {
   pool: ConnectionPool;
   options: ResolvedOptions;
-  /** The inactivity deadlines of the client's turns: one timer for them all. */
+  /** The inactivity deadlines of the turns on the client's scheduler: one timer for them all. */
   deadlines: Deadlines;
   /** Starts a new turn (for `resend`). */
   turn(request: TurnRequest): Observable<TurnEvent>;
