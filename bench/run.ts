@@ -4,6 +4,12 @@
  * round that is discarded), medians and ratios (floor ÷ contender, from this run) are printed and
  * written to `bench/results/latest.json`. `--quick` (or `BENCH_QUICK=1`) is the short CI version;
  * it only prints: speed is never asserted here. `--rounds N`, `--only name,name` narrow a run.
+ *
+ * `npm run bench` runs it compiled (one esbuild bundle of the bench and the library, packages
+ * left to `node_modules`), as an app runs the library, not under `tsx`: tsx compiles with
+ * esbuild's `keepNames`, which gives every named function a property store of its own (about
+ * 256 bytes), and per open turn the harness's and `text()`'s closures made that 1.3 KB of heap
+ * that no build of the library has. `tsx bench/run.ts` still works, for a quick look.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

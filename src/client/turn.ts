@@ -1,20 +1,22 @@
-import { Observable, defer, throwError, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, defer, throwError, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import { answersOtp, endsTurn, isMootRefusal } from '../turn/rules.js';
 import { stepAnswer, stepTurn, type TurnPending, type TurnPhase, type TurnStep } from '../turn/machine.js';
 import type { ClientAction, InteractionValues, ProtocolErrorEvent, SendMessageAction, ServerEvent } from '../generated/types.js';
 import { SmoothConnectionLostError, SmoothInvalidFrameError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnEndedError, SmoothTurnInProgressError, type SmoothError } from '../errors.js';
-import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
+import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type RegisteredTurn, type TurnContext, type TurnRequest, type TurnStatus } from '../turn/context.js';
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
 import type { ResolvedOptions } from './options.js';
 import { request } from './request.js';
-import { InactivityDeadline } from './inactivity-deadline.js';
+import type { Deadlines, Guarded } from './inactivity-deadline.js';
 import type { LaneTurn, Lanes } from './lanes.js';
 
 export interface TurnDeps {
   lanes: Lanes;
   options: ResolvedOptions;
+  /** The inactivity deadlines of the turns on the client's scheduler: one timer for them all. */
+  deadlines: Deadlines;
   /** Starts a new turn (for `resend`). */
   turn(request: TurnRequest): Observable<TurnEvent>;
 }
@@ -46,7 +48,8 @@ export function turn(deps: TurnDeps, turnRequest: TurnRequest, owner?: TurnOwner
     const run = new TurnRun(deps, turnRequest, subscriber, owner);
     owner?.started(run);
     run.enqueue();
-    return () => run.abandon();
+    // The run is its own teardown: no closure per turn.
+    return run;
   });
 }
 
@@ -89,18 +92,25 @@ class PendingAnswer implements Route {
 }
 
 
-class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
+/**
+ * Shared by every turn until its first answer (most turns never answer an ask): an open turn's
+ * memory is budgeted. Never written: the first answer gives the turn an array of its own.
+ */
+const NO_ANSWERS: PendingAnswer[] = [];
+
+class TurnRun implements RegisteredTurn, Route, LaneTurn, TurnPending, Guarded, Unsubscribable {
   readonly requestId: string;
   private phase: Phase = 'queued';
   private cancelSent = false;
   /** The server answered our cancel with UNSUPPORTED_ACTION. */
   private cancelRefused = false;
-  /** Answers (confirms, submits) sent and not replied to yet, oldest first. */
-  private readonly answers: PendingAnswer[] = [];
+  /** Answers (confirms, submits) sent and not replied to yet, oldest first; {@link NO_ANSWERS} until the first. */
+  private answers: PendingAnswer[] = NO_ANSWERS;
   // Made on first use: most turns never cancel, and an open turn's memory is budgeted.
   private cancelWaiters: Set<Subscriber<TurnEndEvent>> | undefined;
   private readonly timeoutMs: number;
-  private readonly inactivity: InactivityDeadline;
+  /** The inactivity deadline, moved by every event; the client's {@link Deadlines} reads it while it guards the turn. */
+  deadline = 0;
   private drainTimer: Subscription | undefined;
   /** The latest ask (write confirmation, interaction), for a connection lost while parked on it. */
   private ask: TurnEvent | undefined;
@@ -122,11 +132,15 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
     this.connection = deps.lanes.primary;
     this.requestId = this.connection.nextRequestId();
     this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
-    this.inactivity = new InactivityDeadline(deps.options.scheduler, this.timeoutMs, () => this.expire());
   }
 
   get sessionId(): string {
     return this.request.sessionId;
+  }
+
+  /** Whose turn it is in the registry of turns (see turnOf): its client's lanes, which forget it on close. */
+  get registryOwner(): object {
+    return this.deps.lanes;
   }
 
   /** For the pool, which runs a session's turns one at a time: an owner's turns by owner (their sessionId changes on a resume). */
@@ -180,9 +194,9 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
     // State first: a socket that fails inside send() ends the turn synchronously, and must find
     // nothing left to disarm after it.
     this.phase = 'running';
-    registerTurn(this, this.deps.lanes);
+    registerTurn(this);
     this.connection.register(this.requestId, this);
-    this.inactivity.start();
+    this.guard();
     try {
       this.connection.send(this.sendMessageAction());
     } catch (err) {
@@ -191,7 +205,11 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
   }
 
   /** Teardown of the turn's subscription: stop the server's work if it is still going. */
-  abandon(): void {
+  unsubscribe(): void {
+    this.abandon();
+  }
+
+  private abandon(): void {
     if (this.phase === 'queued') {
       this.phase = 'ended';
       this.deps.lanes.withdraw(this);
@@ -232,7 +250,8 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
   private apply(step: TurnStep, event: ServerEvent, answer: PendingAnswer | undefined): void {
     if (step.effect === 'refuse-cancel') return this.cancelRefusedBy(event as ProtocolErrorEvent);
     if (this.phase === 'draining') return this.deliverDraining(event, step, answer);
-    this.inactivity.touch();
+    // Activity: the deadline moves (harmless while unguarded: guarding sets it afresh).
+    if (this.timeoutMs > 0) this.deadline = this.deps.options.scheduler.now() + this.timeoutMs;
     // Parked before the ask goes out: an answer given inside next(ask) finds the turn parked.
     if (step.parks) this.park();
     else if (step.phase === 'running') this.unpark();
@@ -272,7 +291,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
   private sendOnResumedSession(): void {
     this.resent = true;
     this.owner?.stale(this.sessionId);
-    this.inactivity.stop();
+    this.unguard();
     this.phase = 'queued';
     this.start(this.connection);
   }
@@ -407,6 +426,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
     return new Observable<InteractionOutcome>((subscriber) => {
       if (!this.live) return subscriber.error(new SmoothTurnEndedError(this.requestId));
       const answer = new PendingAnswer(this, ownRequestId ? this.connection.nextRequestId() : this.requestId, subscriber);
+      if (this.answers === NO_ANSWERS) this.answers = [];
       this.answers.push(answer);
       if (ownRequestId) this.connection.register(answer.requestId, answer);
       try {
@@ -535,7 +555,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
   private finish(): void {
     this.phase = 'ended';
     retireTurn(this);
-    this.inactivity.stop();
+    this.unguard();
     this.drainTimer?.unsubscribe();
     this.connection.unregister(this.requestId);
     // Answers under their own requestId stop listening with the turn; their stragglers are late.
@@ -545,7 +565,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
 
   private drain(): void {
     this.phase = 'draining';
-    this.inactivity.stop();
+    this.unguard();
     const { cancelDrainMs, scheduler } = this.deps.options;
     this.drainTimer = scheduler.schedule(() => this.finishDrain(undefined), cancelDrainMs);
   }
@@ -555,7 +575,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
     if (!this.live) return;
     this.phase = 'parked';
     // A cancel owes an answer whatever else happens: it stays guarded.
-    if (!this.cancelSent) this.inactivity.stop();
+    if (!this.cancelSent) this.unguard();
   }
 
   /**
@@ -563,7 +583,7 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
    * guarded again while it stays parked, and ends with TURN_TIMEOUT if nothing comes.
    */
   private answerSent(): void {
-    if (this.phase === 'parked') this.inactivity.start();
+    if (this.phase === 'parked') this.guard();
   }
 
   /** An answer refused because its ask was already resolved (the turn went on without it) is reported. */
@@ -572,14 +592,23 @@ class TurnRun implements TurnContext, Route, LaneTurn, TurnPending {
     this.connection.report({ kind: 'moot-answer', message: `${error.code} for an answer on ${this.requestId}, whose ask was already resolved`, event: error.event, requestId: this.requestId });
   }
 
+  /** Starts (again) counting the inactivity timeout from now. */
+  private guard(): void {
+    this.deps.deadlines.guard(this, this.timeoutMs);
+  }
+
+  private unguard(): void {
+    this.deps.deadlines.release(this);
+  }
+
   private unpark(): void {
     if (this.phase !== 'parked') return;
     this.phase = 'running';
-    this.inactivity.start();
+    this.guard();
   }
 
   /** No event for the timeout: like an abandoned turn, cancel and hold the slot until the server confirms. */
-  private expire(): void {
+  expire(): void {
     if (!this.live) return;
     // Still in the outbox: taken back, nothing to cancel; otherwise cancel and drain.
     if (this.connection.withdraw(this.requestId)) this.finish();

@@ -79,8 +79,13 @@ export interface TurnContext {
 // answers) — are bound one by one. Wire events stay exactly what was received: nothing is
 // written on them, so a copy (or a serialized round trip) finds the same turn.
 const bound = new WeakMap<object, TurnContext>();
-/** Turns by requestId, each with its owner (a client's pool), so a closed client's turns can be let go. */
-const turns = new Map<string, { readonly context: TurnContext; readonly owner: object }>();
+/** @internal A turn as the registry keeps it: with its owner (a client's lanes), so a closed client's turns can be let go. */
+export interface RegisteredTurn extends TurnContext {
+  readonly registryOwner: object;
+}
+
+/** Turns by requestId. */
+const turns = new Map<string, RegisteredTurn>();
 const ended = new Set<string>();
 /** Ended turns still found by requestId. */
 const ENDED_TURNS_KEPT = 256;
@@ -90,9 +95,9 @@ export function bindTurn(event: TurnEvent, context: TurnContext): void {
   bound.set(event, context);
 }
 
-/** @internal A turn that started: its events find it by requestId. `owner` is its client's. */
-export function registerTurn(context: TurnContext, owner: object): void {
-  turns.set(context.requestId, { context, owner });
+/** @internal A turn that started: its events find it by requestId. */
+export function registerTurn(context: RegisteredTurn): void {
+  turns.set(context.requestId, context);
 }
 
 /**
@@ -101,7 +106,7 @@ export function registerTurn(context: TurnContext, owner: object): void {
  */
 export function forgetTurns(owner: object): void {
   for (const [requestId, turn] of turns) {
-    if (turn.owner !== owner) continue;
+    if (turn.registryOwner !== owner) continue;
     turns.delete(requestId);
     ended.delete(requestId);
   }
@@ -109,7 +114,7 @@ export function forgetTurns(owner: object): void {
 
 /** @internal A turn that ended: still found by requestId until {@link ENDED_TURNS_KEPT} later turns have ended. */
 export function retireTurn(context: TurnContext): void {
-  if (turns.get(context.requestId)?.context !== context || ended.has(context.requestId)) return;
+  if (turns.get(context.requestId) !== context || ended.has(context.requestId)) return;
   ended.add(context.requestId);
   if (ended.size <= ENDED_TURNS_KEPT) return;
   const oldest = ended.values().next().value as string;
@@ -143,5 +148,5 @@ export function findTurnOf(event: TurnEvent): TurnContext | undefined {
   const context = bound.get(event);
   if (context !== undefined) return context;
   const requestId = (event as { requestId?: unknown }).requestId;
-  return typeof requestId === 'string' ? turns.get(requestId)?.context : undefined;
+  return typeof requestId === 'string' ? turns.get(requestId) : undefined;
 }
