@@ -21,7 +21,7 @@ import { resolveOptions, type ResolvedOptions, type SmoothClientOptions } from '
 import { replyOf, request, type Answer, type RequestSpec } from './request.js';
 import { createSession, type SessionOptions, type SmoothSession } from './session.js';
 import { turn, type TurnDeps } from './turn.js';
-import { deadlinesOf } from './inactivity-deadline.js';
+import { Deadlines } from './inactivity-deadline.js';
 
 /** What `createSession` sends: `create_conversation_session` without the envelope. */
 export type CreateSessionOptions = Omit<CreateConversationSessionAction, 'action' | 'requestId'>;
@@ -119,7 +119,7 @@ class Client implements SmoothClient {
     this.#options = options;
     this.#lanes = options.pool?.open(options) ?? new Lanes(options);
     this.#connection = this.#lanes.primary;
-    this.#turnDeps = { lanes: this.#lanes, options, deadlines: deadlinesOf(options.scheduler), turn: this.turn.bind(this) };
+    this.#turnDeps = { lanes: this.#lanes, options, deadlines: new Deadlines(options.scheduler), turn: this.turn.bind(this) };
     this.state$ = this.#lanes.state$;
     this.diagnostics$ = this.#lanes.diagnostics$;
   }

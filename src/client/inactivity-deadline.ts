@@ -12,10 +12,9 @@ export interface Guarded {
 }
 
 /**
- * The inactivity deadlines of the turns on one scheduler, checked by one scheduled action for
- * them all: an open turn holds a deadline and a place in a Set, not a timer of its own (an rxjs
- * action, a host timer and their closures are most of what a turn would otherwise keep). The
- * check runs at the earliest deadline; what activity moved meanwhile is checked again at its new
+ * The inactivity deadlines of a client's turns, checked by one scheduled action for them all:
+ * an open turn holds a deadline and a place in a Set, not a timer of its own (an rxjs action, a
+ * host timer and their closures are most of what a turn would otherwise keep). The check runs at the earliest deadline; what activity moved meanwhile is checked again at its new
  * deadline, so every turn expires exactly when it would with a timer of its own.
  */
 export class Deadlines {
@@ -24,6 +23,11 @@ export class Deadlines {
   /** When the scheduled check runs (the scheduler's clock). */
   private checkAt = 0;
 
+  /**
+   * Per client, not per scheduler: clients that share the default scheduler may run on different
+   * clocks (real time, and a `TestScheduler.run()` that takes it over), and one clock's check
+   * must not expire another's turns.
+   */
   constructor(private readonly scheduler: SchedulerLike) {}
 
   /** Starts (again) counting `ms` from now; `0` or less: never expires. */
@@ -70,19 +74,6 @@ export class Deadlines {
     // A static task given the clock as its state: no closure per scheduling.
     this.check = this.scheduler.schedule(checkTask, Math.max(0, at - this.scheduler.now()), this);
   }
-}
-
-const clocks = new WeakMap<SchedulerLike, Deadlines>();
-
-/**
- * The deadlines of every turn on `scheduler`, whichever client runs it: a process with many
- * clients (a server with one per user, the bench) holds one check, not one per client. Per
- * client, not per event.
- */
-export function deadlinesOf(scheduler: SchedulerLike): Deadlines {
-  let deadlines = clocks.get(scheduler);
-  if (deadlines === undefined) clocks.set(scheduler, (deadlines = new Deadlines(scheduler)));
-  return deadlines;
 }
 
 function checkTask(this: unknown, deadlines?: Deadlines): void {

@@ -144,6 +144,21 @@ describe('turn inactivity timeout', () => {
     expect(h2.sentLog()).toEqual(['send_message:1', 'cancel:1']); // only from the unsubscription
   });
 
+  // Each client keeps its own deadlines: one client's turns on real time are not checked on another's virtual clock.
+  it("a client's turn on real time is not expired by another client's marble test on the same default scheduler", async () => {
+    const real = harness(quiet, { turnTimeoutMs: 60_000 });
+    let realOutcome = 'open';
+    const subscription = real.client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: (err: SmoothError) => (realOutcome = err.code) });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // its socket opens and its turn is sent, on real time
+    const h = harness(quiet, { turnTimeoutMs: 5 });
+    testScheduler().run(({ expectObservable }) => {
+      expectObservable(types(h.client.turn({ sessionId: 's', message: 'hi' }))).toBe('-a-t----#', T, expect.objectContaining({ code: 'TURN_TIMEOUT', timeoutMs: 5 }));
+    });
+    expect(realOutcome).toBe('open');
+    subscription.unsubscribe();
+    real.client.close();
+  });
+
   const parking: Script = (a) => {
     if (a.action === 'send_message') return [[1, ack(a.requestId)], [2, writeConfirmation(a.requestId, 'delete_record')], [3, toolCall(a.requestId, 'delete_record', { id: '42' })]];
     if (a.action === 'confirm_tool_action') return [[1, ok(a.requestId, { sessionId: a.sessionId, approved: a.approved }, 'Tool action approved')]];
