@@ -60,19 +60,6 @@ function under(segment: string): false {
   return false;
 }
 
-const isObject = (d: unknown): boolean => typeof d === 'object' && d !== null && !Array.isArray(d);
-
-/** ajv's type tests with strict numbers: NaN and ±Infinity are not numbers. */
-const IS: Record<JsonType, (d: unknown) => boolean> = {
-  null: (d) => d === null,
-  boolean: (d) => typeof d === 'boolean',
-  string: (d) => typeof d === 'string',
-  number: Number.isFinite,
-  integer: Number.isInteger,
-  array: Array.isArray,
-  object: isObject,
-};
-
 /**
  * Every keyword but `type`, grouped as ajv runs them: first those that apply to any value, then
  * those that apply to one type only (skipped for a value of another type), each group in ajv's
@@ -80,6 +67,12 @@ const IS: Record<JsonType, (d: unknown) => boolean> = {
  */
 const GROUPS = ['number', 'string', 'array', 'object'] as const;
 type Group = (typeof GROUPS)[number];
+const KEYWORDS: Record<Group, (keyof SchemaDescription)[]> = {
+  number: ['maximum', 'minimum'],
+  string: ['maxLength', 'minLength', 'pattern'],
+  array: ['maxItems', 'minItems', 'items'],
+  object: ['required', 'additionalProperties', 'properties'],
+};
 
 export function compile(schema: SchemaDescription): CompiledValidator {
   const check = compileCheck(schema);
@@ -97,17 +90,16 @@ export function compile(schema: SchemaDescription): CompiledValidator {
 /** undefined when the schema accepts every value. */
 function compileCheck(s: SchemaDescription): Check | undefined {
   const checks: Check[] = [];
-  const byGroup: Record<Group, Check[]> = { number: numberChecks(s), string: stringChecks(s), array: arrayChecks(s), object: objectChecks(s) };
   const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
   const single = types.length === 1 ? types[0] : undefined;
   // ajv tests a lone type inside its own group when the schema has keywords of that group (the
   // type error then comes after const/enum/allOf/if), else before every keyword. `integer` has
   // no group of its own: it is always tested first.
-  const typeInGroup = single !== undefined && (GROUPS as readonly string[]).includes(single) && byGroup[single as Group].length > 0;
+  const typeInGroup = single !== undefined && Object.hasOwn(KEYWORDS, single) && KEYWORDS[single as Group].some((k) => k in s);
+  const typeError = (): false => fail('type', { type: s.type });
   if (types.length > 0 && !typeInGroup) {
-    const tests = types.map((t) => IS[t]);
-    const is = tests.length === 1 ? (tests[0] as (d: unknown) => boolean) : (d: unknown) => tests.some((test) => test(d));
-    checks.push((d) => is(d) || fail('type', { type: s.type }));
+    const mask = maskOf(types);
+    checks.push((d) => (mask & typeBits(d)) !== 0 || typeError());
   }
   if (s.const !== undefined) {
     const allowedValue = s.const;
@@ -128,11 +120,22 @@ function compileCheck(s: SchemaDescription): Check | undefined {
     const otherwise = s.else === undefined ? undefined : compileCheck(s.else);
     checks.push((d) => (probe === undefined || probe(d) ? then === undefined || then(d) : otherwise === undefined || otherwise(d)));
   }
+  const ownType = typeInGroup ? single : undefined;
+  const groups: Record<Group, Check | undefined> = {
+    number: all(numberChecks(s)),
+    string: all(stringChecks(s)),
+    array: all(arrayChecks(s)),
+    object: objectCheck(s, ownType === 'object' ? typeError : undefined),
+  };
   for (const group of GROUPS) {
-    const body = all(byGroup[group]);
-    if (body === undefined) continue;
-    const is = IS[group];
-    checks.push(group === single && typeInGroup ? (d) => (is(d) ? body(d) : fail('type', { type: s.type })) : (d) => !is(d) || body(d));
+    const body = groups[group];
+    const bit = BIT[group];
+    if (group === ownType) {
+      if (group === 'object') checks.push(body as Check); // tests its type itself
+      else checks.push((d) => ((typeBits(d) & bit) !== 0 ? body === undefined || body(d) : typeError()));
+    } else if (body !== undefined) {
+      checks.push(group === 'object' ? body : (d) => (typeBits(d) & bit) === 0 || body(d));
+    }
   }
   return all(checks);
 }
@@ -147,6 +150,72 @@ function all(checks: Check[]): Check | undefined {
     for (let i = 0; i < checks.length; i++) if (!(checks[i] as Check)(d)) return false;
     return true;
   };
+}
+
+const BIT = { null: 1, boolean: 2, string: 4, number: 8, integer: 16, array: 32, object: 64 } as const;
+
+/** The JSON types a value has, as BIT flags; an integer is a number too, NaN and ±Infinity are none. */
+function typeBits(d: unknown): number {
+  switch (typeof d) {
+    case 'string':
+      return BIT.string;
+    case 'number':
+      return Number.isInteger(d) ? BIT.number | BIT.integer : Number.isFinite(d) ? BIT.number : 0;
+    case 'boolean':
+      return BIT.boolean;
+    case 'object':
+      return d === null ? BIT.null : Array.isArray(d) ? BIT.array : BIT.object;
+    default:
+      return 0;
+  }
+}
+
+const maskOf = (types: JsonType[]): number => types.reduce((mask, t) => mask | BIT[t], 0);
+
+/**
+ * Most properties and items are one type, a non-empty string or a constant: a property loop
+ * tests those in place, and calls a value's compiled check only when the quick test does not
+ * pass it (to fail it, with the error). Calls through closures are most of a validator's time.
+ */
+const enum Quick {
+  None,
+  Types,
+  String,
+  Const,
+}
+
+interface Child {
+  quick: Quick;
+  /** Quick.Types: the BIT mask; Quick.String: the shortest length that surely passes. */
+  arg: number;
+  value: Scalar | undefined;
+  check: Check;
+}
+
+function child(s: SchemaDescription): Child | undefined {
+  const check = compileCheck(s);
+  if (check === undefined) return undefined;
+  const keys = Object.keys(s);
+  const only = (...allowed: string[]) => keys.every((k) => allowed.includes(k));
+  if (only('type') && s.type !== undefined) return { quick: Quick.Types, arg: maskOf(Array.isArray(s.type) ? s.type : [s.type]), value: undefined, check };
+  // A string of n UTF-16 units has at least n/2 code points; one unit is always one.
+  if (only('type', 'minLength') && s.type === 'string' && s.minLength !== undefined) return { quick: Quick.String, arg: s.minLength <= 1 ? s.minLength : 2 * s.minLength, value: undefined, check };
+  if (only('const')) return { quick: Quick.Const, arg: 0, value: s.const, check };
+  return { quick: Quick.None, arg: 0, value: undefined, check };
+}
+
+/** Whether a value surely passes its child schema without calling its check. */
+function quickPass(c: Child, v: unknown): boolean {
+  switch (c.quick) {
+    case Quick.Types:
+      return (typeBits(v) & c.arg) !== 0;
+    case Quick.String:
+      return typeof v === 'string' && v.length >= c.arg;
+    case Quick.Const:
+      return v === c.value;
+    default:
+      return false;
+  }
 }
 
 function numberChecks(s: SchemaDescription): Check[] {
@@ -186,56 +255,81 @@ function arrayChecks(s: SchemaDescription): Check[] {
   const { maxItems, minItems } = s;
   if (maxItems !== undefined) checks.push((d) => (d as unknown[]).length <= maxItems || fail('maxItems', { limit: maxItems }));
   if (minItems !== undefined) checks.push((d) => (d as unknown[]).length >= minItems || fail('minItems', { limit: minItems }));
-  const item = s.items === undefined ? undefined : compileCheck(s.items);
+  const item = s.items === undefined ? undefined : child(s.items);
   if (item !== undefined) {
     checks.push((d) => {
       const array = d as unknown[];
-      for (let i = 0; i < array.length; i++) if (!item(array[i])) return under(`/${i}`);
+      for (let i = 0; i < array.length; i++) {
+        const v = array[i];
+        if (!quickPass(item, v) && !item.check(v)) return under(`/${i}`);
+      }
       return true;
     });
   }
   return checks;
 }
 
-function objectChecks(s: SchemaDescription): Check[] {
-  const checks: Check[] = [];
-  const required = s.required;
-  if (required !== undefined && required.length > 0) {
-    checks.push((d) => {
-      // Read as ajv reads it: a property that is undefined, or absent, is missing.
-      for (let i = 0; i < required.length; i++) {
-        const key = required[i] as string;
-        if ((d as Obj)[key] === undefined) return fail('required', { missingProperty: key });
-      }
-      return true;
-    });
-  }
+/**
+ * The object keywords as one check, type test included: they run on most values a frame holds.
+ * A value of another type fails with `typeError` when the schema's own type is object, else passes.
+ *
+ * A first pass reads each declared property once and only decides the verdict; it is what nearly
+ * every frame costs. Only a value that fails is checked again keyword by keyword, in ajv's order,
+ * for the error ajv reports first.
+ */
+function objectCheck(s: SchemaDescription, typeError: (() => false) | undefined): Check | undefined {
+  const required = s.required ?? [];
   const properties = s.properties ?? {};
-  if (s.additionalProperties === false) {
-    const known = new Set(Object.keys(properties));
-    checks.push((d) => {
-      for (const key in d as Obj) if (!known.has(key)) return fail('additionalProperties', { additionalProperty: key });
-      return true;
-    });
-  }
+  const known = s.additionalProperties === false ? new Set(Object.keys(properties)) : undefined;
   const keys: string[] = [];
   const segments: string[] = [];
-  const values: Check[] = [];
+  const children: (Child | undefined)[] = [];
+  const isRequired: boolean[] = [];
   for (const [key, sub] of Object.entries(properties)) {
-    const check = compileCheck(sub);
-    if (check === undefined) continue;
+    const c = child(sub);
+    if (c === undefined && !required.includes(key)) continue;
     keys.push(key);
     segments.push(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-    values.push(check);
+    children.push(c);
+    isRequired.push(required.includes(key));
   }
-  if (keys.length > 0) {
-    checks.push((d) => {
-      for (let i = 0; i < keys.length; i++) {
-        const value = (d as Obj)[keys[i] as string];
-        if (value !== undefined && !(values[i] as Check)(value)) return under(segments[i] as string);
+  const otherRequired = required.filter((key) => !Object.hasOwn(properties, key));
+  if (typeError === undefined && required.length === 0 && known === undefined && children.every((c) => c === undefined)) return undefined;
+
+  const passes = (data: Obj): boolean => {
+    for (let i = 0; i < keys.length; i++) {
+      const v = data[keys[i] as string];
+      if (v === undefined) {
+        if (isRequired[i]) return false;
+        continue;
       }
-      return true;
-    });
-  }
-  return checks;
+      const c = children[i];
+      if (c !== undefined && !quickPass(c, v) && !c.check(v)) return false;
+    }
+    for (let i = 0; i < otherRequired.length; i++) if (data[otherRequired[i] as string] === undefined) return false;
+    if (known !== undefined) for (const key in data) if (!known.has(key)) return false;
+    return true;
+  };
+
+  const firstError = (data: Obj): boolean => {
+    // Read as ajv reads it: a property that is undefined, or absent, is missing.
+    for (let i = 0; i < required.length; i++) {
+      const key = required[i] as string;
+      if (data[key] === undefined) return fail('required', { missingProperty: key });
+    }
+    if (known !== undefined) {
+      for (const key in data) if (!known.has(key)) return fail('additionalProperties', { additionalProperty: key });
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const v = data[keys[i] as string];
+      const c = children[i];
+      if (v !== undefined && c !== undefined && !c.check(v)) return under(segments[i] as string);
+    }
+    return true;
+  };
+
+  return (d) => {
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) return typeError === undefined || typeError();
+    return passes(d as Obj) || firstError(d as Obj);
+  };
 }
