@@ -192,11 +192,26 @@ function refsIn(node: unknown): string[] {
   return Object.values(node).flatMap(refsIn);
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+
 function emit(node: unknown): string {
   if (node instanceof Ref) return schemaName(node.title);
-  if (Array.isArray(node)) return `[${node.map(emit).join(', ')}]`;
-  if (node !== null && typeof node === 'object') {
-    return `{ ${Object.entries(node).map(([key, value]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${emit(value)}`).join(', ')} }`;
-  }
-  return JSON.stringify(node);
+  const entries = Object.entries(node as Description).map(([keyword, value]) => {
+    if (keyword === 'properties') return `properties: { ${Object.entries(value as Description).map(([name, sub]) => `${key(name)}: ${emit(sub)}`).join(', ')} }`;
+    if (keyword === 'allOf') return `allOf: [${(value as unknown[]).map(emit).join(', ')}]`;
+    if (['if', 'then', 'else', 'items'].includes(keyword)) return `${keyword}: ${emit(value)}`;
+    return `${keyword}: ${JSON.stringify(value)}`;
+  });
+  const properties = (node as Description).properties;
+  if (properties !== undefined) entries.push(`read: ${reader(Object.keys(properties as Description))}`);
+  return `{ ${entries.join(', ')} }`;
+}
+
+/**
+ * Reads an object's declared properties in one call: a data-driven `data[key]` read is a
+ * megamorphic keyed load (several ns each), a property named in code a monomorphic one.
+ */
+function reader(keys: string[]): string {
+  return `(d) => [${keys.map((k) => (IDENTIFIER.test(k) ? `d.${k}` : `d[${JSON.stringify(k)}]`)).join(', ')}]`;
 }

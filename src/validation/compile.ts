@@ -38,6 +38,8 @@ export interface SchemaDescription {
   required?: string[];
   additionalProperties?: false;
   properties?: Record<string, SchemaDescription>;
+  /** The values of `properties`' keys in `data`, in that order (written by codegen beside `properties`). */
+  read?: (data: Obj) => unknown[];
 }
 
 /**
@@ -281,24 +283,18 @@ function objectCheck(s: SchemaDescription, typeError: (() => false) | undefined)
   const required = s.required ?? [];
   const properties = s.properties ?? {};
   const known = s.additionalProperties === false ? new Set(Object.keys(properties)) : undefined;
-  const keys: string[] = [];
-  const segments: string[] = [];
-  const children: (Child | undefined)[] = [];
-  const isRequired: boolean[] = [];
-  for (const [key, sub] of Object.entries(properties)) {
-    const c = child(sub);
-    if (c === undefined && !required.includes(key)) continue;
-    keys.push(key);
-    segments.push(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-    children.push(c);
-    isRequired.push(required.includes(key));
-  }
+  const keys = Object.keys(properties);
+  const segments = keys.map((key) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  const children = keys.map((key) => child(properties[key] as SchemaDescription));
+  const isRequired = keys.map((key) => required.includes(key));
   const otherRequired = required.filter((key) => !Object.hasOwn(properties, key));
   if (typeError === undefined && required.length === 0 && known === undefined && children.every((c) => c === undefined)) return undefined;
+  const read = s.read ?? ((data: Obj) => keys.map((key) => data[key]));
 
   const passes = (data: Obj): boolean => {
-    for (let i = 0; i < keys.length; i++) {
-      const v = data[keys[i] as string];
+    const values = read(data);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       if (v === undefined) {
         if (isRequired[i]) return false;
         continue;
