@@ -291,22 +291,6 @@ function objectCheck(s: SchemaDescription, typeError: (() => false) | undefined)
   if (typeError === undefined && required.length === 0 && known === undefined && children.every((c) => c === undefined)) return undefined;
   const read = s.read ?? ((data: Obj) => keys.map((key) => data[key]));
 
-  const passes = (data: Obj): boolean => {
-    const values = read(data);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === undefined) {
-        if (isRequired[i]) return false;
-        continue;
-      }
-      const c = children[i];
-      if (c !== undefined && !quickPass(c, v) && !c.check(v)) return false;
-    }
-    for (let i = 0; i < otherRequired.length; i++) if (data[otherRequired[i] as string] === undefined) return false;
-    if (known !== undefined) for (const key in data) if (!known.has(key)) return false;
-    return true;
-  };
-
   const firstError = (data: Obj): boolean => {
     // Read as ajv reads it: a property that is undefined, or absent, is missing.
     for (let i = 0; i < required.length; i++) {
@@ -326,6 +310,19 @@ function objectCheck(s: SchemaDescription, typeError: (() => false) | undefined)
 
   return (d) => {
     if (typeof d !== 'object' || d === null || Array.isArray(d)) return typeError === undefined || typeError();
-    return passes(d as Obj) || firstError(d as Obj);
+    const data = d as Obj;
+    const values = read(data);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === undefined) {
+        if (isRequired[i]) return firstError(data);
+        continue;
+      }
+      const c = children[i];
+      if (c !== undefined && !quickPass(c, v) && !c.check(v)) return firstError(data);
+    }
+    for (let i = 0; i < otherRequired.length; i++) if (data[otherRequired[i] as string] === undefined) return firstError(data);
+    if (known !== undefined) for (const key in data) if (!known.has(key)) return firstError(data);
+    return true;
   };
 }
