@@ -1,7 +1,8 @@
 /**
  * spec/ → src/generated/: TypeScript types (quicktype), the ClientAction / ServerEvent unions and
- * their type-indexed lookups, and one precompiled ajv validator per message (validators.ts), so
- * that no schema is compiled (and no `new Function` runs) at run time.
+ * their type-indexed lookups, and one validator per message (validators.ts: a schema description
+ * that src/validation/compile.ts turns into closures), so that no ajv and no `new Function` runs
+ * at run time.
  *
  *   npm run codegen          write src/generated/
  *   npm run codegen:check    fail when src/generated/ differs from what spec/ produces

@@ -78,21 +78,3 @@ function rewriteRefs(node: unknown, group: SpecGroup, byPath: Map<string, string
   }
   return out;
 }
-
-/** Annotations cost bytes in every standalone validator and change nothing it decides. */
-export function stripAnnotations(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(stripAnnotations);
-  if (node === null || typeof node !== 'object') return node;
-  const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'title' || key === 'description' || key === '$comment' || key === 'examples') continue;
-    // Property names are data, not annotations: a property may be called "title" or "description".
-    out[key] = key === 'properties' ? mapValues(value, stripAnnotations) : stripAnnotations(value);
-  }
-  return out;
-}
-
-export function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
-}

@@ -1,77 +1,47 @@
 /**
- * spec/ → src/generated/validators/: the whole spec compiled by one ajv instance (standalone
- * code) into ONE module of tree-shakable functions, one exported per message and named by its
- * title, with no annotations, schema copies or message strings in it; the lookups the client
- * reads (events by `type`, actions by `action`) are separate small modules, so a bundle keeps only
- * the validators its imports reach. ajv's output is then slimmed (compact.ts, simplify.ts) and
- * test/spec/validators-equivalence.test.ts proves it still decides what the full schemas decide.
+ * spec/ → src/generated/validators/: each message's schema as a description that
+ * src/validation/compile.ts turns into a validator at module load, one exported validator per
+ * message and named by its title. Descriptions are the spec's own keywords minus everything that
+ * decides nothing (annotations, formats, `additionalProperties: true`), and a `$ref` is a
+ * reference to the description it names, so a shared object is written once. Each validator is a
+ * pure call: a bundle keeps only the validators its imports reach, and the lookups the client
+ * reads (events by `type`, actions by `action`) are separate small modules.
+ *
+ * ajv checks the spec here (the draft 2020-12 meta-schema, then strict mode), and
+ * test/spec/validators-equivalence.test.ts proves that the validators decide what ajv decides
+ * with the full schemas, first error included.
  */
 // ajv ships CommonJS with the export on `.default` as well; NodeNext types only see that one.
-import AjvModule from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import standaloneModule from 'ajv/dist/standalone/index.js';
-import { mapValues, stripAnnotations, type SpecFile } from './spec.js';
-import { compactErrorSites, ERROR_HELPER } from './compact.js';
-import { plainInstancePath, shorterNumberChecks, simplifyBookkeeping } from './simplify.js';
+import type { SpecFile } from './spec.js';
 
-const Ajv = AjvModule.default;
 const Ajv2020 = Ajv2020Module.default;
-const standaloneCode = standaloneModule.default;
 
 /** Generated file name (under src/generated/) → contents, without the DO-NOT-EDIT header. */
 export function generateValidators(files: SpecFile[], defs: Record<string, unknown>): Map<string, string> {
-  // The spec is draft 2020-12: prove each file against that meta-schema...
   const meta = new Ajv2020({ strict: true, strictRequired: false, validateFormats: false });
   for (const f of files) {
     if (!meta.validateSchema(f.schema)) throw new Error(`${f.title}: ${meta.errorsText(meta.errors)}`);
   }
-  // ...then emit code with core Ajv. Ajv2020 always emits $dynamicRef/unevaluated bookkeeping that
-  // every call pays for; the keywords we use mean the same in both dialects, and strict mode makes
-  // codegen fail on any 2020-only keyword instead of ignoring it.
-  const ajv = new Ajv({
-    code: { source: true, esm: true },
-    strict: true,
-    // if/else branches name properties declared at the root (submit_interaction: values unless declined).
-    strictRequired: false,
-    allErrors: false,
-    // A $ref to a small definition is compiled in place. As a call it cost up to +40% per frame
-    // on the hot path (an eventual_response with citations): a concatenated instance path per
-    // call. The spec's shared definitions are small and nearly all used once (ErrorBody twice, in
-    // `error`); a bundle holds a second copy only if it also imports that object's own validator.
-    inlineRefs: true,
-    // Messages are composed at run time from keyword and params (src/validation/validate.ts):
-    // ajv's message strings would be most of every validator's bytes.
-    messages: false,
-    // Servers validate formats (email, date-time); the client checks shape only, and needs no
-    // ajv-formats at run time.
-    validateFormats: false,
-  });
-  ajv.addSchema({ $id: 'smooth', $defs: inlineRefsInProbes(stripAnnotations(defs) as Record<string, unknown>) });
-  const exports = Object.fromEntries(files.map((f) => [f.title, `smooth#/$defs/${f.title}`]));
-  let code = standaloneCode(ajv, exports);
-  // ajv's string-length helper is CommonJS; ours is the same function as an ES module.
-  code = code.replace(
-    /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g,
-    'import { ucs2length as $1 } from "../../validation/ucs2length.js";',
-  );
-  if (/require\(/.test(code)) throw new Error('standalone code still requires a module');
-  code = code.replace(/^"use strict";/, '');
-  // schemaPath is never read; each error literal would carry it.
-  code = code.replace(/schemaPath:"[^"]*",/g, '');
-  code = inlineSchemaConstants(code);
-  code = compactErrorSites(code);
-  code = simplifyBookkeeping(code);
-  code = plainInstancePath(code);
-  code = shorterNumberChecks(code);
-  code = code.replace(
-    /export const (\w+) = (validate\d+);/g,
-    'export const $1: CompiledValidator = $2 as unknown as CompiledValidator;',
-  );
+  // Strict mode rejects unknown keywords and contradictory types, which the descriptions would
+  // silently carry. if/else branches name properties declared at the root (submit_interaction:
+  // values unless declined), hence strictRequired off.
+  const strict = new Ajv2020({ strict: true, strictRequired: false, validateFormats: false });
+  strict.addSchema({ $id: 'smooth', $defs: defs });
+  for (const f of files) strict.getSchema(`smooth#/$defs/${f.title}`);
+
+  const descriptions = new Map(Object.entries(defs).map(([title, schema]) => [title, describe(schema, title, defs)]));
+  const lines: string[] = [];
+  for (const title of dependencyOrder(descriptions)) {
+    lines.push(`const ${schemaName(title)}: SchemaDescription = ${emit(descriptions.get(title))};`);
+    lines.push(`export const ${title}: CompiledValidator = /* @__PURE__ */ compile(${schemaName(title)});`);
+  }
   const out = new Map<string, string>();
   out.set(
     'validators/validators.ts',
-    `// Every message's validator, named by its schema title.\n// @ts-nocheck\n` +
-      `import type { CompiledValidator } from "../../validation/compiled.js";\n${ERROR_HELPER}\n${code}\n`,
+    `// Every message's schema as src/validation/compile.ts reads it, and its validator, named by the schema's title.\n` +
+      `import { compile, type SchemaDescription } from '../../validation/compile.js';\n` +
+      `import type { CompiledValidator } from '../../validation/compiled.js';\n\n${lines.join('\n')}\n`,
   );
   out.set('validators/events.ts', lookup(files, 'events', 'eventValidators', 'Event `type` → its validator.'));
   out.set('validators/actions.ts', lookup(files, 'actions', 'actionValidators', 'Action name → its validator.'));
@@ -103,66 +73,145 @@ function lookup(files: SpecFile[], group: 'events' | 'actions', name: string, do
   );
 }
 
-/**
- * ajv keeps each schema as a constant for what its code reads from it: enum and union-type lists
- * (error params) and, for `additionalProperties: false`, the `properties` map whose own keys are
- * allowed. Those values are written in place (the map as an object of the same own keys), so no
- * whole schema, with every nested definition, stays in a bundle.
- */
-function inlineSchemaConstants(code: string): string {
-  const constants = new Map<string, unknown>();
-  let out = code.replace(/const (schema\d+) = (\{.*?\});(?=function |const |export |import |$)/gs, (_m, name: string, literal: string) => {
-    constants.set(name, JSON.parse(literal)); // exactly one JSON literal, or codegen stops here
-    return '';
-  });
-  const keySets: string[] = [];
-  out = out.replace(/\b(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (whole, name: string, path: string) => {
-    if (!constants.has(name)) throw new Error(`inline: ${whole} reads no known schema constant`);
-    let value = constants.get(name);
-    for (const [, key, index] of path.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)) {
-      value = (value as Record<string, unknown>)[(key ?? index) as string];
-      if (value === undefined) throw new Error(`inline: ${whole} is undefined`);
-    }
-    if (!path.endsWith('.properties')) return JSON.stringify(value);
-    const keys = Object.keys(value as object);
-    if (keys.includes('__proto__')) throw new Error(`inline: ${whole} names __proto__`);
-    keySets.push(`const keys${keySets.length} = {${keys.map((k) => `${JSON.stringify(k)}:0`).join(',')}};`);
-    return `keys${keySets.length - 1}`;
-  });
-  if (/\bschema\d+\b/.test(out)) throw new Error('inline: a schema constant is still read');
-  return keySets.join('') + out;
+/** A `$ref` in a description: the referenced definition's title. */
+class Ref {
+  constructor(readonly title: string) {}
 }
 
-const PROBES = new Set(['if', 'then', 'else', 'not', 'anyOf', 'oneOf', 'contains']);
-/** Keywords whose values are data, not schemas. */
-const DATA = new Set(['const', 'enum', 'default', 'examples', 'required']);
+type Description = { [keyword: string]: unknown };
+
+const schemaName = (title: string) => `${title}Schema`;
+
+/** Keywords that decide nothing here; `format` because the client checks shape only (servers check formats). */
+const ANNOTATIONS = new Set(['title', 'description', '$comment', 'examples', '$schema', 'default', 'format']);
+/** The keywords src/validation/compile.ts implements; any other stops codegen. */
+const ANY_TYPE = ['type', 'const', 'enum', 'allOf', 'if', 'then', 'else'];
+const BY_TYPE: Record<string, string[]> = {
+  number: ['maximum', 'minimum'],
+  string: ['maxLength', 'minLength', 'pattern'],
+  array: ['maxItems', 'minItems', 'items'],
+  object: ['required', 'additionalProperties', 'properties'],
+};
+const KNOWN = new Set([...ANY_TYPE, ...Object.values(BY_TYPE).flat()]);
 
 /**
- * A definition referenced inside `if`/`then`/`else` (or another probe) is inlined there, as ajv
- * would by default: a failed call reports the callee's errors plus the probe's own, an inlined
- * copy only the probe's, and the errors must stay the ones the full schemas give.
+ * The schema as compile.ts reads it. Dropping a keyword that decides nothing can still move ajv's
+ * type error: a lone type is tested in its keyword group when the schema has keywords of that
+ * group, and the group comes after const/enum/allOf/if. Where that could change the first error,
+ * codegen stops instead of guessing.
  */
-function inlineRefsInProbes(defs: Record<string, unknown>): Record<string, unknown> {
-  const resolve = (ref: string): unknown => {
-    const title = /^#\/\$defs\/(\w+)$/.exec(ref)?.[1];
-    if (title === undefined || !(title in defs)) throw new Error(`inline: unresolved $ref ${ref}`);
-    return defs[title];
-  };
-  const walk = (node: unknown, inProbe: boolean): unknown => {
-    if (Array.isArray(node)) return node.map((n) => walk(n, inProbe));
-    if (node === null || typeof node !== 'object') return node;
-    const entries = Object.entries(node);
-    const ref = (node as { $ref?: unknown }).$ref;
-    if (inProbe && typeof ref === 'string') {
-      if (entries.length !== 1) throw new Error(`inline: $ref ${ref} has sibling keywords`);
-      return walk(resolve(ref), true);
+function describe(schema: unknown, where: string, defs: Record<string, unknown>): Description | Ref {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) throw new Error(`${where}: a schema must be an object`);
+  const source = schema as Description;
+  if (typeof source.$ref === 'string') {
+    const title = /^#\/\$defs\/(\w+)$/.exec(source.$ref)?.[1];
+    if (title === undefined || !(title in defs)) throw new Error(`${where}: unresolved $ref ${source.$ref}`);
+    if (Object.keys(source).some((k) => k !== '$ref' && !ANNOTATIONS.has(k))) throw new Error(`${where}: $ref with sibling keywords`);
+    return new Ref(title);
+  }
+  const out: Description = {};
+  const dropped: string[] = [];
+  for (const [key, value] of Object.entries(source)) {
+    if (ANNOTATIONS.has(key)) {
+      if (key === 'format') dropped.push(key);
+      continue;
     }
-    return Object.fromEntries(
-      entries.map(([key, value]) => {
-        if (DATA.has(key)) return [key, value];
-        return [key, key === 'properties' ? mapValues(value, (v) => walk(v, inProbe)) : walk(value, inProbe || PROBES.has(key))];
-      }),
-    );
+    if (!KNOWN.has(key)) throw new Error(`${where}: keyword ${key} is not supported by src/validation/compile.ts`);
+    switch (key) {
+      case 'const':
+        out[key] = scalar(value, `${where}/const`);
+        break;
+      case 'enum':
+        if (!Array.isArray(value)) throw new Error(`${where}: enum must be an array`);
+        out[key] = value.map((v, i) => scalar(v, `${where}/enum/${i}`));
+        break;
+      case 'additionalProperties':
+        if (value === true) dropped.push(key);
+        else if (value === false) out[key] = false;
+        else throw new Error(`${where}: additionalProperties must be true or false`);
+        break;
+      case 'properties': {
+        const properties = value as Record<string, unknown>;
+        if (Object.hasOwn(properties, '__proto__')) throw new Error(`${where}: a property named __proto__`);
+        out[key] = Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, describe(sub, `${where}/${name}`, defs)]));
+        break;
+      }
+      case 'allOf':
+        out[key] = (value as unknown[]).map((sub, i) => describe(sub, `${where}/allOf/${i}`, defs));
+        break;
+      case 'if':
+      case 'then':
+      case 'else':
+      case 'items':
+        out[key] = describe(value, `${where}/${key}`, defs);
+        break;
+      default:
+        out[key] = value;
+    }
+  }
+  // ajv ignores then/else without if, and an if without either.
+  if (out.if === undefined) {
+    delete out.then;
+    delete out.else;
+  } else if (out.then === undefined && out.else === undefined) {
+    delete out.if;
+  }
+  const type = out.type;
+  const hasGroupKeywords = (node: Description): boolean =>
+    typeof type === 'string' && [...(BY_TYPE[type] ?? []), ...(type === 'string' || type === 'number' ? ['format'] : [])].some((k) => k in node);
+  if (hasGroupKeywords(source) !== hasGroupKeywords(out) && ANY_TYPE.some((k) => k !== 'type' && k in out)) {
+    throw new Error(`${where}: dropping ${dropped.join(', ')} would move ajv's type error`);
+  }
+  return out;
+}
+
+function scalar(value: unknown, where: string): unknown {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value;
+  throw new Error(`${where}: only scalar const/enum values are supported`);
+}
+
+/** Titles ordered so that each description is defined before one that refers to it. */
+function dependencyOrder(descriptions: Map<string, Description | Ref>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (title: string): void => {
+    if (state.get(title) === 'done') return;
+    if (state.get(title) === 'visiting') throw new Error(`${title}: a recursive $ref is not supported`);
+    state.set(title, 'visiting');
+    refsIn(descriptions.get(title)).forEach(visit);
+    state.set(title, 'done');
+    order.push(title);
   };
-  return Object.fromEntries(Object.entries(defs).map(([title, schema]) => [title, walk(schema, false)]));
+  for (const title of [...descriptions.keys()].sort()) visit(title);
+  return order;
+}
+
+function refsIn(node: unknown): string[] {
+  if (node instanceof Ref) return [node.title];
+  if (node === null || typeof node !== 'object') return [];
+  return Object.values(node).flatMap(refsIn);
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
+
+function emit(node: unknown): string {
+  if (node instanceof Ref) return schemaName(node.title);
+  const entries = Object.entries(node as Description).map(([keyword, value]) => {
+    if (keyword === 'properties') return `properties: { ${Object.entries(value as Description).map(([name, sub]) => `${key(name)}: ${emit(sub)}`).join(', ')} }`;
+    if (keyword === 'allOf') return `allOf: [${(value as unknown[]).map(emit).join(', ')}]`;
+    if (['if', 'then', 'else', 'items'].includes(keyword)) return `${keyword}: ${emit(value)}`;
+    return `${keyword}: ${JSON.stringify(value)}`;
+  });
+  const properties = (node as Description).properties;
+  if (properties !== undefined) entries.push(`read: ${reader(Object.keys(properties as Description))}`);
+  return `{ ${entries.join(', ')} }`;
+}
+
+/**
+ * Reads an object's declared properties in one call: a data-driven `data[key]` read is a
+ * megamorphic keyed load (several ns each), a property named in code a monomorphic one.
+ */
+function reader(keys: string[]): string {
+  return `(d) => [${keys.map((k) => (IDENTIFIER.test(k) ? `d.${k}` : `d[${JSON.stringify(k)}]`)).join(', ')}]`;
 }

@@ -1,6 +1,6 @@
 /**
  * String length in Unicode code points, as JSON Schema's minLength/maxLength count it (a surrogate
- * pair is one character). The generated validators import it instead of ajv's CommonJS runtime.
+ * pair is one character), as ajv counts it.
  */
 export function ucs2length(str: string): number {
   const len = str.length;

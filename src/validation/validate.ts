@@ -40,7 +40,7 @@ export interface UnknownFrameType {
 export type ValidationResult<T> = ValidFrame<T> | InvalidFrame | UnknownFrameType;
 
 /**
- * Checks a parsed server frame against the schema of the event its `type` names (one precompiled
+ * Checks a parsed server frame against the schema of the event its `type` names (one compiled
  * validator per type; never a `oneOf` over all events).
  *
  * @example
@@ -77,7 +77,7 @@ function validateDiscriminated<T>(
   return validateWith<T>(validator, frame);
 }
 
-/** Runs one precompiled validator and shapes its verdict as a ValidationResult. */
+/** Runs one compiled validator and shapes its verdict as a ValidationResult. */
 export function validateWith<T>(validator: CompiledValidator, value: unknown): ValidFrame<T> | InvalidFrame {
   if (validator(value)) return { valid: true, value: value as T };
   return { valid: false, unknownType: false, errors: (validator.errors ?? []).map(toIssue) };
