@@ -74,8 +74,8 @@ describe('the typical browser bundle', () => {
     expect(inputs.filter((input) => input.startsWith('src/angular/') || input.includes('@angular'))).toEqual([]);
   }, 30_000);
 
-  it('stays within 17.5 KB gzipped (the target is 12 KB: see the README\'s Performance section)', async () => {
+  it('stays within 18 KB gzipped (the target is 12 KB: see the README\'s Performance section)', async () => {
     const { gzip } = await typicalBundle();
-    expect(gzip).toBeLessThanOrEqual(17.5 * 1024);
+    expect(gzip).toBeLessThanOrEqual(18 * 1024);
   }, 30_000);
 });
