@@ -1,6 +1,6 @@
 /**
- * The generated validators are ajv's standalone code for the spec, slimmed by codegen (shared
- * definitions compiled once, annotations dropped, error sites and bookkeeping compacted). Here the
+ * The generated validators are compact descriptions of the spec's schemas (annotations dropped,
+ * shared definitions described once) that src/validation/compile.ts turns into closures. Here the
  * FULL schemas of spec/ — descriptions, titles, relative file $refs and all — are compiled by ajv
  * at test time, and both must give the same verdict and the same errors (instancePath, keyword,
  * params) on the reference frames and on thousands of seeded mutations of them.
