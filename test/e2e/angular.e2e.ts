@@ -495,7 +495,10 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
         assert.equal(await chat.userMessage(0).innerText(), 'When does order 1001 arrive?'); // the page keeps what was said
         await chat.screenshot('conversation-lost');
 
-        assert.equal(await chat.status(), 'Conversation unavailable');
+        // The banner alone says it and offers the way on: no status repeating it, one New conversation button.
+        const said = await chat.headerText();
+        assert.equal(said.match(/no longer available|unavailable/gi)?.length, 1, said);
+        assert.equal(await chat.page.getByRole('button', { name: /new conversation/i }).count(), 1);
         await chat.page.getByTestId('banner-new-conversation').click();
         await chat.banner.waitFor({ state: 'detached' });
         assert.equal(await chat.page.locator('[data-testid="chat-message"]').count(), 0);

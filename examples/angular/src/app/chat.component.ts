@@ -26,7 +26,7 @@ export class ChatComponent {
     supports: ['identity_form', 'choice_chips'],
   });
   protected readonly draft = signal('');
-  protected readonly statusLabel = computed(() => (this.lost() ? 'Conversation unavailable' : describeStatus(this.chat.status())));
+  protected readonly statusLabel = computed(() => describeStatus(this.chat.status()));
 
   protected readonly lost = computed(() => this.chat.error()?.code === 'CONVERSATION_LOST');
   protected readonly unreachable = computed(() => ['CONNECTION_REFUSED', 'RETRIES_EXHAUSTED'].includes(this.chat.error()?.code ?? ''));
