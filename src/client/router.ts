@@ -1,6 +1,6 @@
 import type { ServerEvent } from '../generated/types.js';
 import type { SmoothError } from '../errors.js';
-import { validateEvent, type ValidationIssue } from '../validation/validate.js';
+import { isValidEvent, validateEvent, type ValidationIssue } from '../validation/validate.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** A consumer of the events of one requestId (a request, a turn, a resume). */
@@ -82,6 +82,8 @@ export class Router {
     } catch (err) {
       return this.report({ kind: 'unparseable-frame', message: `not JSON: ${(err as Error).message}`, raw: text.slice(0, 2000) });
     }
+    // Every frame: a verdict only, no result object. A frame that fails is rare: validateEvent says why.
+    if (isValidEvent(frame)) return this.route(frame);
     const result = validateEvent(frame);
     if (result.valid) return this.route(result.value);
     if (result.unknownType) {

@@ -53,6 +53,17 @@ export function validateEvent(frame: unknown): ValidationResult<ServerEvent> {
   return validateDiscriminated<ServerEvent>(frame, 'type', eventValidators);
 }
 
+/**
+ * @internal The client's check of every frame: whether it is a valid event, with no result object
+ * to allocate (per event); {@link validateEvent} then says why one is not.
+ */
+export function isValidEvent(frame: unknown): frame is ServerEvent {
+  if (typeof frame !== 'object' || frame === null) return false;
+  // An array has no `type` to find a validator by; a Map is not fooled by "__proto__".
+  const validator = eventValidators.get((frame as Record<string, unknown>).type as string);
+  return validator !== undefined && validator(frame);
+}
+
 /** Checks a client frame against the schema of the action its `action` names. */
 export function validateAction(frame: unknown): ValidationResult<ClientAction> {
   return validateDiscriminated<ClientAction>(frame, 'action', actionValidators);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { actionValidators, eventValidators, objectValidators } from '../../src/generated/validators/index.js';
 import type { CompiledValidator, CompiledValidatorError } from '../../src/validation/compiled.js';
-import { validateAction, validateEvent } from '../../src/validation/validate.js';
+import { isValidEvent, validateAction, validateEvent } from '../../src/validation/validate.js';
 import { actionCases, eventCases } from '../fixtures/frames.js';
 import { mutate, paths, prng, referenceFrames, vocabulary, type Json } from './validators-corpus.js';
 
@@ -107,6 +107,8 @@ class Tally {
   dispatch(frame: Json, where: string): void {
     const isAction = isActionFrame(frame);
     const result = isAction ? validateAction(frame) : validateEvent(frame);
+    // The client's per-frame check (no result object) must say what validateEvent says.
+    if (!isAction && isValidEvent(frame) !== result.valid) this.mismatches.push(`${where}: isValidEvent says ${!result.valid}, validateEvent says ${result.valid}`);
     const named = namedBy(frame);
     if (named === undefined) {
       if (result.valid) this.mismatches.push(`${where}: accepted a frame naming no known message: ${JSON.stringify(frame)}`);
