@@ -73,7 +73,7 @@ export class AnswerView {
     this.previous = now;
     this.renderStream('reasoning', before.reasoning, now.reasoning);
     this.renderStream('preamble', before.preamble, now.preamble);
-    this.renderTools(message.parts.filter((part): part is ChatToolPart => part.type === 'tool'));
+    this.renderTools(message.parts.filter((part): part is ChatToolPart => part.type === 'tool'), ask?.type === 'otp' ? ask.toolId : undefined);
     this.renderStream('answer', before.answer, now.answer);
 
     switch (message.status) {
@@ -163,7 +163,8 @@ export class AnswerView {
     this.screen.write('\n');
   }
 
-  private renderTools(tools: readonly ChatToolPart[]): void {
+  /** `heldForCode`: the tool a one-time code is asked for (its error result is that refusal). */
+  private renderTools(tools: readonly ChatToolPart[], heldForCode: string | undefined): void {
     for (const tool of tools) {
       // Cut with its turn before any result: the turn's own last line says why.
       if (tool.status !== 'running' && tool.result === undefined) continue;
@@ -181,7 +182,7 @@ export class AnswerView {
       }
       this.endStream();
       if (seen === undefined) this.screen.line(formatToolCall(tool, this.style));
-      if (tool.status !== 'running') this.screen.line(formatToolResult(tool, this.style, this.deniedTools.has(tool.name)));
+      if (tool.status !== 'running') this.screen.line(formatToolResult(tool, this.style, this.deniedTools.has(tool.name), tool.name === heldForCode));
     }
   }
 }

@@ -230,9 +230,11 @@ export function formatToolCall(activity: ToolLine, style: Style): string {
 }
 
 /** `  ✓ lookup_order → Order 1001 …`, `  ✗ lookup_order failed: …`, or `  ✗ cancel_order denied` when the user denied it. */
-export function formatToolResult(activity: ToolLine, style: Style, denied = false): string {
+export function formatToolResult(activity: ToolLine, style: Style, denied = false, heldForCode = false): string {
   const result = truncate(activity.result?.result ?? '', 120);
   if (activity.status === 'failed' && denied) return style.dim(`  ${style.red('✗')} ${activity.name} denied`);
+  // Refused until the user verifies a one-time code: it waits for them, it has not failed.
+  if (activity.status === 'failed' && heldForCode) return style.dim(`  ${style.yellow('⋯')} ${activity.name} waits for your one-time code`);
   if (activity.status === 'failed') return style.dim(`  ${style.red('✗')} ${activity.name} failed: ${result}`);
   return style.dim(`  ${style.green('✓')} ${activity.name} → ${result}`);
 }

@@ -19,11 +19,15 @@ describe('one-time codes', () => {
     await chat.until('code (/skip dismisses): ');
     expect(chat.output).toContain('agent › I need your code first.');
     expect(chat.output).toContain('🔒');
+    // The call the server held back for the code waits for the user: it is not a failure.
+    expect(chat.output).toContain('⋯ wipe waits for your one-time code');
+    expect(chat.output).not.toContain('wipe failed');
     chat.type('000000');
     await chat.until('✗ Invalid code. 2 attempt(s) remaining.\n');
     chat.type('424242');
     await chat.until('✓ verified');
     await chat.until('agent › Wiped.');
+    expect(chat.output).toContain('✓ wipe → wiped');
     await waitFor(() => sends(srv).length === 2, 3000, () => chat.output);
     expect(sends(srv)).toEqual(['wipe it', 'wipe it']);
     expect(srv.received.filter((r) => r.action === 'verify_otp').map((r) => (r.frame as { code: string }).code)).toEqual(['000000', '424242']);
