@@ -335,6 +335,51 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
       },
     ),
 
+  /** A code asked for, then the connection lost: the ask says so, and Ask again (off while offline) asks anew. */
+  'otp-interrupted': (env) =>
+    withChat(
+      env,
+      'otp-interrupted',
+      {
+        script: [
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'I need to verify it is you first.' },
+          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+          { kind: 'text', text: 'I still need to verify it is you.' },
+        ],
+        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
+        otp: { tools: ['pay_invoice'], code: '123456' },
+        tokenDelayMs: 20,
+      },
+      async (chat) => {
+        await chat.send('Please pay invoice 7.');
+        const card = chat.turn(0).getByTestId('otp-card');
+        await card.waitFor();
+        await chat.waitForStatus(0, 'complete');
+        chat.server.faults.refuseHandshakes(3);
+        chat.server.faults.closeAll(1011, 'server going away');
+        await card.waitFor({ state: 'detached' });
+        const outcome = chat.turn(0).getByTestId('ask-outcome');
+        assert.match((await outcome.innerText()).replace(/\s+/g, ' '), /^The connection was lost before your code was checked\. Ask again$/);
+        // The tool never ran: not a failure.
+        assert.match((await chat.turn(0).getByTestId('tool').innerText()).replace(/\s+/g, ' '), /^⋯ Pay invoice not run$/);
+        await chat.banner.filter({ hasText: /You are offline/ }).waitFor();
+        assert.equal(await outcome.getByTestId('retry').isDisabled(), true, 'Ask again is off while offline');
+        await chat.screenshot('interrupted');
+
+        await chat.banner.waitFor({ state: 'detached', timeout: 20_000 });
+        await outcome.getByTestId('retry').click();
+        await chat.turn(1).getByTestId('otp-card').waitFor();
+        // Asked again once: the cut ask says so instead of offering it again.
+        assert.match((await outcome.innerText()).replace(/\s+/g, ' '), /^The connection was lost before your code was checked\. Asked again below\.$/);
+        assert.deepEqual(
+          chat.sent('send_message').map((f) => (f.frame as { message?: unknown }).message),
+          ['Please pay invoice 7.', 'Please pay invoice 7.'],
+        );
+        await chat.screenshot('asked-again');
+      },
+    ),
+
   /** Stop mid-stream: the app sends cancel, the answer ends as stopped and stops growing. */
   stop: (env) =>
     withChat(env, 'stop', { script: [{ kind: 'text', text: STREAMED }], tokenDelayMs: 700 }, async (chat) => {

@@ -33,6 +33,18 @@ export class MessageComponent {
   protected readonly agent = computed(() => (this.message().role === 'assistant' ? (this.message() as ChatAssistantMessage) : undefined));
   /** The turn still runs: a form answered but not yet judged stays on screen (with what was typed). */
   protected readonly live = computed(() => this.agent()?.status === 'streaming' || this.agent()?.status === 'awaiting-human');
+  /**
+   * A code ask cut by a lost connection, already asked again (a later answer to the same message):
+   * its Ask again has been used. Read only for such an ask, so other messages do not track the list.
+   */
+  protected readonly askedAgain = computed(() => {
+    const m = this.agent();
+    if (m?.ask?.type !== 'otp' || m.ask.status !== 'interrupted') return false;
+    const all = this.chat().messages();
+    return all.slice(all.indexOf(m) + 1).some((later) => later.role === 'assistant' && later.replyTo === m.replyTo);
+  });
+  /** Offline, asking again would only wait for the connection: the buttons say so by being off, as Send is. */
+  protected readonly offline = computed(() => this.chat().status() === 'reconnecting' || this.chat().connection() === 'reconnecting');
   protected readonly empty = computed(() => this.agent()?.parts.every((part) => part.type === 'usage' || part.type === 'citations') ?? false);
 
   protected readonly toolIcons: Record<ToolView['state'], string> = { running: '⋯', waiting: '⋯', succeeded: '✓', failed: '✕' };
@@ -58,6 +70,8 @@ export class MessageComponent {
       if (this.checkingCode()) return { state: 'waiting', label: 'checking your code…', showResult: false };
       if (ask.status === 'pending') return { state: 'waiting', label: 'waiting for your code', showResult: false };
       if (ask.status === 'answered') return undefined;
+      // The code was never checked (the connection was lost): the tool did not run, nor fail.
+      if (ask.status === 'interrupted') return { state: 'waiting', label: 'not run', showResult: false };
     }
     if (part.status === 'running') {
       const approval = ask?.type === 'confirm' && ask.status === 'pending' && ask.toolId === part.name;
