@@ -144,6 +144,20 @@ describe('turn inactivity timeout', () => {
     expect(h2.sentLog()).toEqual(['send_message:1', 'cancel:1']); // only from the unsubscription
   });
 
+  // A NaN timeoutMs (Number('') from a config, a bad computation) is neither 0 nor a limit: the
+  // client's Deadlines guard it with a NaN deadline that is never due (and arm their check for
+  // NaN), so the turn silently has no inactivity timeout at all. Before Deadlines it expired at
+  // once on real time. connectionPool() keeps its default for a NaN size; this keeps nothing.
+  it.failing('a NaN per-turn timeoutMs does not silently disable the inactivity timeout', () => {
+    const h = harness(quiet, { turnTimeoutMs: 5 });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'hi', timeoutMs: Number.NaN }).subscribe({ error: (err: SmoothError) => outcome.push(err.code) });
+      flush();
+    });
+    expect(outcome).toHaveLength(1);
+  });
+
   // Each client keeps its own deadlines: one client's turns on real time are not checked on another's virtual clock.
   it("a client's turn on real time is not expired by another client's marble test on the same default scheduler", async () => {
     const real = harness(quiet, { turnTimeoutMs: 60_000 });
