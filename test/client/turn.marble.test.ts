@@ -1,4 +1,4 @@
-import { concat, ignoreElements, last, map, mergeMap, of, switchMap, tap, timer, type Observable } from 'rxjs';
+import { asyncScheduler, concat, ignoreElements, last, map, mergeMap, of, switchMap, tap, timer, type Observable, type SchedulerLike } from 'rxjs';
 import { SmoothInvalidFrameError, SmoothNoTurnContextError, SmoothProtocolError, SmoothTimeoutError, SmoothTurnInProgressError, type SmoothError } from '../../src/errors.js';
 import { findTurnOf, turnOf } from '../../src/turn/context.js';
 import type { TurnEvent } from '../../src/turn/turn-event.js';
@@ -142,6 +142,48 @@ describe('turn inactivity timeout', () => {
       expectObservable(types(h2.client.turn({ sessionId: 's', message: 'hi' })), '^ 500ms !').toBe('-a-t', T);
     });
     expect(h2.sentLog()).toEqual(['send_message:1', 'cancel:1']); // only from the unsubscription
+  });
+
+  // A NaN timeoutMs (Number('') from a config, a bad computation) is neither 0 nor a limit: the
+  // client's Deadlines guard it with a NaN deadline that is never due (and arm their check for
+  // NaN), so the turn silently has no inactivity timeout at all. Before Deadlines it expired at
+  // once on real time. connectionPool() keeps its default for a NaN size; this keeps nothing.
+  it.failing('a NaN per-turn timeoutMs does not silently disable the inactivity timeout', () => {
+    const h = harness(quiet, { turnTimeoutMs: 5 });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'hi', timeoutMs: Number.NaN }).subscribe({ error: (err: SmoothError) => outcome.push(err.code) });
+      flush();
+    });
+    expect(outcome).toHaveLength(1);
+  });
+
+  // Host timers hold at most 2^31-1 ms (~24.8 days); a longer delay fires after 1 ms (Node warns,
+  // browsers do the same silently). A timeout past that (say `timeoutMs: 30 days`, or
+  // Number.MAX_SAFE_INTEGER for "practically never") makes the deadlines' check fire at once,
+  // find nothing due and arm itself again for the same far deadline: a wake-up every
+  // millisecond for the turn's whole life. (83d7a0f's per-turn InactivityDeadline looped the same way.)
+  it.failing('a timeout longer than a host timer can hold does not re-check every millisecond', async () => {
+    let farChecks = 0;
+    const scheduler: SchedulerLike = {
+      now: () => asyncScheduler.now(),
+      schedule: ((work: (this: unknown, state?: unknown) => void, delay?: number, state?: unknown) => {
+        if ((delay ?? 0) > 2 ** 31 - 1) farChecks++;
+        return asyncScheduler.schedule(work as never, delay, state);
+      }) as SchedulerLike['schedule'],
+    };
+    const h = harness(quiet, { scheduler, turnTimeoutMs: 30 * 24 * 3600 * 1000 });
+    const warn = process.emitWarning;
+    process.emitWarning = () => undefined; // TimeoutOverflowWarning
+    try {
+      const subscription = h.client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: () => undefined });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      subscription.unsubscribe();
+      h.client.close();
+    } finally {
+      process.emitWarning = warn;
+    }
+    expect(farChecks).toBeLessThanOrEqual(2);
   });
 
   // Each client keeps its own deadlines: one client's turns on real time are not checked on another's virtual clock.

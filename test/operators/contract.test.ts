@@ -140,3 +140,34 @@ describe.each(Object.entries(cases) as Array<[OperatorName, Case]>)('%s', (_name
     expect(seen.completed).toBe(false);
   });
 });
+
+// rxjs ignores a falsy teardown (`Subscription.add` skips it): a source written in JS, or cast,
+// may return `false`/`0`/`''` from its subscribe function (`return ready && cleanup`). The
+// operators built on operate()'s subscriber keep any non-Subscription teardown in a field and
+// call `.unsubscribe()` on it, so unsubscribing throws an UnsubscriptionError (rxjs's own
+// operators, and these before the field, do not).
+it.failing("a falsy teardown returned by the source is ignored, as rxjs ignores it (operate()'s subscriber)", () => {
+  const viaOperate: Array<[string, OperatorFunction<TurnEvent, unknown>]> = [
+    ['text', operators.text()],
+    ['reasoning', operators.reasoning()],
+    ['preamble', operators.preamble()],
+    ['confirmWrites', operators.confirmWrites(() => EMPTY)],
+  ];
+  const thrown: string[] = [];
+  for (const [name, op] of viaOperate) {
+    for (const falsy of [false, 0, '']) {
+      const source$ = new Observable<TurnEvent>((subscriber) => {
+        subscriber.next(ev.a);
+        subscriber.next(ev.t);
+        return falsy as unknown as () => void;
+      });
+      const subscription = source$.pipe(op).subscribe();
+      try {
+        subscription.unsubscribe();
+      } catch (err) {
+        thrown.push(`${name} ${JSON.stringify(falsy)}: ${(err as Error).name}`);
+      }
+    }
+  }
+  expect(thrown).toEqual([]);
+});
