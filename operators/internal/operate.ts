@@ -85,7 +85,9 @@ export class OperatorSubscriber<T> extends Subscription implements Observer<T> {
   private sourceTeardown: Unsubscribable | (() => void) | undefined;
 
   override add(teardown: TeardownLogic): void {
-    if (this.sourceTeardown !== undefined || this.closed || teardown === undefined || teardown === null || teardown instanceof Subscription) return super.add(teardown);
+    // Falsy teardowns (a source's `return ready && stop`) are nothing, as rxjs's own add() treats them.
+    if (!teardown) return;
+    if (this.sourceTeardown !== undefined || this.closed || teardown instanceof Subscription) return super.add(teardown);
     this.sourceTeardown = teardown;
   }
 

@@ -58,7 +58,7 @@ export interface SmoothChatSignals extends Pick<SmoothChat, 'send' | 'stop' | 'a
   /** The connection: `idle`, `connecting`, `open`, `reconnecting`, `closing`, `closed`. */
   readonly connection: Signal<ConnectionStatus>;
   readonly conversationId: Signal<string | undefined>;
-  /** The agent's name as the server's session gives it, for a header: `undefined` until the first message opens a session. */
+  /** The agent's name as the server's session gives it, for a header: `undefined` until a session is open (the first message, a resumed conversation, or `open()`). */
   readonly agentName: Signal<string | undefined>;
   /** Older messages wait on the server: `loadOlder()` fetches a page. */
   readonly hasOlder: Signal<boolean>;

@@ -36,11 +36,14 @@ export class ChatAsks<T extends AskingTurn> {
   /** Asks still answerable, by id: their turn (for the answer and the message holding them). */
   private readonly turns = new Map<string, T>();
   private readonly outcomes = new Map<string, Observable<ChatAnswerOutcome>>();
+  /** Bumped by `clear()`: an answer of an earlier conversation still reports its outcome, but changes nothing. */
+  private era = 0;
 
   constructor(private readonly host: AskHost<T>) {}
 
   /** `newConversation()`: nothing of the old conversation can be answered any more. */
   clear(): void {
+    this.era++;
     this.pending = undefined;
     this.verifying.clear();
     this.turns.clear();
@@ -90,7 +93,14 @@ export class ChatAsks<T extends AskingTurn> {
     const verifying = message.ask.type === 'otp' && !decline;
     if (verifying) this.verifying.add(turn);
     this.setStatus(turn, decline ? 'declined' : 'answered');
+    const era = this.era;
     answerAsk(turn, message.ask, value, decline, (result) => {
+      if (era !== this.era) {
+        // The chat moved on (`newConversation()`): the old ask is not listed any more, nor re-sent.
+        outcome.next(result);
+        outcome.complete();
+        return;
+      }
       const error = result.status === 'refused' ? result.fault.error : undefined;
       if (result.status === 'invalid' || (error instanceof SmoothProtocolError && turn.context?.status === 'parked')) {
         // Rejected values, a wrong code, or an answer refused while the turn stays parked

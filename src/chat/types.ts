@@ -202,7 +202,8 @@ export interface ChatState {
   /**
    * The agent's display name, as the server's session gives it (`Session.agentName`), for a header.
    * `undefined` until a session is open (with the first message, at once for a resumed
-   * conversation, or on `open()`) and when the server gives none; kept across `newConversation()`.
+   * conversation, or on `open()`) and while no session has given one; a session that gives none
+   * keeps the name an earlier one gave (the same agent), also across `newConversation()`.
    */
   readonly agentName: string | undefined;
   /** The server has older messages than the first one here: `loadOlder()` fetches a page. */

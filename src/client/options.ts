@@ -241,9 +241,11 @@ export const DEFAULTS: Readonly<Defaulted> = {
 export function resolveOptions(options: SmoothClientOptions): ResolvedOptions {
   refuseMisplacedPool(options);
   const resolved = { ...DEFAULTS, ...options.webSocketImpl?.clientDefaults } as ResolvedOptions;
-  // An option given as `undefined` keeps its default, as `??` did.
+  // An option given as `undefined` (or NaN: `Number('')` from a config) keeps its default, as `??` did.
   for (const key of Object.keys(options) as (keyof SmoothClientOptions)[]) {
-    if (options[key] !== undefined) (resolved as unknown as Record<string, unknown>)[key] = options[key];
+    const value: unknown = options[key];
+    if (value === undefined || Number.isNaN(value)) continue;
+    (resolved as unknown as Record<string, unknown>)[key] = key.endsWith('Ms') && typeof value === 'number' ? timerDelay(value) : value;
   }
   resolved.scheduler ??= asyncScheduler;
   resolved.retryDelay ??= fullJitter(resolved.retryBaseDelayMs, resolved.retryMaxDelayMs);
@@ -263,4 +265,12 @@ function refuseMisplacedPool(options: SmoothClientOptions): void {
   if (pool !== undefined && typeof (pool as { open?: unknown }).open !== 'function') {
     throw new TypeError('createSmoothClient: `pool` must be made by connectionPool()');
   }
+}
+
+/** The longest delay a host timer holds (~24.8 days): a longer one fires at once, in browsers and Node alike. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** A duration as timers can wait for it: at most {@link MAX_TIMER_DELAY_MS}, which is as good as never for a turn or a socket. */
+export function timerDelay(ms: number): number {
+  return ms > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : ms;
 }

@@ -7,7 +7,7 @@ import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type Regist
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
-import type { ResolvedOptions } from './options.js';
+import { timerDelay, type ResolvedOptions } from './options.js';
 import { request } from './request.js';
 import type { Deadlines, Guarded } from './inactivity-deadline.js';
 import type { LaneTurn, Lanes } from './lanes.js';
@@ -131,7 +131,9 @@ class TurnRun implements RegisteredTurn, Route, LaneTurn, TurnPending, Guarded, 
   ) {
     this.connection = deps.lanes.primary;
     this.requestId = this.connection.nextRequestId();
-    this.timeoutMs = request.timeoutMs ?? deps.options.turnTimeoutMs;
+    const timeoutMs = request.timeoutMs;
+    // As the client's options: NaN keeps the default, and no timer is asked to wait longer than it can.
+    this.timeoutMs = timeoutMs === undefined || Number.isNaN(timeoutMs) ? deps.options.turnTimeoutMs : timerDelay(timeoutMs);
   }
 
   get sessionId(): string {

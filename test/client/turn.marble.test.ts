@@ -148,14 +148,25 @@ describe('turn inactivity timeout', () => {
   // client's Deadlines guard it with a NaN deadline that is never due (and arm their check for
   // NaN), so the turn silently has no inactivity timeout at all. Before Deadlines it expired at
   // once on real time. connectionPool() keeps its default for a NaN size; this keeps nothing.
-  it.failing('a NaN per-turn timeoutMs does not silently disable the inactivity timeout', () => {
+  it('a NaN per-turn timeoutMs does not silently disable the inactivity timeout', () => {
     const h = harness(quiet, { turnTimeoutMs: 5 });
     const outcome: string[] = [];
     testScheduler().run(({ flush }) => {
-      h.client.turn({ sessionId: 's', message: 'hi', timeoutMs: Number.NaN }).subscribe({ error: (err: SmoothError) => outcome.push(err.code) });
+      h.client.turn({ sessionId: 's', message: 'hi', timeoutMs: Number.NaN }).subscribe({ error: (err: SmoothError) => outcome.push(`${err.code} ${(err as SmoothTimeoutError).timeoutMs}`) });
       flush();
     });
-    expect(outcome).toHaveLength(1);
+    // The client's default, as for an option given as NaN.
+    expect(outcome).toEqual(['TURN_TIMEOUT 5']);
+  });
+
+  it('a client turnTimeoutMs given as NaN keeps its default (120 s), as undefined does', () => {
+    const h = harness(quiet, { turnTimeoutMs: Number.NaN });
+    const outcome: string[] = [];
+    testScheduler().run(({ flush }) => {
+      h.client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: (err: SmoothError) => outcome.push(`${err.code} ${(err as SmoothTimeoutError).timeoutMs}`) });
+      flush();
+    });
+    expect(outcome).toEqual(['TURN_TIMEOUT 120000']);
   });
 
   // Host timers hold at most 2^31-1 ms (~24.8 days); a longer delay fires after 1 ms (Node warns,
@@ -163,7 +174,7 @@ describe('turn inactivity timeout', () => {
   // Number.MAX_SAFE_INTEGER for "practically never") makes the deadlines' check fire at once,
   // find nothing due and arm itself again for the same far deadline: a wake-up every
   // millisecond for the turn's whole life. (83d7a0f's per-turn InactivityDeadline looped the same way.)
-  it.failing('a timeout longer than a host timer can hold does not re-check every millisecond', async () => {
+  it('a timeout longer than a host timer can hold does not re-check every millisecond', async () => {
     let farChecks = 0;
     const scheduler: SchedulerLike = {
       now: () => asyncScheduler.now(),

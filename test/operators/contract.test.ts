@@ -146,7 +146,7 @@ describe.each(Object.entries(cases) as Array<[OperatorName, Case]>)('%s', (_name
 // operators built on operate()'s subscriber keep any non-Subscription teardown in a field and
 // call `.unsubscribe()` on it, so unsubscribing throws an UnsubscriptionError (rxjs's own
 // operators, and these before the field, do not).
-it.failing("a falsy teardown returned by the source is ignored, as rxjs ignores it (operate()'s subscriber)", () => {
+it("a falsy teardown returned by the source is ignored, as rxjs ignores it (operate()'s subscriber)", () => {
   const viaOperate: Array<[string, OperatorFunction<TurnEvent, unknown>]> = [
     ['text', operators.text()],
     ['reasoning', operators.reasoning()],
