@@ -20,6 +20,25 @@ const STREAMED = 'Your order 1001 left our warehouse on Monday and should arrive
 const SHIPPING = { source: 'https://shop.example.com/policies/shipping', content: 'Shipping policy: where is my order, delivery takes 3 days.' };
 const RETURNS = { source: 'https://shop.example.com/policies/returns-and-refunds', content: 'Returns: send items back within 30 days for a refund.' };
 
+type ServerOptions = Parameters<typeof withChat>[2];
+
+/** The demo agent paying an invoice, a tool it may call only once the user verified a one-time code (123456). */
+const payInvoiceBehindCode = (script: NonNullable<ServerOptions['script']>): ServerOptions => ({
+  script,
+  tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
+  otp: { tools: ['pay_invoice'], code: '123456' },
+  tokenDelayMs: 20,
+});
+
+/** Asks the agent to pay invoice 7: its answer is over, and its code card is up. */
+async function askToPayInvoice(chat: Parameters<Parameters<typeof withChat>[3]>[0]): Promise<ReturnType<typeof chat.turn>> {
+  await chat.send('Please pay invoice 7.');
+  const card = chat.turn(0).getByTestId('otp-card');
+  await card.waitFor();
+  await chat.waitForStatus(0, 'complete');
+  return card;
+}
+
 const scenarios: Record<string, (env: Env) => Promise<void>> = {
   /** The answer appears piece by piece, then completes with its relevant source, titled; score-0 sources are not shown. */
   stream: (env) =>
@@ -258,22 +277,14 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
     withChat(
       env,
       'otp',
-      {
-        script: [
-          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
-          { kind: 'text', text: 'I need to verify it is you first.' },
-          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
-          { kind: 'text', text: 'Invoice 7 is paid.' },
-        ],
-        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
-        otp: { tools: ['pay_invoice'], code: '123456' },
-        tokenDelayMs: 20,
-      },
+      payInvoiceBehindCode([
+        { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+        { kind: 'text', text: 'I need to verify it is you first.' },
+        { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+        { kind: 'text', text: 'Invoice 7 is paid.' },
+      ]),
       async (chat) => {
-        await chat.send('Please pay invoice 7.');
-        const card = chat.turn(0).getByTestId('otp-card');
-        await card.waitFor();
-        await chat.waitForStatus(0, 'complete');
+        const card = await askToPayInvoice(chat);
         const held = chat.turn(0).getByTestId('tool');
         assert.equal(await held.getAttribute('data-tool-status'), 'waiting');
         assert.match((await held.innerText()).replace(/\s+/g, ' '), /^⋯ Pay invoice waiting for your code$/);
@@ -310,20 +321,12 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
     withChat(
       env,
       'otp-cancel',
-      {
-        script: [
-          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
-          { kind: 'text', text: 'I need to verify it is you first.' },
-        ],
-        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
-        otp: { tools: ['pay_invoice'], code: '123456' },
-        tokenDelayMs: 20,
-      },
+      payInvoiceBehindCode([
+        { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+        { kind: 'text', text: 'I need to verify it is you first.' },
+      ]),
       async (chat) => {
-        await chat.send('Please pay invoice 7.');
-        const card = chat.turn(0).getByTestId('otp-card');
-        await card.waitFor();
-        await chat.waitForStatus(0, 'complete');
+        const card = await askToPayInvoice(chat);
         await card.getByRole('button', { name: 'Cancel' }).click();
         await card.waitFor({ state: 'detached' });
         const tool = chat.turn(0).getByTestId('tool');
@@ -340,22 +343,14 @@ const scenarios: Record<string, (env: Env) => Promise<void>> = {
     withChat(
       env,
       'otp-interrupted',
-      {
-        script: [
-          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
-          { kind: 'text', text: 'I need to verify it is you first.' },
-          { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
-          { kind: 'text', text: 'I still need to verify it is you.' },
-        ],
-        tools: [{ name: 'pay_invoice', description: 'Pays an invoice', result: () => JSON.stringify({ invoice: '7', paid: true }) }],
-        otp: { tools: ['pay_invoice'], code: '123456' },
-        tokenDelayMs: 20,
-      },
+      payInvoiceBehindCode([
+        { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+        { kind: 'text', text: 'I need to verify it is you first.' },
+        { kind: 'toolCall', name: 'pay_invoice', arguments: '{"invoice":"7"}' },
+        { kind: 'text', text: 'I still need to verify it is you.' },
+      ]),
       async (chat) => {
-        await chat.send('Please pay invoice 7.');
-        const card = chat.turn(0).getByTestId('otp-card');
-        await card.waitFor();
-        await chat.waitForStatus(0, 'complete');
+        const card = await askToPayInvoice(chat);
         chat.server.faults.refuseHandshakes(3);
         chat.server.faults.closeAll(1011, 'server going away');
         await card.waitFor({ state: 'detached' });
