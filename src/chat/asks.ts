@@ -95,38 +95,38 @@ export class ChatAsks<T extends AskingTurn> {
     this.setStatus(turn, decline ? 'declined' : 'answered');
     const era = this.era;
     answerAsk(turn, message.ask, value, decline, (result) => {
-      if (era !== this.era) {
-        // The chat moved on (`newConversation()`): the old ask is not listed any more, nor re-sent.
-        outcome.next(result);
-        outcome.complete();
-        return;
-      }
-      const error = result.status === 'refused' ? result.fault.error : undefined;
-      if (result.status === 'invalid' || (error instanceof SmoothProtocolError && turn.context?.status === 'parked')) {
-        // Rejected values, a wrong code, or an answer refused while the turn stays parked
-        // (INTERACTION_MISMATCH): the ask waits again, and a new answer is sent.
-        this.outcomes.delete(ask.id);
-        this.setStatus(turn, 'pending');
-        // A wrong code: the attempts left show on the ask (the turn has ended, so no event carries them).
-        if (result.status === 'invalid' && result.attemptsRemaining !== undefined) this.setOtpInvalid(turn, result.attemptsRemaining, result.message);
-      } else if (result.status === 'refused') {
-        // Cut (a lost socket, the turn ended first): nothing was refused, the ask is over.
-        this.setStatus(turn, error instanceof SmoothConnectionLostError || error instanceof SmoothTurnEndedError ? 'interrupted' : 'refused');
-      } else if (verifying && this.verifying.has(turn)) {
-        // Verified: the message that needed the code goes again.
-        this.turns.delete(ask.id);
-        this.host.resend(turn);
-      }
-      // Verified but stopped meanwhile: the ask is done, nothing is re-sent.
-      else if (verifying) this.turns.delete(ask.id);
-      this.verifying.delete(turn);
-      // The state first: whoever reads chat.state on the outcome sees what it led to.
-      this.host.changed();
+      // The chat moved on (`newConversation()`): the old ask is not listed any more, nor re-sent.
+      if (era === this.era) this.settle(turn, ask, result, verifying);
       outcome.next(result);
       outcome.complete();
     });
     this.host.changed();
     return result$;
+  }
+
+  /** What an answer's outcome does to its ask (then the chat's state, before the outcome is told). */
+  private settle(turn: T, ask: ChatAsk, result: ChatAnswerOutcome, verifying: boolean): void {
+    const error = result.status === 'refused' ? result.fault.error : undefined;
+    if (result.status === 'invalid' || (error instanceof SmoothProtocolError && turn.context?.status === 'parked')) {
+      // Rejected values, a wrong code, or an answer refused while the turn stays parked
+      // (INTERACTION_MISMATCH): the ask waits again, and a new answer is sent.
+      this.outcomes.delete(ask.id);
+      this.setStatus(turn, 'pending');
+      // A wrong code: the attempts left show on the ask (the turn has ended, so no event carries them).
+      if (result.status === 'invalid' && result.attemptsRemaining !== undefined) this.setOtpInvalid(turn, result.attemptsRemaining, result.message);
+    } else if (result.status === 'refused') {
+      // Cut (a lost socket, the turn ended first): nothing was refused, the ask is over.
+      this.setStatus(turn, error instanceof SmoothConnectionLostError || error instanceof SmoothTurnEndedError ? 'interrupted' : 'refused');
+    } else if (verifying && this.verifying.has(turn)) {
+      // Verified: the message that needed the code goes again.
+      this.turns.delete(ask.id);
+      this.host.resend(turn);
+    }
+    // Verified but stopped meanwhile: the ask is done, nothing is re-sent.
+    else if (verifying) this.turns.delete(ask.id);
+    this.verifying.delete(turn);
+    // The state first: whoever reads chat.state on the outcome sees what it led to.
+    this.host.changed();
   }
 
   private setOtpInvalid(turn: T, attemptsRemaining: number, message: string | undefined): void {
