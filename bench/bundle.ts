@@ -10,9 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { ENTRIES, type Entry } from './bundle-entries.js';
+import { browserBundle, ENTRIES, type Entry } from './bundle-entries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,35 +24,10 @@ interface Row {
 }
 
 async function measure(entry: Entry, rxjs: Row['rxjs']): Promise<Row> {
-  const result = await build({
-    absWorkingDir: root,
-    stdin: { contents: entry.source, resolveDir: root, loader: 'ts', sourcefile: `${entry.name}.entry.ts` },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    external: rxjs === 'external' ? ['rxjs', 'rxjs/*'] : [],
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error(`${entry.name}: esbuild produced no output`);
-  const outputs = Object.values(result.metafile.outputs);
+  const bundle = await browserBundle(entry.source, rxjs);
   let generatedMinBytes = 0;
-  for (const out of outputs) {
-    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
-      if (input.startsWith('src/generated/')) generatedMinBytes += bytesInOutput;
-    }
-  }
-  return {
-    entry: entry.name,
-    rxjs,
-    minBytes: output.contents.byteLength,
-    gzipBytes: gzipSync(output.contents, { level: 9 }).byteLength,
-    generatedMinBytes,
-  };
+  for (const [input, bytes] of bundle.bytesByModule) if (input.startsWith('src/generated/')) generatedMinBytes += bytes;
+  return { entry: entry.name, rxjs, minBytes: bundle.minBytes, gzipBytes: bundle.gzipBytes, generatedMinBytes };
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1).padStart(7);

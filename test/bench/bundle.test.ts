@@ -4,12 +4,8 @@
  * bundle. Proven from esbuild's metafile (no module of the part puts a byte in the output) and from strings only
  * that part's code has. `npx tsx bench/bundle.ts` prints the sizes.
  */
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, stop } from 'esbuild';
-import { TYPICAL } from '../../bench/bundle-entries.js';
-
-const root = path.resolve(__dirname, '../..');
+import { stop } from 'esbuild';
+import { browserBundle, TYPICAL } from '../../bench/bundle-entries.js';
 
 afterAll(() => stop());
 
@@ -17,24 +13,8 @@ let typical: { code: string; inputs: string[]; gzip: number } | undefined;
 
 async function typicalBundle(): Promise<{ code: string; inputs: string[]; gzip: number }> {
   if (typical !== undefined) return typical;
-  const result = await build({
-    absWorkingDir: root,
-    stdin: { contents: TYPICAL.source, resolveDir: root, loader: 'ts', sourcefile: 'typical.entry.ts' },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    external: ['rxjs', 'rxjs/*'],
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error('esbuild produced no output');
-  // Modules esbuild read but shook out entirely are listed with no bytes: only those with bytes are in the bundle.
-  const inputs = Object.values(result.metafile.outputs).flatMap((out) => Object.entries(out.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([name]) => name));
-  typical = { code: output.text, inputs, gzip: gzipSync(output.contents, { level: 9 }).byteLength };
+  const bundle = await browserBundle(TYPICAL.source, 'external');
+  typical = { code: bundle.code, inputs: [...bundle.bytesByModule.keys()], gzip: bundle.gzipBytes };
   return typical;
 }
 

@@ -6,27 +6,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, stop } from 'esbuild';
+import { stop } from 'esbuild';
+import { browserBundle } from '../../bench/bundle-entries.js';
 
 const root = path.resolve(__dirname, '../..');
 
 afterAll(() => stop());
 
 async function bundle(source: string): Promise<{ code: string; gzip: number }> {
-  const result = await build({
-    absWorkingDir: root,
-    stdin: { contents: source, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-  });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error('esbuild produced no output');
-  return { code: output.text, gzip: gzipSync(output.contents, { level: 9 }).byteLength };
+  const { code, gzipBytes } = await browserBundle(source);
+  return { code, gzip: gzipBytes };
 }
 
 /** Every description and title text in spec/: annotations that must not reach a bundle. */
