@@ -1,5 +1,6 @@
 import { withToken } from '../../src/client/url.js';
 import { createSmoothClient } from '../../src/client/client.js';
+import type { SmoothClientOptions } from '../../src/client/options.js';
 import { FakeSockets } from '../../src/testing/fake-socket.js';
 import { SmoothConnectionError, type SmoothError } from '../../src/errors.js';
 import { VirtualTimeScheduler, firstValueFrom } from 'rxjs';
@@ -36,46 +37,15 @@ describe('a URL that does not parse', () => {
   );
 
   it.each(cases)('$url with token $token ($given): INVALID_URL, state$ closed/fatal, no socket, no retry', ({ url, token, given }) => {
-    const sockets = new FakeSockets({ autoOpen: false });
-    const clock = new VirtualTimeScheduler();
-    const client = createSmoothClient({
-      url: given === 'as values' ? url : () => url,
-      token: given === 'as values' ? token : () => token,
-      webSocketImpl: sockets.WebSocket,
-      scheduler: clock,
-    });
-    const states: string[] = [];
-    client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
-    let error: unknown;
-    client.getSession('s').subscribe({ error: (e: unknown) => (error = e) });
-    clock.flush();
-    expect(error).toBeInstanceOf(SmoothConnectionError);
-    expect(error).toMatchObject({ code: 'INVALID_URL' });
-    expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
-    expect(sockets.all).toHaveLength(0);
-    // Nothing left scheduled: no retry, no request timer outliving its caller.
-    expect(clock.actions).toHaveLength(0);
-    client.close();
+    expectInvalidUrl({ url: given === 'as values' ? url : () => url, token: given === 'as values' ? token : () => token });
   });
 });
 
 describe('a URL that is not there (an unset environment variable: `url: process.env.SMOOTH_URL!`)', () => {
   // An undefined url fails INVALID_URL, closed/fatal, no retry, as a value or from a function.
   it.each(['as a value', 'from a function'])('%s: INVALID_URL, state$ closed/fatal, no retry', (given) => {
-    const sockets = new FakeSockets({ autoOpen: false });
-    const clock = new VirtualTimeScheduler();
     const url = undefined as unknown as string;
-    const client = createSmoothClient({ url: given === 'as a value' ? url : () => url, webSocketImpl: sockets.WebSocket, scheduler: clock });
-    const states: string[] = [];
-    client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
-    let error: unknown;
-    client.getSession('s').subscribe({ error: (e: unknown) => (error = e) });
-    clock.flush();
-    expect(error).toBeInstanceOf(SmoothConnectionError);
-    expect(error).toMatchObject({ code: 'INVALID_URL' });
-    expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
-    expect(sockets.all).toHaveLength(0);
-    client.close();
+    expectInvalidUrl({ url: given === 'as a value' ? url : () => url });
   });
 });
 
@@ -116,3 +86,24 @@ describe('secrets in URLs', () => {
     expect(withToken('ws://h', undefined)).toBe('ws://h');
   });
 });
+
+/**
+ * A client given `endpoint` fails its first request with INVALID_URL; state$ goes closed/fatal;
+ * no socket is made, and nothing is left scheduled (no retry, no request timer outliving its caller).
+ */
+function expectInvalidUrl(endpoint: Pick<SmoothClientOptions, 'url' | 'token'>): void {
+  const sockets = new FakeSockets({ autoOpen: false });
+  const clock = new VirtualTimeScheduler();
+  const client = createSmoothClient({ ...endpoint, webSocketImpl: sockets.WebSocket, scheduler: clock });
+  const states: string[] = [];
+  client.state$.subscribe((s) => states.push(s.status === 'closed' ? `closed ${s.why}` : s.status));
+  let error: unknown;
+  client.getSession('s').subscribe({ error: (e: unknown) => (error = e) });
+  clock.flush();
+  expect(error).toBeInstanceOf(SmoothConnectionError);
+  expect(error).toMatchObject({ code: 'INVALID_URL' });
+  expect(states).toEqual(['idle', 'connecting', 'closed fatal']);
+  expect(sockets.all).toHaveLength(0);
+  expect(clock.actions).toHaveLength(0);
+  client.close();
+}
