@@ -7,17 +7,24 @@ import './support/testbed.js';
 import { DestroyRef, Injector, provideZonelessChangeDetection, runInInjectionContext } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { SMOOTH_CLIENT, SmoothTestingController, injectSmoothChat, injectSmoothClient, injectSmoothSession, provideSmoothOperatorTesting, turnSignals } from 'smooth-operator-rx/angular';
+import type { SmoothClient } from 'smooth-operator-rx';
 import { ChatComponent } from './support/chat.component.js';
+
+/** A component's injector after the component was destroyed, with the client and the testing server it used. */
+async function destroyedComponent(): Promise<{ injector: Injector; client: SmoothClient; server: SmoothTestingController }> {
+  TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
+  const fixture = TestBed.createComponent(ChatComponent);
+  await fixture.whenStable();
+  const injector = fixture.componentRef.injector.get(Injector);
+  const client = TestBed.inject(SMOOTH_CLIENT);
+  const server = TestBed.inject(SmoothTestingController);
+  fixture.destroy();
+  return { injector, client, server };
+}
 
 describe('on a destroyed injector', () => {
   it('injectSmoothSession throws before it opens a session handle (no handle left that nothing closes)', async () => {
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
-    const fixture = TestBed.createComponent(ChatComponent);
-    await fixture.whenStable();
-    const injector = fixture.componentRef.injector.get(Injector);
-    const client = TestBed.inject(SMOOTH_CLIENT);
-    const server = TestBed.inject(SmoothTestingController);
-    fixture.destroy();
+    const { injector, client, server } = await destroyedComponent();
     const session = jest.spyOn(client, 'session');
 
     expect(() => runInInjectionContext(injector, () => injectSmoothSession({ agentId: 'support', userName: 'Bob' }))).toThrow(/NG0911/);
@@ -28,13 +35,7 @@ describe('on a destroyed injector', () => {
   // The teardown is registered before the turn is subscribed: a turn started with nobody able to
   // stop it (no stop(), nothing on destroy) would run to its end.
   it('turnSignals on a destroyed injector starts no turn (nothing sent, nothing left running)', async () => {
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
-    const fixture = TestBed.createComponent(ChatComponent);
-    await fixture.whenStable();
-    const injector = fixture.componentRef.injector.get(Injector);
-    const client = TestBed.inject(SMOOTH_CLIENT);
-    const server = TestBed.inject(SmoothTestingController);
-    fixture.destroy();
+    const { injector, client, server } = await destroyedComponent();
 
     // Angular's own NG0911, before the turn is subscribed.
     expect(() => turnSignals(client.turn({ sessionId: 's1', message: 'too late' }), { injector })).toThrow(/NG0911/);
@@ -43,13 +44,7 @@ describe('on a destroyed injector', () => {
   });
 
   it('injectSmoothChat throws before it creates a chat (no session, nothing read from storage)', async () => {
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideSmoothOperatorTesting()] });
-    const fixture = TestBed.createComponent(ChatComponent);
-    await fixture.whenStable();
-    const injector = fixture.componentRef.injector.get(Injector);
-    const client = TestBed.inject(SMOOTH_CLIENT);
-    const server = TestBed.inject(SmoothTestingController);
-    fixture.destroy();
+    const { injector, client, server } = await destroyedComponent();
     const session = jest.spyOn(client, 'session');
     const storage = { get: jest.fn(() => 'conversation-7'), set: jest.fn(), remove: jest.fn() };
 
