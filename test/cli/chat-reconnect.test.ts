@@ -87,13 +87,7 @@ describe('chat across a lost connection', () => {
   });
 
   it('a server restarted without its conversations: the lost conversation is said, with a hint at /new, which starts over', async () => {
-    const first = await server({ script: [text('Before the restart.')] });
-    const chat = startChat(chatArgs({ url: first.url }));
-    chat.type('hello');
-    await chat.until('agent › Before the restart.');
-    const before = chat.output.length;
-    await first.close();
-    const restarted = await server({ port: first.port, script: [text('After the restart.')] });
+    const { chat, before, restarted } = await chatThroughRestart();
     await chat.until('reconnected', { from: before });
     chat.type('still there?');
     await chat.until(/✗ .*\(CONVERSATION_LOST\) — \/new starts a new conversation\n/, { from: before });
@@ -109,13 +103,7 @@ describe('chat across a lost connection', () => {
   }, 15_000);
 
   it('a lost conversation is said as soon as the chat is back, and a message typed then is not sent into it', async () => {
-    const first = await server({ script: [text('Before the restart.')] });
-    const chat = startChat(chatArgs({ url: first.url }));
-    chat.type('hello');
-    await chat.until('agent › Before the restart.');
-    const before = chat.output.length;
-    await first.close();
-    const restarted = await server({ port: first.port, script: [text('After the restart.')] });
+    const { chat, before, restarted } = await chatThroughRestart();
     // Before anything is typed: the chat finds out when it resumes.
     await chat.until(/✗ .*\(CONVERSATION_LOST\) — \/new starts a new conversation\n/, { from: before });
     const said = chat.output.length;
@@ -321,3 +309,18 @@ describe('in a terminal', () => {
     expect(await chat.exit).toBe(0);
   });
 });
+
+/**
+ * A chat that had one answer, then its server restarted on the same port without its
+ * conversations: `before` is where the output stood when the first server went away.
+ */
+async function chatThroughRestart(): Promise<{ chat: ReturnType<typeof startChat>; before: number; restarted: MockServer }> {
+  const first = await server({ script: [text('Before the restart.')] });
+  const chat = startChat(chatArgs({ url: first.url }));
+  chat.type('hello');
+  await chat.until('agent › Before the restart.');
+  const before = chat.output.length;
+  await first.close();
+  const restarted = await server({ port: first.port, script: [text('After the restart.')] });
+  return { chat, before, restarted };
+}
