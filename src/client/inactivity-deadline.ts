@@ -1,4 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import { timerDelay } from './options.js';
 
 /** What a {@link Deadlines} clock guards: a turn, whose deadline its own events move. */
 export interface Guarded {
@@ -72,7 +73,8 @@ export class Deadlines {
     this.check?.unsubscribe();
     this.checkAt = at;
     // A static task given the clock as its state: no closure per scheduling.
-    this.check = this.scheduler.schedule(checkTask, Math.max(0, at - this.scheduler.now()), this);
+    // A deadline further than a host timer can wait is checked (and found not due) once per such wait.
+    this.check = this.scheduler.schedule(checkTask, timerDelay(Math.max(0, at - this.scheduler.now())), this);
   }
 }
 

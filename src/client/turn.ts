@@ -7,7 +7,7 @@ import { bindTurn, registerTurn, retireTurn, type InteractionAnswer, type Regist
 import type { ConfirmOutcome, InteractionOutcome, OtpOutcome, TurnEndEvent, TurnEvent } from '../turn/turn-event.js';
 import type { ValidationIssue } from '../validation/validate.js';
 import type { Connection, Route } from './connection.js';
-import { timerDelay, type ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import { request } from './request.js';
 import type { Deadlines, Guarded } from './inactivity-deadline.js';
 import type { LaneTurn, Lanes } from './lanes.js';
@@ -15,7 +15,7 @@ import type { LaneTurn, Lanes } from './lanes.js';
 export interface TurnDeps {
   lanes: Lanes;
   options: ResolvedOptions;
-  /** The inactivity deadlines of the turns on the client's scheduler: one timer for them all. */
+  /** The inactivity deadlines of the client's turns: one timer for them all. */
   deadlines: Deadlines;
   /** Starts a new turn (for `resend`). */
   turn(request: TurnRequest): Observable<TurnEvent>;
@@ -132,8 +132,8 @@ class TurnRun implements RegisteredTurn, Route, LaneTurn, TurnPending, Guarded, 
     this.connection = deps.lanes.primary;
     this.requestId = this.connection.nextRequestId();
     const timeoutMs = request.timeoutMs;
-    // As the client's options: NaN keeps the default, and no timer is asked to wait longer than it can.
-    this.timeoutMs = timeoutMs === undefined || Number.isNaN(timeoutMs) ? deps.options.turnTimeoutMs : timerDelay(timeoutMs);
+    // As the client's options: NaN (`Number('')` from a config) keeps the default.
+    this.timeoutMs = timeoutMs === undefined || Number.isNaN(timeoutMs) ? deps.options.turnTimeoutMs : timeoutMs;
   }
 
   get sessionId(): string {

@@ -174,7 +174,7 @@ describe('turn inactivity timeout', () => {
   // Number.MAX_SAFE_INTEGER for "practically never") makes the deadlines' check fire at once,
   // find nothing due and arm itself again for the same far deadline: a wake-up every
   // millisecond for the turn's whole life. (83d7a0f's per-turn InactivityDeadline looped the same way.)
-  it('a timeout longer than a host timer can hold does not re-check every millisecond', async () => {
+  it.each(['the client option', 'the turn'])('a timeout longer than a host timer can hold (%s) does not re-check every millisecond', async (given) => {
     let farChecks = 0;
     const scheduler: SchedulerLike = {
       now: () => asyncScheduler.now(),
@@ -183,11 +183,12 @@ describe('turn inactivity timeout', () => {
         return asyncScheduler.schedule(work as never, delay, state);
       }) as SchedulerLike['schedule'],
     };
-    const h = harness(quiet, { scheduler, turnTimeoutMs: 30 * 24 * 3600 * 1000 });
+    const days30 = 30 * 24 * 3600 * 1000;
+    const h = harness(quiet, { scheduler, turnTimeoutMs: given === 'the client option' ? days30 : 60_000 });
     const warn = process.emitWarning;
     process.emitWarning = () => undefined; // TimeoutOverflowWarning
     try {
-      const subscription = h.client.turn({ sessionId: 's', message: 'hi' }).subscribe({ error: () => undefined });
+      const subscription = h.client.turn({ sessionId: 's', message: 'hi', ...(given === 'the turn' ? { timeoutMs: days30 } : {}) }).subscribe({ error: () => undefined });
       await new Promise((resolve) => setTimeout(resolve, 60));
       subscription.unsubscribe();
       h.client.close();
