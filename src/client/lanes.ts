@@ -34,9 +34,8 @@ export class Lanes {
   /** Sessions with a turn running, so that their next turn waits. */
   private readonly busySessions = new Set<unknown>();
   protected closed = false;
-  constructor(
-    protected readonly options: ResolvedOptions,
-  ) {
+
+  constructor(protected readonly options: ResolvedOptions) {
     this.primary = new Connection(options, this.credentials);
     this.lanes = [{ connection: this.primary, active: undefined }];
   }
